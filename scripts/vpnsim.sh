@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The one set-up script behind the README commands.
+#
+#   scripts/vpnsim.sh run     install what is missing, build, run the main job
+#   scripts/vpnsim.sh test    install what is missing, build, run every test (ctest)
+#   scripts/vpnsim.sh bench   install what is missing, build, run the benchmarks
+#   scripts/vpnsim.sh build   install what is missing and build
+#
+# Installing is idempotent: packages already present are not touched, and apt-get is only
+# called when something is missing. The build is Release in ./build (override with BUILD_DIR).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build}
+JOBS=${JOBS:-$(nproc)}
+
+# Every Debian 12 package the project needs. libxml2-dev, libsqlite3-dev and python3-dev are
+# named because Debian's exported ns-3 CMake targets point at their headers and libraries.
+PACKAGES=(
+    build-essential cmake pkg-config git
+    ns3 libns3-dev libgsl-dev libxml2-dev libsqlite3-dev python3-dev
+    libboost-graph-dev libssl-dev libpcap-dev
+    libgtest-dev libgmock-dev libbenchmark-dev
+    clang libclang-rt-14-dev
+    tshark
+)
+
+install_packages() {
+    local missing=()
+    local p
+    for p in "${PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$p")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return
+    fi
+    echo "vpnsim: installing ${missing[*]}" >&2
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo=(sudo)
+    fi
+    # tshark asks whether non-root users may capture; answer for it (no stdin in CI).
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | "${sudo[@]}" debconf-set-selections
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}"
+    cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+cmd=${1:-}
+case "$cmd" in
+    build)
+        install_packages
+        build
+        ;;
+    run)
+        install_packages
+        build
+        mkdir -p "$ROOT/results"
+        "$BUILD_DIR/examples/vpnsim-wire-demo" --pcap="$ROOT/results/wire-demo.pcap"
+        ;;
+    test)
+        install_packages
+        build
+        ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600
+        ;;
+    bench)
+        install_packages
+        build
+        "$BUILD_DIR/tests/vpnsim-wire-benchmark"
+        ;;
+    *)
+        echo "usage: $0 {run|test|bench|build}" >&2
+        exit 2
+        ;;
+esac
