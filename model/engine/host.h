@@ -32,13 +32,15 @@ enum class OuterProtocol : uint8_t
     Tcp, ///< `payload` is a whole TCP segment (header + data) the engine built itself (cTCP)
 };
 
-/// One packet for the outer wire; the host adds the IPv4 header.
+/// One packet for (or from) the outer wire; the host adds (or has removed) the IPv4 header.
 struct OuterPacket
 {
     OuterProtocol protocol;
+    uint32_t sourceAddress{0};      ///< IPv4, host order; needed for the TCP/UDP pseudo-header
+    uint32_t destinationAddress{0}; ///< IPv4, host order
     uint16_t sourcePort{0};      ///< UDP only
     uint16_t destinationPort{0}; ///< UDP only
-    wire::ByteView payload;      ///< valid only during the SendOuter call
+    wire::ByteView payload;      ///< valid only during the call that carries it
 };
 
 /// Opaque handle of a pending timer.

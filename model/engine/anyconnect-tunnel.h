@@ -1,0 +1,121 @@
+/*
+ * An AnyConnect tunnel over CSTP only (reference §6): inner packets as CSTP DATA on the host's
+ * real TLS/TCP stream, liveness by CSTP DPD and keepalives (openconnect keepalive_action,
+ * §6.4), and the end of the session by DISCONNECT/TERMINATE or a framing error.
+ *
+ * The HTTP CONNECT exchange (§6.1) and DTLS are not modelled: the tunnel is Up when started,
+ * i.e. once the host's TCP connection (and TLS handshake) is there.
+ */
+#ifndef VPNSIM_ENGINE_ANYCONNECT_TUNNEL_H
+#define VPNSIM_ENGINE_ANYCONNECT_TUNNEL_H
+
+#include "model/engine/cstp-keepalive.h"
+#include "model/engine/cstp-session.h"
+#include "model/engine/host.h"
+#include "model/engine/tunnel-state.h"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace vpnsim
+{
+namespace engine
+{
+
+/// Which end: the AnyConnect client or the ASA headend.
+enum class AnyConnectRole : uint8_t
+{
+    Client,
+    Headend,
+};
+
+/// Tunables.
+struct AnyConnectConfig
+{
+    /// DPD interval; 0 disables. ASA `anyconnect dpd-interval` default 30 s for gateway and
+    /// client, from a secondary source (reference §6.4, it-output.com citing Cisco 116312).
+    Nanos dpd{std::chrono::seconds (30)};
+    /// Keepalive interval, client->server only; 0 disables. `anyconnect ssl keepalive` is
+    /// commonly 20 s but not confirmed (reference §6.4, §7 item 7).
+    Nanos keepalive{std::chrono::seconds (20)};
+    /// TLS record sizes (AES-128-GCM by default).
+    TlsRecordConfig tls{};
+};
+
+/// A state change of the tunnel.
+struct TunnelStatus
+{
+    TunnelState state{TunnelState::Down};
+    /// Why it went down; empty for Up and for an orderly DISCONNECT/TERMINATE by either side.
+    std::optional<DownReason> reason;
+    std::string detail;
+};
+
+/// AnyConnect over CSTP: data, DPD, keepalive, disconnect.
+class AnyConnectTunnel
+{
+  public:
+    AnyConnectTunnel (Host& host, AnyConnectRole role, AnyConnectConfig config = {});
+    ~AnyConnectTunnel ();
+    AnyConnectTunnel (const AnyConnectTunnel&) = delete;
+    AnyConnectTunnel& operator= (const AnyConnectTunnel&) = delete;
+
+    /// Called on every Up/Down change.
+    void SetStatusCallback (std::function<void (const TunnelStatus& status)> callback);
+
+    /// The TLS stream is open: the tunnel is Up and the DPD/keepalive clock starts now.
+    void Start ();
+
+    /// Sends an inner IP packet (dropped when Down).
+    void SendInner (wire::ByteView innerPacket);
+
+    /// Bytes from the host's TCP stream, in any chunking.
+    void ReceiveStream (wire::ByteView chunk);
+
+    /// Ends the session: sends DISCONNECT (payload 0xb0 + reason, as openconnect's BYE) and
+    /// goes Down without a failure reason.
+    void Disconnect (const std::string& reason);
+
+    /// Current state.
+    TunnelState State () const
+    {
+        return m_state;
+    }
+
+    /// The CSTP channel (counters, last rx/tx times).
+    const CstpSession& Session () const
+    {
+        return m_session;
+    }
+
+    /// The configuration in use.
+    const AnyConnectConfig& Config () const
+    {
+        return m_config;
+    }
+
+  private:
+    void OnControl (CstpType type, wire::ByteView payload);
+    void OnTimer ();
+    void Evaluate ();
+    void GoDown (std::optional<DownReason> reason, const std::string& detail);
+    void CancelTimer ();
+
+    Host& m_host;
+    AnyConnectRole m_role;
+    AnyConnectConfig m_config;
+    CstpSession m_session;
+    TunnelState m_state{TunnelState::Down};
+    bool m_started{false};
+    std::optional<Nanos> m_lastDpd;
+    std::optional<TimerId> m_timer;
+    std::optional<Nanos> m_timerAt;
+    std::function<void (const TunnelStatus&)> m_statusCallback;
+};
+
+} // namespace engine
+} // namespace vpnsim
+
+#endif // VPNSIM_ENGINE_ANYCONNECT_TUNNEL_H

@@ -1,0 +1,133 @@
+/*
+ * AnyConnect CSTP on the host's real TCP stream (reference §6.2): each CSTP packet is
+ * `'S' 'T' 'F' 0x01 | len16 | type | 0x00 | payload`, sent in a TLS 1.2 application-data
+ * record of its own. Received bytes arrive in arbitrary chunks; records are reassembled, and
+ * each record must hold exactly one CSTP packet (openconnect checks len == 8 + payload length).
+ *
+ * Because the stream is the OS's real TCP, losses are retransmitted underneath: this is why
+ * AnyConnect survives the middleboxes that kill cTCP (reference §6.4, last paragraph).
+ */
+#ifndef VPNSIM_ENGINE_CSTP_SESSION_H
+#define VPNSIM_ENGINE_CSTP_SESSION_H
+
+#include "model/engine/host.h"
+#include "model/engine/tls-record-stream.h"
+#include "model/wire/bytes.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace vpnsim
+{
+namespace engine
+{
+
+/// CSTP packet types (openconnect AC_PKT_*, reference §6.2).
+enum class CstpType : uint8_t
+{
+    Data = 0x00,
+    DpdRequest = 0x03, ///< AC_PKT_DPD_OUT
+    DpdResponse = 0x04,
+    Disconnect = 0x05,
+    Keepalive = 0x07,
+    Compressed = 0x08,
+    Terminate = 0x09, ///< AC_PKT_TERM_SERVER
+};
+
+/// Short name of a CSTP type for logs.
+const char* ToString (CstpType type);
+
+/// CSTP header length: magic(4) length(2) type(1) zero(1) (reference §6.2).
+constexpr size_t kCstpHeaderLength = 8;
+
+/// Builds one CSTP packet (header + payload).
+wire::Bytes BuildCstpPacket (CstpType type, wire::ByteView payload);
+
+/// Counters for the run record.
+struct CstpCounters
+{
+    uint64_t dataSent{0};
+    uint64_t dataReceived{0};
+    uint64_t dpdRequestsSent{0};
+    uint64_t dpdRequestsReceived{0};
+    uint64_t dpdResponsesSent{0};
+    uint64_t dpdResponsesReceived{0};
+    uint64_t keepalivesSent{0};
+    uint64_t keepalivesReceived{0};
+    uint64_t framingErrors{0};
+    uint64_t streamBytesSent{0};
+    uint64_t streamBytesReceived{0};
+};
+
+/// Calls from the session to the tunnel.
+struct CstpCallbacks
+{
+    /// Every well-formed packet received that is not DATA (DATA goes to Host::DeliverInner).
+    std::function<void (CstpType type, wire::ByteView payload)> onControl;
+    /// A record or CSTP header that could not be parsed; openconnect gives up the connection.
+    std::function<void (const std::string& detail)> onFramingError;
+};
+
+/// One CSTP channel over a TLS stream (no DPD timers: AnyConnectTunnel drives those).
+class CstpSession
+{
+  public:
+    explicit CstpSession (Host& host, TlsRecordConfig tls = {});
+
+    /// Sets the upward callbacks.
+    void SetCallbacks (CstpCallbacks callbacks);
+
+    /// Sends an inner IP packet as DATA.
+    void SendData (wire::ByteView innerPacket);
+
+    /// Sends a control packet (DPD request/response, keepalive, disconnect...).
+    void SendControl (CstpType type, wire::ByteView payload = {});
+
+    /// Handles bytes the host's TCP stream delivered, in any chunking. A DPD request is
+    /// answered with a DPD response at once (openconnect cstp.c).
+    void ReceiveStream (wire::ByteView chunk);
+
+    /// Time the last well-formed packet was received (openconnect last_rx); starts at creation.
+    Nanos LastReceived () const
+    {
+        return m_lastReceived;
+    }
+
+    /// Time the last packet was sent (openconnect last_tx); starts at creation.
+    Nanos LastSent () const
+    {
+        return m_lastSent;
+    }
+
+    /// True once a framing error has made the stream unusable.
+    bool Failed () const
+    {
+        return m_failed;
+    }
+
+    /// Counters so far.
+    const CstpCounters& Counters () const
+    {
+        return m_counters;
+    }
+
+  private:
+    void Send (CstpType type, wire::ByteView payload);
+    void OnRecord (wire::ByteView plaintext);
+    void Fail (const std::string& detail);
+
+    Host& m_host;
+    TlsRecordStream m_tlsOut;
+    TlsRecordStream m_tlsIn;
+    CstpCallbacks m_callbacks;
+    Nanos m_lastReceived;
+    Nanos m_lastSent;
+    bool m_failed{false};
+    CstpCounters m_counters;
+};
+
+} // namespace engine
+} // namespace vpnsim
+
+#endif // VPNSIM_ENGINE_CSTP_SESSION_H

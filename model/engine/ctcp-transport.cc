@@ -1,0 +1,201 @@
+#include "model/engine/ctcp-transport.h"
+
+namespace vpnsim
+{
+namespace engine
+{
+
+namespace
+{
+
+constexpr uint16_t kIkePort = 500; // IKE-in-UDP inside cTCP uses 500/500 (reference §1.2)
+constexpr size_t kUdpHeaderLength = 8;
+
+} // namespace
+
+CtcpTransport::CtcpTransport (Host& host, CtcpRole role, uint32_t localAddress,
+                              uint32_t remoteAddress, CtcpConfig config)
+    : m_role (role)
+    , m_connection (host, role, localAddress, remoteAddress, config)
+    // The inner IKE packet's IP ID comes from the host's per-packet counter; it starts anywhere.
+    , m_ipId (static_cast<uint16_t> (host.Random32 ()))
+{
+    m_connection.SetCallbacks (CtcpCallbacks{[this] (const CtcpPacket& p)
+                                             {
+                                                 OnPacket (p);
+                                             },
+                                             [this] (CtcpEvent e, const std::string& d)
+                                             {
+                                                 OnConnectionEvent (e, d);
+                                             }});
+}
+
+void
+CtcpTransport::SetCallbacks (TransportCallbacks callbacks)
+{
+    m_callbacks = std::move (callbacks);
+}
+
+void
+CtcpTransport::Start ()
+{
+    m_connection.Open ();
+}
+
+bool
+CtcpTransport::IsReady () const
+{
+    return m_connection.IsEstablished ();
+}
+
+void
+CtcpTransport::SendIke (wire::ByteView isakmpMessage)
+{
+    if (m_connection.IsEstablished ())
+    {
+        SendIkeNow (isakmpMessage);
+        return;
+    }
+    if (m_role == CtcpRole::Responder)
+    {
+        ++m_counters.ikeDroppedNotReady; // a headend cannot open toward the client
+        Report (TransportEvent::Dropped, "ctcp: IKE with no connection to send it on");
+        return;
+    }
+    // QuickSec holds the trigger packet and re-injects it once ESTABLISHED (§1.4).
+    if (m_heldIke)
+    {
+        ++m_counters.ikeDroppedNotReady;
+    }
+    m_heldIke = wire::Bytes (isakmpMessage.begin (), isakmpMessage.end ());
+    ++m_counters.ikeHeld;
+    if (m_connection.State () == CtcpState::Closed)
+    {
+        m_connection.Open ();
+    }
+}
+
+void
+CtcpTransport::SendIkeNow (wire::ByteView isakmpMessage)
+{
+    wire::Bytes datagram;
+    datagram.reserve (kUdpHeaderLength + isakmpMessage.size ());
+    wire::ByteWriter w (datagram);
+    w.U16 (kIkePort);
+    w.U16 (kIkePort);
+    w.U16 (static_cast<uint16_t> (kUdpHeaderLength + isakmpMessage.size ()));
+    w.U16 (0); // "Zero UDP checksum from IKE packets to interoperate with Cisco VPN client" (§1.1)
+    w.Append (isakmpMessage);
+    CtcpTrailer trailer;
+    trailer.seq16 = m_ipId++; // the inner IKE packet's IP ID (§1.2)
+    // Wireshark reads 0x4000 on client->server IKE in Cisco captures (§1.2).
+    trailer.direction = m_role == CtcpRole::Initiator ? kCtcpDirectionClientToServer : 0;
+    trailer.protocol = ctcpproto::Ike;
+    if (m_connection.Send (datagram, trailer))
+    {
+        ++m_counters.ikeSent;
+    }
+}
+
+void
+CtcpTransport::SendEsp (wire::ByteView espPacket)
+{
+    // ESP trailer: seq16 0, dir16 0, proto 0x32 (§1.2).
+    if (m_connection.Send (espPacket, CtcpTrailer{0, 0, ctcpproto::Esp}))
+    {
+        ++m_counters.espSent;
+    }
+    else
+    {
+        ++m_counters.espDroppedNotReady;
+    }
+}
+
+void
+CtcpTransport::Receive (const OuterPacket& packet)
+{
+    m_connection.Receive (packet);
+}
+
+size_t
+CtcpTransport::EspOverhead () const
+{
+    return kTcpHeaderLength + kCtcpTrailerLength;
+}
+
+std::string
+CtcpTransport::Name () const
+{
+    return "ctcp";
+}
+
+void
+CtcpTransport::OnPacket (const CtcpPacket& p)
+{
+    switch (p.trailer.protocol)
+    {
+        case ctcpproto::Ike:
+            // The connection checked the UDP length and ports; the ISAKMP message follows.
+            ++m_counters.ikeReceived;
+            if (m_callbacks.onIke)
+            {
+                m_callbacks.onIke (p.packet.subspan (kUdpHeaderLength));
+            }
+            break;
+        case ctcpproto::Esp:
+            ++m_counters.espReceived;
+            if (m_callbacks.onEsp)
+            {
+                m_callbacks.onEsp (p.packet);
+            }
+            break;
+        default:
+            ++m_counters.unknownProtocol;
+            Report (TransportEvent::Dropped, "ctcp: trailer protocol not carried (AH?)");
+            break;
+    }
+}
+
+void
+CtcpTransport::OnConnectionEvent (CtcpEvent event, const std::string& detail)
+{
+    switch (event)
+    {
+        case CtcpEvent::Established:
+            if (m_heldIke)
+            {
+                wire::Bytes held = std::move (*m_heldIke);
+                m_heldIke.reset ();
+                SendIkeNow (held);
+            }
+            Report (TransportEvent::Ready, detail);
+            break;
+        case CtcpEvent::HandshakeTimeout:
+            if (m_heldIke)
+            {
+                m_heldIke.reset ();
+                ++m_counters.ikeDroppedNotReady;
+            }
+            Report (TransportEvent::Dropped, detail);
+            break;
+        case CtcpEvent::ResetReceived:
+        case CtcpEvent::FinReceived:
+            Report (TransportEvent::Reset, detail);
+            break;
+        case CtcpEvent::FramingError:
+            Report (TransportEvent::FramingError, detail);
+            break;
+    }
+}
+
+void
+CtcpTransport::Report (TransportEvent event, const std::string& detail)
+{
+    if (m_callbacks.onEvent)
+    {
+        m_callbacks.onEvent (event, detail);
+    }
+}
+
+} // namespace engine
+} // namespace vpnsim
