@@ -111,22 +111,22 @@ CtcpConnection::Open ()
     m_sendNext = m_isn + 1;
     m_receiveNext = 0;
     m_lastAckReceived.reset ();
-    SendSegment (m_isn, 0, tcpflag::Syn, {});
+    SendSegment (m_isn, 0, wire::tcpflag::Syn, {});
     m_state = CtcpState::SynSent;
     StartHandshakeTimer ();
 }
 
 bool
-CtcpConnection::Send (wire::ByteView packet, const CtcpTrailer& trailer)
+CtcpConnection::Send (wire::ByteView packet, const wire::CtcpTrailer& trailer)
 {
     if (m_state != CtcpState::Established)
     {
         return false;
     }
     wire::Bytes payload (packet.begin (), packet.end ());
-    AppendCtcpTrailer (payload, trailer);
+    wire::AppendCtcpTrailer (payload, trailer);
     // Flags ACK only (no PSH); the ack is piggy-backed here and nowhere else (§1.4).
-    SendSegment (m_sendNext, m_receiveNext, tcpflag::Ack, payload);
+    SendSegment (m_sendNext, m_receiveNext, wire::tcpflag::Ack, payload);
     m_sendNext += static_cast<uint32_t> (payload.size ()); // trailer included (§1.4)
     return true;
 }
@@ -138,7 +138,7 @@ CtcpConnection::Close ()
     {
         return;
     }
-    SendReset (m_sendNext, m_receiveNext, tcpflag::Rst | tcpflag::Ack);
+    SendReset (m_sendNext, m_receiveNext, wire::tcpflag::Rst | wire::tcpflag::Ack);
     Remove ();
 }
 
@@ -149,7 +149,7 @@ CtcpConnection::Receive (const OuterPacket& packet)
     {
         return;
     }
-    auto parsed = ParseTcpSegment (packet.payload, packet.sourceAddress, packet.destinationAddress);
+    auto parsed = wire::ParseTcpSegment (packet.payload, packet.sourceAddress, packet.destinationAddress);
     if (!parsed)
     {
         if (parsed.GetError ().code == wire::ErrorCode::BadChecksum)
@@ -158,7 +158,7 @@ CtcpConnection::Receive (const OuterPacket& packet)
         }
         return;
     }
-    const TcpSegment& s = parsed.Value ();
+    const wire::TcpSegment& s = parsed.Value ();
     if (m_state == CtcpState::Closed || s.header.destinationPort != m_localPort)
     {
         return; // not for this connection (or a client with no connection): nothing to answer
@@ -167,7 +167,7 @@ CtcpConnection::Receive (const OuterPacket& packet)
     m_counters.bytesReceived += s.payload.size ();
 
     uint8_t f = s.header.flags;
-    bool isSyn = (f & tcpflag::Syn) && !(f & tcpflag::Ack);
+    bool isSyn = (f & wire::tcpflag::Syn) && !(f & wire::tcpflag::Ack);
     bool sameTuple = s.header.sourcePort == m_remotePort
                      && (m_remoteAddress == 0 || packet.sourceAddress == m_remoteAddress);
     if (m_role == CtcpRole::Responder && isSyn)
@@ -207,7 +207,7 @@ CtcpConnection::Receive (const OuterPacket& packet)
 }
 
 void
-CtcpConnection::ReceiveSyn (const TcpSegment& s)
+CtcpConnection::ReceiveSyn (const wire::TcpSegment& s)
 {
     CancelHandshakeTimer ();
     m_remotePort = s.header.sourcePort;
@@ -215,30 +215,30 @@ CtcpConnection::ReceiveSyn (const TcpSegment& s)
     m_sendNext = m_isn + 1;
     m_receiveNext = s.header.sequence + 1; // ack = peer seq + 1 (§1.4)
     m_lastAckReceived.reset ();
-    SendSegment (m_isn, m_receiveNext, tcpflag::Syn | tcpflag::Ack, {});
+    SendSegment (m_isn, m_receiveNext, wire::tcpflag::Syn | wire::tcpflag::Ack, {});
     m_state = CtcpState::SynReceived;
     StartHandshakeTimer ();
 }
 
 void
-CtcpConnection::ReceiveSynSent (const TcpSegment& s)
+CtcpConnection::ReceiveSynSent (const wire::TcpSegment& s)
 {
     uint8_t f = s.header.flags;
-    bool ackOk = (f & tcpflag::Ack) && s.header.acknowledgment == m_sendNext;
-    if ((f & tcpflag::Rst) && ackOk)
+    bool ackOk = (f & wire::tcpflag::Ack) && s.header.acknowledgment == m_sendNext;
+    if ((f & wire::tcpflag::Rst) && ackOk)
     {
         ++m_counters.resetsReceived;
         Remove ();
         Emit (CtcpEvent::ResetReceived, "ctcp: connection refused (RST in SYN-SENT)");
         return;
     }
-    if ((f & tcpflag::Syn) && ackOk && !(f & tcpflag::Rst))
+    if ((f & wire::tcpflag::Syn) && ackOk && !(f & wire::tcpflag::Rst))
     {
         // QuickSec checks ack == conn->seq, then sends a pure ACK and re-injects the held
         // trigger packet (§1.4).
         m_receiveNext = s.header.sequence + 1;
         m_lastAckReceived = s.header.acknowledgment;
-        SendSegment (m_sendNext, m_receiveNext, tcpflag::Ack, {});
+        SendSegment (m_sendNext, m_receiveNext, wire::tcpflag::Ack, {});
         CancelHandshakeTimer ();
         m_state = CtcpState::Established;
         Emit (CtcpEvent::Established, "ctcp: SYN-ACK received");
@@ -247,17 +247,17 @@ CtcpConnection::ReceiveSynSent (const TcpSegment& s)
 }
 
 void
-CtcpConnection::ReceiveSynReceived (const TcpSegment& s)
+CtcpConnection::ReceiveSynReceived (const wire::TcpSegment& s)
 {
     uint8_t f = s.header.flags;
-    if (f & tcpflag::Rst)
+    if (f & wire::tcpflag::Rst)
     {
         ++m_counters.resetsReceived;
         Remove ();
         Emit (CtcpEvent::ResetReceived, "ctcp: RST in SYN-RECEIVED");
         return;
     }
-    if ((f & tcpflag::Ack) && s.header.acknowledgment == m_sendNext)
+    if ((f & wire::tcpflag::Ack) && s.header.acknowledgment == m_sendNext)
     {
         // The final ACK: ack == own ISN + 1 (§1.4). If it was lost, the first data segment
         // carries the same ack and completes the handshake as well.
@@ -266,7 +266,7 @@ CtcpConnection::ReceiveSynReceived (const TcpSegment& s)
         Emit (CtcpEvent::Established, "ctcp: final ACK received");
         m_lastAckReceived = s.header.acknowledgment;
         // Only a data (or FIN) segment has more to process; the bare final ACK is no keepalive.
-        if (m_state == CtcpState::Established && (!s.payload.empty () || (f & tcpflag::Fin)))
+        if (m_state == CtcpState::Established && (!s.payload.empty () || (f & wire::tcpflag::Fin)))
         {
             ReceiveEstablished (s);
         }
@@ -274,25 +274,25 @@ CtcpConnection::ReceiveSynReceived (const TcpSegment& s)
 }
 
 void
-CtcpConnection::ReceiveEstablished (const TcpSegment& s)
+CtcpConnection::ReceiveEstablished (const wire::TcpSegment& s)
 {
     uint8_t f = s.header.flags;
-    if (f & tcpflag::Rst)
+    if (f & wire::tcpflag::Rst)
     {
         ++m_counters.resetsReceived;
         Remove ();
         Emit (CtcpEvent::ResetReceived, "ctcp: RST received, connection removed");
         return;
     }
-    if (f & tcpflag::Fin)
+    if (f & wire::tcpflag::Fin)
     {
         // FIN is answered with RST, seq = the peer's ack, and the connection removed (§1.4).
-        SendReset (s.header.acknowledgment, 0, tcpflag::Rst);
+        SendReset (s.header.acknowledgment, 0, wire::tcpflag::Rst);
         Remove ();
         Emit (CtcpEvent::FinReceived, "ctcp: FIN received, answered with RST");
         return;
     }
-    if (f & tcpflag::Syn)
+    if (f & wire::tcpflag::Syn)
     {
         return; // a SYN-ACK repeated by a middlebox or the peer: nothing to do
     }
@@ -301,17 +301,17 @@ CtcpConnection::ReceiveEstablished (const TcpSegment& s)
         // Zero-length segments are neither answered nor ACKed (§1.4 "keepalive, drop"). One that
         // repeats the last ack while data is outstanding is what a real TCP would take as a
         // duplicate ACK; cTCP ignores it too (§1.4, TAC 113578).
-        bool duplicate = (f & tcpflag::Ack) && m_lastAckReceived
+        bool duplicate = (f & wire::tcpflag::Ack) && m_lastAckReceived
                          && s.header.acknowledgment == *m_lastAckReceived
                          && SeqAfter (m_sendNext, s.header.acknowledgment);
         ++(duplicate ? m_counters.duplicateAcksIgnored : m_counters.keepalivesIgnored);
-        if (f & tcpflag::Ack)
+        if (f & wire::tcpflag::Ack)
         {
             m_lastAckReceived = s.header.acknowledgment;
         }
         return;
     }
-    if (f & tcpflag::Ack)
+    if (f & wire::tcpflag::Ack)
     {
         m_lastAckReceived = s.header.acknowledgment;
     }
@@ -319,7 +319,7 @@ CtcpConnection::ReceiveEstablished (const TcpSegment& s)
 }
 
 void
-CtcpConnection::ReceiveData (const TcpSegment& s)
+CtcpConnection::ReceiveData (const wire::TcpSegment& s)
 {
     uint32_t seq = s.header.sequence;
     uint32_t end = seq + static_cast<uint32_t> (s.payload.size ());
@@ -346,26 +346,26 @@ CtcpConnection::Deliver (wire::ByteView payload)
     // Exactly one trailer per segment, at its end, as Cisco's receiver parses (§1.4, consequence
     // 2): a segment a proxy split or coalesced cannot be framed. Cisco would drop it (or fail
     // the ICV); the model names it so that the run record says why the tunnel died.
-    auto trailer = ParseCtcpTrailer (payload);
+    auto trailer = wire::ParseCtcpTrailer (payload);
     if (!trailer)
     {
         ++m_counters.framingErrors;
         Emit (CtcpEvent::FramingError, "ctcp: segment does not end in a trailer (split?)");
         return;
     }
-    wire::ByteView inner = payload.first (payload.size () - kCtcpTrailerLength);
+    wire::ByteView inner = payload.first (payload.size () - wire::kCtcpTrailerLength);
     std::string problem;
-    if (ContainsCtcpTrailerMagic (inner))
+    if (wire::ContainsCtcpTrailerMagic (inner))
     {
         problem = "ctcp: a second trailer inside the segment (coalesced)";
     }
-    else if (trailer->protocol == ctcpproto::Ike
+    else if (trailer->protocol == wire::ctcpproto::Ike
              && (inner.size () < kUdpHeaderLength || wire::GetU16 (&inner[4]) != inner.size ()
                  || wire::GetU16 (&inner[0]) != kIkePort || wire::GetU16 (&inner[2]) != kIkePort))
     {
         problem = "ctcp: IKE datagram length or ports disagree with the segment";
     }
-    else if (trailer->protocol != ctcpproto::Ike && inner.size () < kEspMinimumLength)
+    else if (trailer->protocol != wire::ctcpproto::Ike && inner.size () < kEspMinimumLength)
     {
         problem = "ctcp: ESP shorter than SPI and sequence number";
     }
@@ -382,22 +382,22 @@ CtcpConnection::Deliver (wire::ByteView payload)
 }
 
 void
-CtcpConnection::AnswerWithoutConnection (const TcpSegment& s, const OuterPacket& packet)
+CtcpConnection::AnswerWithoutConnection (const wire::TcpSegment& s, const OuterPacket& packet)
 {
     uint8_t f = s.header.flags;
-    if (f & tcpflag::Rst)
+    if (f & wire::tcpflag::Rst)
     {
         return; // never answer a RST (RFC 793 §3.4)
     }
     // RFC 793 §3.4 reset generation, always with ACK as the brief and §1.4 say (RST+ACK).
-    uint32_t seq = (f & tcpflag::Ack) ? s.header.acknowledgment : 0;
+    uint32_t seq = (f & wire::tcpflag::Ack) ? s.header.acknowledgment : 0;
     uint32_t ack = s.header.sequence + static_cast<uint32_t> (s.payload.size ())
-                   + ((f & tcpflag::Syn) ? 1 : 0) + ((f & tcpflag::Fin) ? 1 : 0);
-    TcpSegmentHeader h{m_localPort, s.header.sourcePort, seq, ack, tcpflag::Rst | tcpflag::Ack, 0};
+                   + ((f & wire::tcpflag::Syn) ? 1 : 0) + ((f & wire::tcpflag::Fin) ? 1 : 0);
+    wire::TcpHeader h{m_localPort, s.header.sourcePort, seq, ack, wire::tcpflag::Rst | wire::tcpflag::Ack, 0};
     ++m_counters.resetsSent;
     ++m_counters.segmentsSent;
     // The answer goes back to whoever sent the segment, which may not be the connected peer.
-    wire::Bytes bytes = BuildTcpSegment (h, {}, packet.destinationAddress, packet.sourceAddress);
+    wire::Bytes bytes = wire::BuildTcpSegment (h, {}, packet.destinationAddress, packet.sourceAddress);
     m_host.SendOuter (OuterPacket{OuterProtocol::Tcp, packet.destinationAddress,
                                   packet.sourceAddress, h.sourcePort, h.destinationPort, bytes});
 }
@@ -406,9 +406,9 @@ void
 CtcpConnection::SendSegment (uint32_t seq, uint32_t ack, uint8_t flags, wire::ByteView payload,
                              std::optional<uint16_t> window)
 {
-    TcpSegmentHeader h{m_localPort, m_remotePort, seq,
+    wire::TcpHeader h{m_localPort, m_remotePort, seq,
                        ack,         flags,        window.value_or (m_config.window)};
-    wire::Bytes bytes = BuildTcpSegment (h, payload, m_localAddress, m_remoteAddress);
+    wire::Bytes bytes = wire::BuildTcpSegment (h, payload, m_localAddress, m_remoteAddress);
     ++m_counters.segmentsSent;
     m_counters.bytesSent += payload.size ();
     // Ports are filled in for hosts that demultiplex on them; the segment carries them anyway.

@@ -11,7 +11,8 @@
 #ifndef VPNSIM_ENGINE_CTCP_CONNECTION_H
 #define VPNSIM_ENGINE_CTCP_CONNECTION_H
 
-#include "model/engine/ctcp-segment.h"
+#include "model/wire/ctcp.h"
+#include "model/wire/tcp-header.h"
 #include "model/engine/host.h"
 #include "model/wire/bytes.h"
 
@@ -92,7 +93,7 @@ struct CtcpCounters
 /// One encapsulated packet received, with its trailer.
 struct CtcpPacket
 {
-    CtcpTrailer trailer;
+    wire::CtcpTrailer trailer;
     wire::ByteView packet; ///< ESP from the SPI, or the UDP datagram carrying IKE
 };
 
@@ -124,7 +125,7 @@ class CtcpConnection
 
     /// Sends one encapsulated packet plus trailer in one ACK segment. Returns false (nothing
     /// sent) unless ESTABLISHED.
-    bool Send (wire::ByteView packet, const CtcpTrailer& trailer);
+    bool Send (wire::ByteView packet, const wire::CtcpTrailer& trailer);
 
     /// Handles one TCP segment from the host (OuterProtocol::Tcp).
     void Receive (const OuterPacket& packet);
@@ -185,18 +186,18 @@ class CtcpConnection
     void SendSegment (uint32_t seq, uint32_t ack, uint8_t flags, wire::ByteView payload,
                       std::optional<uint16_t> window = std::nullopt);
     void SendReset (uint32_t seq, uint32_t ack, uint8_t flags);
-    void AnswerWithoutConnection (const TcpSegment& s, const OuterPacket& packet);
+    void AnswerWithoutConnection (const wire::TcpSegment& s, const OuterPacket& packet);
     void OnHandshakeTimeout ();
     void StartHandshakeTimer ();
     void CancelHandshakeTimer ();
     void Remove ();
     void Emit (CtcpEvent event, const std::string& detail);
-    void ReceiveSynSent (const TcpSegment& s);
-    void ReceiveListen (const TcpSegment& s);
-    void ReceiveSyn (const TcpSegment& s);
-    void ReceiveSynReceived (const TcpSegment& s);
-    void ReceiveEstablished (const TcpSegment& s);
-    void ReceiveData (const TcpSegment& s);
+    void ReceiveSynSent (const wire::TcpSegment& s);
+    void ReceiveListen (const wire::TcpSegment& s);
+    void ReceiveSyn (const wire::TcpSegment& s);
+    void ReceiveSynReceived (const wire::TcpSegment& s);
+    void ReceiveEstablished (const wire::TcpSegment& s);
+    void ReceiveData (const wire::TcpSegment& s);
     void Deliver (wire::ByteView payload);
 
     Host& m_host;

@@ -86,11 +86,11 @@ CtcpTransport::SendIkeNow (wire::ByteView isakmpMessage)
     w.U16 (static_cast<uint16_t> (kUdpHeaderLength + isakmpMessage.size ()));
     w.U16 (0); // "Zero UDP checksum from IKE packets to interoperate with Cisco VPN client" (§1.1)
     w.Append (isakmpMessage);
-    CtcpTrailer trailer;
+    wire::CtcpTrailer trailer;
     trailer.seq16 = m_ipId++; // the inner IKE packet's IP ID (§1.2)
     // Wireshark reads 0x4000 on client->server IKE in Cisco captures (§1.2).
-    trailer.direction = m_role == CtcpRole::Initiator ? kCtcpDirectionClientToServer : 0;
-    trailer.protocol = ctcpproto::Ike;
+    trailer.direction = m_role == CtcpRole::Initiator ? wire::kCtcpDirectionClientToServer : 0;
+    trailer.protocol = wire::ctcpproto::Ike;
     if (m_connection.Send (datagram, trailer))
     {
         ++m_counters.ikeSent;
@@ -101,7 +101,7 @@ void
 CtcpTransport::SendEsp (wire::ByteView espPacket)
 {
     // ESP trailer: seq16 0, dir16 0, proto 0x32 (§1.2).
-    if (m_connection.Send (espPacket, CtcpTrailer{0, 0, ctcpproto::Esp}))
+    if (m_connection.Send (espPacket, wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp}))
     {
         ++m_counters.espSent;
     }
@@ -120,7 +120,7 @@ CtcpTransport::Receive (const OuterPacket& packet)
 size_t
 CtcpTransport::EspOverhead () const
 {
-    return kTcpHeaderLength + kCtcpTrailerLength;
+    return wire::kTcpHeaderLength + wire::kCtcpTrailerLength;
 }
 
 std::string
@@ -134,7 +134,7 @@ CtcpTransport::OnPacket (const CtcpPacket& p)
 {
     switch (p.trailer.protocol)
     {
-        case ctcpproto::Ike:
+        case wire::ctcpproto::Ike:
             // The connection checked the UDP length and ports; the ISAKMP message follows.
             ++m_counters.ikeReceived;
             if (m_callbacks.onIke)
@@ -142,7 +142,7 @@ CtcpTransport::OnPacket (const CtcpPacket& p)
                 m_callbacks.onIke (p.packet.subspan (kUdpHeaderLength));
             }
             break;
-        case ctcpproto::Esp:
+        case wire::ctcpproto::Esp:
             ++m_counters.espReceived;
             if (m_callbacks.onEsp)
             {

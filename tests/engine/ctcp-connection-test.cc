@@ -38,7 +38,7 @@ wire::Bytes
 EspPayload (uint32_t seq, size_t n = 24)
 {
     wire::Bytes b = Esp (seq, n);
-    AppendCtcpTrailer (b, CtcpTrailer{0, 0, ctcpproto::Esp});
+    wire::AppendCtcpTrailer (b, wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
     return b;
 }
 
@@ -53,7 +53,7 @@ IkePayload (size_t isakmpLength, uint16_t ipId)
     w.U16 (static_cast<uint16_t> (8 + isakmpLength));
     w.U16 (0);
     w.Fill (isakmpLength, 0xab);
-    AppendCtcpTrailer (b, CtcpTrailer{ipId, kCtcpDirectionClientToServer, ctcpproto::Ike});
+    wire::AppendCtcpTrailer (b, wire::CtcpTrailer{ipId, wire::kCtcpDirectionClientToServer, wire::ctcpproto::Ike});
     return b;
 }
 
@@ -65,21 +65,21 @@ struct Incoming
 };
 
 Incoming
-Segment (uint32_t src, uint32_t dst, TcpSegmentHeader h, wire::ByteView payload = {})
+Segment (uint32_t src, uint32_t dst, wire::TcpHeader h, wire::ByteView payload = {})
 {
     Incoming in;
-    in.bytes = BuildTcpSegment (h, payload, src, dst);
+    in.bytes = wire::BuildTcpSegment (h, payload, src, dst);
     in.packet = OuterPacket{OuterProtocol::Tcp, src, dst, 0, 0, {}};
     return in;
 }
 
 /// Parses a segment the engine sent from `src` to `dst`; fails the test on a bad checksum.
-TcpSegment
+wire::TcpSegment
 Sent (const SentOuter& o, uint32_t src, uint32_t dst)
 {
-    auto r = ParseTcpSegment (o.payload, src, dst);
+    auto r = wire::ParseTcpSegment (o.payload, src, dst);
     EXPECT_TRUE (r.Ok ()) << (r.Ok () ? "" : r.GetError ().detail);
-    return r.Ok () ? r.Value () : TcpSegment{};
+    return r.Ok () ? r.Value () : wire::TcpSegment{};
 }
 
 /// A client connection, with the server side played by the test.
@@ -108,7 +108,7 @@ class CtcpClientTest : public ::testing::Test
         return c;
     }
 
-    void Feed (TcpSegmentHeader h, wire::ByteView payload = {})
+    void Feed (wire::TcpHeader h, wire::ByteView payload = {})
     {
         Incoming in = Segment (kServer, kClient, h, payload);
         in.packet.payload = in.bytes;
@@ -120,14 +120,14 @@ class CtcpClientTest : public ::testing::Test
     {
         conn.Open ();
         uint32_t isn = Sent (host.outer.at (0), kClient, kServer).header.sequence;
-        Feed ({10000, kClientPort, serverIsn, isn + 1, tcpflag::Syn | tcpflag::Ack, 65535});
+        Feed ({10000, kClientPort, serverIsn, isn + 1, wire::tcpflag::Syn | wire::tcpflag::Ack, 65535});
         return isn;
     }
 
     FakeHost host;
     CtcpConnection conn;
     std::vector<wire::Bytes> received;
-    std::vector<CtcpTrailer> trailers;
+    std::vector<wire::CtcpTrailer> trailers;
     std::vector<CtcpEvent> events;
 };
 
@@ -139,13 +139,13 @@ TEST_F (CtcpClientTest, SynHasRandomIsnWindow65535NoOptionsAndGoesToPort10000)
     ASSERT_EQ (host.outer.size (), 1u);
     const wire::Bytes& b = host.outer[0].payload;
     ASSERT_EQ (b.size (), 20u); // no options, no payload
-    TcpSegment s = Sent (host.outer[0], kClient, kServer);
+    wire::TcpSegment s = Sent (host.outer[0], kClient, kServer);
     EXPECT_EQ (s.header.sourcePort, kClientPort);
     EXPECT_EQ (s.header.destinationPort, 10000);
     EXPECT_EQ (s.header.sequence, same.Random32 ());
     EXPECT_EQ (s.header.acknowledgment, 0u);
     EXPECT_EQ (b[12], 0x50);                  // data offset 5
-    EXPECT_EQ (b[13], tcpflag::Syn);          // SYN only
+    EXPECT_EQ (b[13], wire::tcpflag::Syn);          // SYN only
     EXPECT_EQ (wire::GetU16 (&b[14]), 65535); // window
     EXPECT_EQ (wire::GetU16 (&b[18]), 0);     // urgent pointer
     EXPECT_EQ (conn.State (), CtcpState::SynSent);
@@ -156,7 +156,7 @@ TEST_F (CtcpClientTest, ClientPortIsRandomInRange1024To65535WhenNotConfigured)
     FakeHost h (7);
     CtcpConnection c (h, CtcpRole::Initiator, kClient, kServer);
     c.Open ();
-    TcpSegment s = Sent (h.outer.at (0), kClient, kServer);
+    wire::TcpSegment s = Sent (h.outer.at (0), kClient, kServer);
     EXPECT_GE (s.header.sourcePort, 1024);
     EXPECT_EQ (s.header.sourcePort, c.LocalPort ());
 }
@@ -167,9 +167,9 @@ TEST_F (CtcpClientTest, SynAckWithRightAckIsAnsweredWithPureAckAndEstablishes)
 
     ASSERT_EQ (host.outer.size (), 2u);
     const wire::Bytes& b = host.outer[1].payload;
-    TcpSegment s = Sent (host.outer[1], kClient, kServer);
+    wire::TcpSegment s = Sent (host.outer[1], kClient, kServer);
     EXPECT_EQ (b.size (), 20u);
-    EXPECT_EQ (b[13], tcpflag::Ack);
+    EXPECT_EQ (b[13], wire::tcpflag::Ack);
     EXPECT_EQ (s.header.sequence, isn + 1);
     EXPECT_EQ (s.header.acknowledgment, 5001u);
     EXPECT_EQ (s.header.window, 65535);
@@ -182,7 +182,7 @@ TEST_F (CtcpClientTest, SynAckWithWrongAckIsIgnored)
 {
     conn.Open ();
     uint32_t isn = Sent (host.outer.at (0), kClient, kServer).header.sequence;
-    Feed ({10000, kClientPort, 5000, isn + 7, tcpflag::Syn | tcpflag::Ack, 65535});
+    Feed ({10000, kClientPort, 5000, isn + 7, wire::tcpflag::Syn | wire::tcpflag::Ack, 65535});
     EXPECT_EQ (conn.State (), CtcpState::SynSent);
     EXPECT_EQ (host.outer.size (), 1u);
 }
@@ -191,11 +191,11 @@ TEST_F (CtcpClientTest, DataSegmentIsOnePacketPlusTrailerWithFlagsAckOnly)
 {
     uint32_t isn = Establish (5000);
     wire::Bytes esp = Esp (1);
-    ASSERT_TRUE (conn.Send (esp, CtcpTrailer{0, 0, ctcpproto::Esp}));
+    ASSERT_TRUE (conn.Send (esp, wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp}));
 
     ASSERT_EQ (host.outer.size (), 3u);
-    TcpSegment s = Sent (host.outer[2], kClient, kServer);
-    EXPECT_EQ (host.outer[2].payload[13], tcpflag::Ack); // no PSH
+    wire::TcpSegment s = Sent (host.outer[2], kClient, kServer);
+    EXPECT_EQ (host.outer[2].payload[13], wire::tcpflag::Ack); // no PSH
     EXPECT_EQ (s.header.sequence, isn + 1);
     EXPECT_EQ (s.header.acknowledgment, 5001u);
     EXPECT_EQ (s.header.window, 65535);
@@ -208,11 +208,11 @@ TEST_F (CtcpClientTest, DataSegmentIsOnePacketPlusTrailerWithFlagsAckOnly)
 TEST_F (CtcpClientTest, SeqAdvancesByPayloadLengthTrailerIncluded)
 {
     uint32_t isn = Establish ();
-    conn.Send (Esp (1, 24), CtcpTrailer{0, 0, ctcpproto::Esp}); // 32 + 16 = 48 bytes
-    conn.Send (Esp (2, 100), CtcpTrailer{0, 0, ctcpproto::Esp});
+    conn.Send (Esp (1, 24), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp}); // 32 + 16 = 48 bytes
+    conn.Send (Esp (2, 100), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
 
-    TcpSegment first = Sent (host.outer.at (2), kClient, kServer);
-    TcpSegment second = Sent (host.outer.at (3), kClient, kServer);
+    wire::TcpSegment first = Sent (host.outer.at (2), kClient, kServer);
+    wire::TcpSegment second = Sent (host.outer.at (3), kClient, kServer);
     EXPECT_EQ (first.header.sequence, isn + 1);
     EXPECT_EQ (second.header.sequence, isn + 1 + 48);
     EXPECT_EQ (conn.SendNext (), isn + 1 + 48 + 124);
@@ -222,7 +222,7 @@ TEST_F (CtcpClientTest, InOrderSegmentAdvancesAckByItsLength)
 {
     uint32_t isn = Establish (5000);
     wire::Bytes p = EspPayload (1); // 48 bytes
-    Feed ({10000, kClientPort, 5001, isn + 1, tcpflag::Ack, 65535}, p);
+    Feed ({10000, kClientPort, 5001, isn + 1, wire::tcpflag::Ack, 65535}, p);
 
     EXPECT_EQ (conn.ReceiveNext (), 5001u + 48);
     ASSERT_EQ (received.size (), 1u);
@@ -234,21 +234,21 @@ TEST_F (CtcpClientTest, AckJumpsOverAHoleAndTheNextDataSegmentCarriesIt)
 {
     uint32_t isn = Establish (5000);
     wire::Bytes p = EspPayload (2); // 48 bytes; the segment at 5001 (48 bytes) was lost
-    Feed ({10000, kClientPort, 5001 + 48, isn + 1, tcpflag::Ack, 65535}, p);
+    Feed ({10000, kClientPort, 5001 + 48, isn + 1, wire::tcpflag::Ack, 65535}, p);
 
     EXPECT_EQ (conn.ReceiveNext (), 5001u + 96);
     EXPECT_EQ (conn.Counters ().holesJumped, 1u);
     EXPECT_EQ (received.size (), 1u); // delivered at once, no waiting for the hole
 
-    conn.Send (Esp (1), CtcpTrailer{0, 0, ctcpproto::Esp});
+    conn.Send (Esp (1), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
     EXPECT_EQ (Sent (host.outer.back (), kClient, kServer).header.acknowledgment, 5001u + 96);
 }
 
 TEST_F (CtcpClientTest, LateSegmentIntoAHoleIsDeliveredButAckDoesNotMoveBack)
 {
     uint32_t isn = Establish (5000);
-    Feed ({10000, kClientPort, 5001 + 48, isn + 1, tcpflag::Ack, 65535}, EspPayload (2));
-    Feed ({10000, kClientPort, 5001, isn + 1, tcpflag::Ack, 65535}, EspPayload (1));
+    Feed ({10000, kClientPort, 5001 + 48, isn + 1, wire::tcpflag::Ack, 65535}, EspPayload (2));
+    Feed ({10000, kClientPort, 5001, isn + 1, wire::tcpflag::Ack, 65535}, EspPayload (1));
 
     EXPECT_EQ (conn.ReceiveNext (), 5001u + 96);
     EXPECT_EQ (received.size (), 2u);
@@ -260,7 +260,7 @@ TEST_F (CtcpClientTest, NoPureAckIsSentAfterReceivingData)
     size_t before = host.outer.size ();
     for (uint32_t i = 0; i < 5; ++i)
     {
-        Feed ({10000, kClientPort, 5001 + 48 * i, isn + 1, tcpflag::Ack, 65535}, EspPayload (i));
+        Feed ({10000, kClientPort, 5001 + 48 * i, isn + 1, wire::tcpflag::Ack, 65535}, EspPayload (i));
     }
     host.Advance (10s);
     EXPECT_EQ (received.size (), 5u);
@@ -270,8 +270,8 @@ TEST_F (CtcpClientTest, NoPureAckIsSentAfterReceivingData)
 TEST_F (CtcpClientTest, DuplicateAcksChangeNothing)
 {
     uint32_t isn = Establish (5000);
-    conn.Send (Esp (1), CtcpTrailer{0, 0, ctcpproto::Esp});
-    conn.Send (Esp (2), CtcpTrailer{0, 0, ctcpproto::Esp});
+    conn.Send (Esp (1), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
+    conn.Send (Esp (2), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
     size_t before = host.outer.size ();
     uint32_t seqBefore = conn.SendNext ();
     uint32_t ackBefore = conn.ReceiveNext ();
@@ -279,7 +279,7 @@ TEST_F (CtcpClientTest, DuplicateAcksChangeNothing)
     // A middlebox that lost the first data segment keeps asking for isn+1.
     for (int i = 0; i < 3; ++i)
     {
-        Feed ({10000, kClientPort, 5001, isn + 1, tcpflag::Ack, 65535});
+        Feed ({10000, kClientPort, 5001, isn + 1, wire::tcpflag::Ack, 65535});
     }
     EXPECT_EQ (host.outer.size (), before); // no retransmission, no answer
     EXPECT_EQ (conn.SendNext (), seqBefore);
@@ -291,8 +291,8 @@ TEST_F (CtcpClientTest, DuplicateAcksChangeNothing)
 TEST_F (CtcpClientTest, WindowOfPeerIsIgnored)
 {
     uint32_t isn = Establish (5000);
-    Feed ({10000, kClientPort, 5001, isn + 1, tcpflag::Ack, 0}, EspPayload (1)); // zero window
-    EXPECT_TRUE (conn.Send (Esp (2), CtcpTrailer{0, 0, ctcpproto::Esp}));
+    Feed ({10000, kClientPort, 5001, isn + 1, wire::tcpflag::Ack, 0}, EspPayload (1)); // zero window
+    EXPECT_TRUE (conn.Send (Esp (2), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp}));
     EXPECT_EQ (host.outer.size (), 3u);
 }
 
@@ -301,7 +301,7 @@ TEST_F (CtcpClientTest, ZeroLengthSegmentIsAKeepaliveDroppedWithoutAnswer)
     uint32_t isn = Establish (5000);
     size_t before = host.outer.size ();
     // TCP keepalive form: seq = rcv_nxt - 1, nothing outstanding on our side.
-    Feed ({10000, kClientPort, 5000, isn + 1, tcpflag::Ack, 65535});
+    Feed ({10000, kClientPort, 5000, isn + 1, wire::tcpflag::Ack, 65535});
 
     EXPECT_EQ (host.outer.size (), before);
     EXPECT_TRUE (received.empty ());
@@ -313,11 +313,11 @@ TEST_F (CtcpClientTest, ZeroLengthSegmentIsAKeepaliveDroppedWithoutAnswer)
 TEST_F (CtcpClientTest, FinIsAnsweredWithRstWhoseSeqIsThePeersAck)
 {
     uint32_t isn = Establish (5000);
-    conn.Send (Esp (1), CtcpTrailer{0, 0, ctcpproto::Esp});
-    Feed ({10000, kClientPort, 5001, isn + 1 + 48, tcpflag::Fin | tcpflag::Ack, 65535});
+    conn.Send (Esp (1), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
+    Feed ({10000, kClientPort, 5001, isn + 1 + 48, wire::tcpflag::Fin | wire::tcpflag::Ack, 65535});
 
-    TcpSegment rst = Sent (host.outer.back (), kClient, kServer);
-    EXPECT_EQ (rst.header.flags, tcpflag::Rst);
+    wire::TcpSegment rst = Sent (host.outer.back (), kClient, kServer);
+    EXPECT_EQ (rst.header.flags, wire::tcpflag::Rst);
     EXPECT_EQ (rst.header.sequence, isn + 1 + 48);
     EXPECT_TRUE (rst.payload.empty ());
     EXPECT_EQ (conn.State (), CtcpState::Closed);
@@ -328,11 +328,11 @@ TEST_F (CtcpClientTest, RstRemovesTheConnection)
 {
     uint32_t isn = Establish (5000);
     size_t before = host.outer.size ();
-    Feed ({10000, kClientPort, 5001, isn + 1, tcpflag::Rst, 0});
+    Feed ({10000, kClientPort, 5001, isn + 1, wire::tcpflag::Rst, 0});
 
     EXPECT_EQ (conn.State (), CtcpState::Closed);
     EXPECT_EQ (events.back (), CtcpEvent::ResetReceived);
-    EXPECT_FALSE (conn.Send (Esp (1), CtcpTrailer{0, 0, ctcpproto::Esp}));
+    EXPECT_FALSE (conn.Send (Esp (1), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp}));
     EXPECT_EQ (host.outer.size (), before); // a RST is never answered
 }
 
@@ -355,8 +355,8 @@ TEST_F (CtcpClientTest, HandshakeTimesOutAfterThreeSecondsWithoutSynRetransmissi
 
     conn.Open (); // a new trigger starts a new handshake
     ASSERT_EQ (host.outer.size (), 2u);
-    TcpSegment second = Sent (host.outer[1], kClient, kServer);
-    EXPECT_EQ (second.header.flags, tcpflag::Syn);
+    wire::TcpSegment second = Sent (host.outer[1], kClient, kServer);
+    EXPECT_EQ (second.header.flags, wire::tcpflag::Syn);
     EXPECT_NE (second.header.sequence, firstIsn);
     EXPECT_EQ (host.outer[1].at, 3s + 30s);
 }
@@ -367,7 +367,7 @@ TEST_F (CtcpClientTest, CoalescedSegmentIsAFramingErrorCountedAndReported)
     wire::Bytes two = EspPayload (1);
     wire::Bytes second = EspPayload (2);
     two.insert (two.end (), second.begin (), second.end ());
-    Feed ({10000, kClientPort, 5001, isn + 1, tcpflag::Ack, 65535}, two);
+    Feed ({10000, kClientPort, 5001, isn + 1, wire::tcpflag::Ack, 65535}, two);
 
     EXPECT_TRUE (received.empty ());
     EXPECT_EQ (conn.Counters ().framingErrors, 1u);
@@ -380,9 +380,9 @@ TEST_F (CtcpClientTest, SplitIkeSegmentIsTwoFramingErrors)
     uint32_t isn = Establish (5000);
     wire::Bytes whole = IkePayload (60, 7); // 8 + 60 + 16 = 84 bytes
     wire::ByteView v (whole);
-    Feed ({10000, kClientPort, 5001, isn + 1, tcpflag::Ack, 65535}, v.first (40));
+    Feed ({10000, kClientPort, 5001, isn + 1, wire::tcpflag::Ack, 65535}, v.first (40));
     EXPECT_EQ (conn.Counters ().framingErrors, 1u); // first part: no trailer at its end
-    Feed ({10000, kClientPort, 5041, isn + 1, tcpflag::Ack, 65535}, v.subspan (40));
+    Feed ({10000, kClientPort, 5041, isn + 1, wire::tcpflag::Ack, 65535}, v.subspan (40));
     EXPECT_EQ (conn.Counters ().framingErrors, 2u); // second: no UDP header of the right length
     EXPECT_TRUE (received.empty ());
 }
@@ -391,7 +391,7 @@ TEST_F (CtcpClientTest, SplitEspSegmentFirstPartIsAFramingError)
 {
     uint32_t isn = Establish (5000);
     wire::Bytes whole = EspPayload (1, 100);
-    Feed ({10000, kClientPort, 5001, isn + 1, tcpflag::Ack, 65535},
+    Feed ({10000, kClientPort, 5001, isn + 1, wire::tcpflag::Ack, 65535},
           wire::ByteView (whole).first (60));
     EXPECT_EQ (conn.Counters ().framingErrors, 1u);
     EXPECT_EQ (events.back (), CtcpEvent::FramingError);
@@ -400,9 +400,9 @@ TEST_F (CtcpClientTest, SplitEspSegmentFirstPartIsAFramingError)
 TEST_F (CtcpClientTest, IkeSegmentIsDeliveredWithItsTrailerFields)
 {
     uint32_t isn = Establish (5000);
-    Feed ({10000, kClientPort, 5001, isn + 1, tcpflag::Ack, 65535}, IkePayload (28, 0x1234));
+    Feed ({10000, kClientPort, 5001, isn + 1, wire::tcpflag::Ack, 65535}, IkePayload (28, 0x1234));
     ASSERT_EQ (trailers.size (), 1u);
-    EXPECT_EQ (trailers[0].protocol, ctcpproto::Ike);
+    EXPECT_EQ (trailers[0].protocol, wire::ctcpproto::Ike);
     EXPECT_EQ (trailers[0].seq16, 0x1234);
     EXPECT_EQ (received[0].size (), 8u + 28);
 }
@@ -411,7 +411,7 @@ TEST_F (CtcpClientTest, BadChecksumIsDroppedAndCounted)
 {
     uint32_t isn = Establish (5000);
     Incoming in = Segment (
-        kServer, kClient, {10000, kClientPort, 5001, isn + 1, tcpflag::Ack, 65535}, EspPayload (1));
+        kServer, kClient, {10000, kClientPort, 5001, isn + 1, wire::tcpflag::Ack, 65535}, EspPayload (1));
     in.bytes[30] ^= 0x01;
     in.packet.payload = in.bytes;
     conn.Receive (in.packet);
@@ -440,7 +440,7 @@ class CtcpServerTest : public ::testing::Test
         conn.Open ();
     }
 
-    void Feed (TcpSegmentHeader h, wire::ByteView payload = {})
+    void Feed (wire::TcpHeader h, wire::ByteView payload = {})
     {
         Incoming in = Segment (kClient, kServer, h, payload);
         in.packet.payload = in.bytes;
@@ -455,14 +455,14 @@ class CtcpServerTest : public ::testing::Test
 
 TEST_F (CtcpServerTest, SynIsAnsweredWithSynAckAckingPeerSeqPlusOne)
 {
-    Feed ({kClientPort, 10000, 1000, 0, tcpflag::Syn, 65535});
+    Feed ({kClientPort, 10000, 1000, 0, wire::tcpflag::Syn, 65535});
 
     ASSERT_EQ (host.outer.size (), 1u);
     const wire::Bytes& b = host.outer[0].payload;
-    TcpSegment s = Sent (host.outer[0], kServer, kClient);
+    wire::TcpSegment s = Sent (host.outer[0], kServer, kClient);
     EXPECT_EQ (b.size (), 20u);
     EXPECT_EQ (b[12], 0x50);
-    EXPECT_EQ (s.header.flags, tcpflag::Syn | tcpflag::Ack);
+    EXPECT_EQ (s.header.flags, wire::tcpflag::Syn | wire::tcpflag::Ack);
     EXPECT_EQ (s.header.acknowledgment, 1001u);
     EXPECT_EQ (s.header.sourcePort, 10000);
     EXPECT_EQ (s.header.destinationPort, kClientPort);
@@ -472,11 +472,11 @@ TEST_F (CtcpServerTest, SynIsAnsweredWithSynAckAckingPeerSeqPlusOne)
 
 TEST_F (CtcpServerTest, FinalAckWithOwnIsnPlusOneEstablishes)
 {
-    Feed ({kClientPort, 10000, 1000, 0, tcpflag::Syn, 65535});
+    Feed ({kClientPort, 10000, 1000, 0, wire::tcpflag::Syn, 65535});
     uint32_t isn = Sent (host.outer.at (0), kServer, kClient).header.sequence;
-    Feed ({kClientPort, 10000, 1001, isn + 2, tcpflag::Ack, 65535}); // wrong ack
+    Feed ({kClientPort, 10000, 1001, isn + 2, wire::tcpflag::Ack, 65535}); // wrong ack
     EXPECT_EQ (conn.State (), CtcpState::SynReceived);
-    Feed ({kClientPort, 10000, 1001, isn + 1, tcpflag::Ack, 65535});
+    Feed ({kClientPort, 10000, 1001, isn + 1, wire::tcpflag::Ack, 65535});
     EXPECT_TRUE (conn.IsEstablished ());
     EXPECT_EQ (events.back (), CtcpEvent::Established);
     EXPECT_EQ (host.outer.size (), 1u); // the final ACK is not answered
@@ -486,9 +486,9 @@ TEST_F (CtcpServerTest, FinalAckWithOwnIsnPlusOneEstablishes)
 
 TEST_F (CtcpServerTest, FirstDataSegmentCompletesHandshakeIfFinalAckWasLost)
 {
-    Feed ({kClientPort, 10000, 1000, 0, tcpflag::Syn, 65535});
+    Feed ({kClientPort, 10000, 1000, 0, wire::tcpflag::Syn, 65535});
     uint32_t isn = Sent (host.outer.at (0), kServer, kClient).header.sequence;
-    Feed ({kClientPort, 10000, 1001, isn + 1, tcpflag::Ack, 65535}, EspPayload (1));
+    Feed ({kClientPort, 10000, 1001, isn + 1, wire::tcpflag::Ack, 65535}, EspPayload (1));
     EXPECT_TRUE (conn.IsEstablished ());
     EXPECT_EQ (received.size (), 1u);
     EXPECT_EQ (conn.ReceiveNext (), 1001u + 48);
@@ -496,11 +496,11 @@ TEST_F (CtcpServerTest, FirstDataSegmentCompletesHandshakeIfFinalAckWasLost)
 
 TEST_F (CtcpServerTest, NonSynWithoutConnectionIsAnsweredWithRstAck)
 {
-    Feed ({kClientPort, 10000, 7000, 9000, tcpflag::Ack, 65535}, EspPayload (1));
+    Feed ({kClientPort, 10000, 7000, 9000, wire::tcpflag::Ack, 65535}, EspPayload (1));
 
     ASSERT_EQ (host.outer.size (), 1u);
-    TcpSegment s = Sent (host.outer[0], kServer, kClient);
-    EXPECT_EQ (s.header.flags, tcpflag::Rst | tcpflag::Ack);
+    wire::TcpSegment s = Sent (host.outer[0], kServer, kClient);
+    EXPECT_EQ (s.header.flags, wire::tcpflag::Rst | wire::tcpflag::Ack);
     EXPECT_EQ (s.header.sequence, 9000u);       // the segment's ack
     EXPECT_EQ (s.header.acknowledgment, 7048u); // its seq + len
     EXPECT_EQ (s.header.destinationPort, kClientPort);
@@ -510,13 +510,13 @@ TEST_F (CtcpServerTest, NonSynWithoutConnectionIsAnsweredWithRstAck)
 
 TEST_F (CtcpServerTest, RstWithoutConnectionIsNotAnswered)
 {
-    Feed ({kClientPort, 10000, 7000, 9000, tcpflag::Rst, 0});
+    Feed ({kClientPort, 10000, 7000, 9000, wire::tcpflag::Rst, 0});
     EXPECT_TRUE (host.outer.empty ());
 }
 
 TEST_F (CtcpServerTest, HandshakeTimeoutReturnsToListen)
 {
-    Feed ({kClientPort, 10000, 1000, 0, tcpflag::Syn, 65535});
+    Feed ({kClientPort, 10000, 1000, 0, wire::tcpflag::Syn, 65535});
     host.Advance (3s);
     EXPECT_EQ (conn.State (), CtcpState::Listen);
     EXPECT_EQ (events.back (), CtcpEvent::HandshakeTimeout);
@@ -525,17 +525,17 @@ TEST_F (CtcpServerTest, HandshakeTimeoutReturnsToListen)
 
 TEST_F (CtcpServerTest, RstRemovesConnectionAndLaterSegmentsGetRstAck)
 {
-    Feed ({kClientPort, 10000, 1000, 0, tcpflag::Syn, 65535});
+    Feed ({kClientPort, 10000, 1000, 0, wire::tcpflag::Syn, 65535});
     uint32_t isn = Sent (host.outer.at (0), kServer, kClient).header.sequence;
-    Feed ({kClientPort, 10000, 1001, isn + 1, tcpflag::Ack, 65535});
-    Feed ({kClientPort, 10000, 1001, 0, tcpflag::Rst, 0});
+    Feed ({kClientPort, 10000, 1001, isn + 1, wire::tcpflag::Ack, 65535});
+    Feed ({kClientPort, 10000, 1001, 0, wire::tcpflag::Rst, 0});
     EXPECT_EQ (conn.State (), CtcpState::Listen);
     EXPECT_EQ (events.back (), CtcpEvent::ResetReceived);
 
-    Feed ({kClientPort, 10000, 1001, isn + 1, tcpflag::Ack, 65535}, EspPayload (1));
+    Feed ({kClientPort, 10000, 1001, isn + 1, wire::tcpflag::Ack, 65535}, EspPayload (1));
     EXPECT_TRUE (received.empty ());
     EXPECT_EQ (Sent (host.outer.back (), kServer, kClient).header.flags,
-               tcpflag::Rst | tcpflag::Ack);
+               wire::tcpflag::Rst | wire::tcpflag::Ack);
 }
 
 /// Carries every segment either host sent to the other, in order, until both are quiet.
@@ -587,9 +587,9 @@ TEST (CtcpBackToBack, ClientAndServerHandshakeAndExchangePacketsBothWays)
     ASSERT_TRUE (client.IsEstablished ());
     ASSERT_TRUE (server.IsEstablished ());
 
-    client.Send (Esp (1), CtcpTrailer{0, 0, ctcpproto::Esp});
-    server.Send (Esp (2), CtcpTrailer{0, 0, ctcpproto::Esp});
-    client.Send (Esp (3), CtcpTrailer{0, 0, ctcpproto::Esp});
+    client.Send (Esp (1), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
+    server.Send (Esp (2), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
+    client.Send (Esp (3), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
     link.Pump (clientHost, client, serverHost, server);
 
     ASSERT_EQ (atServer.size (), 2u);

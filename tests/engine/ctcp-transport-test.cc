@@ -95,7 +95,7 @@ class CtcpTransportPair : public ::testing::Test
     /// The cTCP payload (packet + trailer) of a segment a host sent.
     static wire::Bytes Payload (const SentOuter& o, uint32_t src, uint32_t dst)
     {
-        auto s = ParseTcpSegment (o.payload, src, dst);
+        auto s = wire::ParseTcpSegment (o.payload, src, dst);
         EXPECT_TRUE (s.Ok ());
         return s.Ok () ? wire::Bytes (s->payload.begin (), s->payload.end ()) : wire::Bytes{};
     }
@@ -116,7 +116,7 @@ TEST_F (CtcpTransportPair, FirstIkePacketIsHeldWhileTheSynIsOut)
     client.SendIke (Isakmp (28, 0x01));
 
     ASSERT_EQ (clientHost.outer.size (), 1u); // only the SYN
-    EXPECT_EQ (clientHost.outer[0].payload[13], tcpflag::Syn);
+    EXPECT_EQ (clientHost.outer[0].payload[13], wire::tcpflag::Syn);
     EXPECT_FALSE (client.IsReady ());
     EXPECT_EQ (client.Counters ().ikeHeld, 1u);
 
@@ -160,7 +160,7 @@ TEST_F (CtcpTransportPair, HeadendIkeTrailerHasDirectionZero)
     server.SendIke (Isakmp (20, 0x03));
     wire::Bytes p = Payload (serverHost.outer.back (), kServer, kClient);
     EXPECT_EQ (wire::GetU16 (&p[p.size () - 10]), 0x0000);
-    EXPECT_EQ (p[p.size () - 3], ctcpproto::Ike);
+    EXPECT_EQ (p[p.size () - 3], wire::ctcpproto::Ike);
 }
 
 TEST_F (CtcpTransportPair, EspGoesAsItIsWithEspTrailer)
@@ -196,7 +196,7 @@ TEST_F (CtcpTransportPair, IkeAfterAHandshakeTimeoutStartsANewHandshake)
 
     client.SendIke (Isakmp (28, 0x02)); // IKE retransmission: the new trigger
     ASSERT_EQ (clientHost.outer.size (), 2u);
-    EXPECT_EQ (clientHost.outer[1].payload[13], tcpflag::Syn);
+    EXPECT_EQ (clientHost.outer[1].payload[13], wire::tcpflag::Syn);
     Pump ();
     ASSERT_EQ (ikeAtServer.size (), 1u);
     EXPECT_EQ (ikeAtServer[0], Isakmp (28, 0x02));
@@ -251,8 +251,8 @@ TEST_F (CtcpTransportPair, CoalescedSegmentIsReportedAsFramingError)
     wire::Bytes a = Payload (clientHost.outer[2], kClient, kServer);
     wire::Bytes b = Payload (clientHost.outer[3], kClient, kServer);
     a.insert (a.end (), b.begin (), b.end ());
-    auto first = ParseTcpSegment (clientHost.outer[2].payload, kClient, kServer);
-    wire::Bytes merged = BuildTcpSegment (first->header, a, kClient, kServer);
+    auto first = wire::ParseTcpSegment (clientHost.outer[2].payload, kClient, kServer);
+    wire::Bytes merged = wire::BuildTcpSegment (first->header, a, kClient, kServer);
     server.Receive (OuterPacket{OuterProtocol::Tcp, kClient, kServer, 0, 0, merged});
 
     EXPECT_TRUE (espAtServer.empty ());
