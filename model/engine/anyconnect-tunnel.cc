@@ -13,35 +13,35 @@ constexpr uint8_t kDisconnectMarker = 0xb0;
 
 } // namespace
 
-AnyConnectTunnel::AnyConnectTunnel (Host& host, AnyConnectRole role, AnyConnectConfig config)
-    : m_host (host)
-    , m_role (role)
-    , m_config (config)
-    , m_session (host, config.tls)
+AnyConnectTunnel::AnyConnectTunnel(Host& host, AnyConnectRole role, AnyConnectConfig config)
+    : m_host(host)
+    , m_role(role)
+    , m_config(config)
+    , m_session(host, config.tls)
 {
-    m_session.SetCallbacks (CstpCallbacks{[this] (CstpType t, wire::ByteView p)
-                                          {
-                                              OnControl (t, p);
-                                          },
-                                          [this] (const std::string& d)
-                                          {
-                                              GoDown (DownReason::FramingError, d);
-                                          }});
+    m_session.SetCallbacks(CstpCallbacks{[this](CstpType t, wire::ByteView p)
+                                         {
+                                             OnControl(t, p);
+                                         },
+                                         [this](const std::string& d)
+                                         {
+                                             GoDown(DownReason::FramingError, d);
+                                         }});
 }
 
-AnyConnectTunnel::~AnyConnectTunnel ()
+AnyConnectTunnel::~AnyConnectTunnel()
 {
-    CancelTimer ();
-}
-
-void
-AnyConnectTunnel::SetStatusCallback (std::function<void (const TunnelStatus&)> callback)
-{
-    m_statusCallback = std::move (callback);
+    CancelTimer();
 }
 
 void
-AnyConnectTunnel::Start ()
+AnyConnectTunnel::SetStatusCallback(std::function<void(const TunnelStatus&)> callback)
+{
+    m_statusCallback = std::move(callback);
+}
+
+void
+AnyConnectTunnel::Start()
 {
     if (m_started)
     {
@@ -51,88 +51,88 @@ AnyConnectTunnel::Start ()
     m_state = TunnelState::Up;
     if (m_statusCallback)
     {
-        m_statusCallback (TunnelStatus{TunnelState::Up, std::nullopt, "cstp: tunnel up"});
+        m_statusCallback(TunnelStatus{TunnelState::Up, std::nullopt, "cstp: tunnel up"});
     }
-    Evaluate ();
+    Evaluate();
 }
 
 void
-AnyConnectTunnel::SendInner (wire::ByteView innerPacket)
+AnyConnectTunnel::SendInner(wire::ByteView innerPacket)
 {
     if (m_state == TunnelState::Up)
     {
-        m_session.SendData (innerPacket);
+        m_session.SendData(innerPacket);
     }
 }
 
 void
-AnyConnectTunnel::ReceiveStream (wire::ByteView chunk)
+AnyConnectTunnel::ReceiveStream(wire::ByteView chunk)
 {
     if (m_state == TunnelState::Up)
     {
-        m_session.ReceiveStream (chunk);
+        m_session.ReceiveStream(chunk);
     }
 }
 
 void
-AnyConnectTunnel::Disconnect (const std::string& reason)
+AnyConnectTunnel::Disconnect(const std::string& reason)
 {
     if (m_state != TunnelState::Up)
     {
         return;
     }
     wire::Bytes payload{kDisconnectMarker};
-    payload.insert (payload.end (), reason.begin (), reason.end ());
-    m_session.SendControl (CstpType::Disconnect, payload);
-    GoDown (std::nullopt, "cstp: local disconnect: " + reason);
+    payload.insert(payload.end(), reason.begin(), reason.end());
+    m_session.SendControl(CstpType::Disconnect, payload);
+    GoDown(std::nullopt, "cstp: local disconnect: " + reason);
 }
 
 void
-AnyConnectTunnel::OnControl (CstpType type, wire::ByteView payload)
+AnyConnectTunnel::OnControl(CstpType type, wire::ByteView payload)
 {
     if (type == CstpType::Disconnect || type == CstpType::Terminate)
     {
         std::string text;
-        if (type == CstpType::Disconnect && !payload.empty () && payload[0] == kDisconnectMarker)
+        if (type == CstpType::Disconnect && !payload.empty() && payload[0] == kDisconnectMarker)
         {
-            text.assign (payload.begin () + 1, payload.end ());
+            text.assign(payload.begin() + 1, payload.end());
         }
-        GoDown (std::nullopt, std::string ("cstp: peer sent ") + ToString (type)
-                                  + (text.empty () ? "" : ": " + text));
+        GoDown(std::nullopt, std::string("cstp: peer sent ") + ToString(type)
+                                 + (text.empty() ? "" : ": " + text));
     }
 }
 
 void
-AnyConnectTunnel::OnTimer ()
+AnyConnectTunnel::OnTimer()
 {
-    m_timer.reset ();
-    m_timerAt.reset ();
-    Evaluate ();
+    m_timer.reset();
+    m_timerAt.reset();
+    Evaluate();
 }
 
 void
-AnyConnectTunnel::Evaluate ()
+AnyConnectTunnel::Evaluate()
 {
     // Keepalives are sent by the client only (openconnect is the client; reference §6.4).
-    Nanos keepalive = m_role == AnyConnectRole::Client ? m_config.keepalive : Nanos::zero ();
+    Nanos keepalive = m_role == AnyConnectRole::Client ? m_config.keepalive : Nanos::zero();
     while (m_state == TunnelState::Up)
     {
-        Nanos now = m_host.Now ();
-        KeepaliveTimes times{m_session.LastReceived (), m_session.LastSent (), m_lastDpd};
-        KeepaliveDecision d = DecideKeepalive (now, times, m_config.dpd, keepalive);
+        Nanos now = m_host.Now();
+        KeepaliveTimes times{m_session.LastReceived(), m_session.LastSent(), m_lastDpd};
+        KeepaliveDecision d = DecideKeepalive(now, times, m_config.dpd, keepalive);
         switch (d.action)
         {
             case KeepaliveAction::Dead:
-                GoDown (m_role == AnyConnectRole::Client ? DownReason::ClientDpd
-                                                         : DownReason::HeadendDpd,
-                        "cstp: nothing received for 2*dpd");
+                GoDown(m_role == AnyConnectRole::Client ? DownReason::ClientDpd
+                                                        : DownReason::HeadendDpd,
+                       "cstp: nothing received for 2*dpd");
                 return;
             case KeepaliveAction::SendDpd:
                 m_lastDpd = now;
-                m_session.SendControl (CstpType::DpdRequest);
+                m_session.SendControl(CstpType::DpdRequest);
                 continue;
             case KeepaliveAction::SendKeepalive:
-                m_session.SendControl (CstpType::Keepalive);
+                m_session.SendControl(CstpType::Keepalive);
                 continue;
             case KeepaliveAction::None:
                 break;
@@ -141,41 +141,41 @@ AnyConnectTunnel::Evaluate ()
         // just wakes up early and re-evaluates.
         if (d.next && (!m_timerAt || *d.next < *m_timerAt))
         {
-            CancelTimer ();
+            CancelTimer();
             m_timerAt = d.next;
-            m_timer = m_host.StartTimer (*d.next,
-                                         [this]
-                                         {
-                                             OnTimer ();
-                                         });
+            m_timer = m_host.StartTimer(*d.next,
+                                        [this]
+                                        {
+                                            OnTimer();
+                                        });
         }
         return;
     }
 }
 
 void
-AnyConnectTunnel::GoDown (std::optional<DownReason> reason, const std::string& detail)
+AnyConnectTunnel::GoDown(std::optional<DownReason> reason, const std::string& detail)
 {
     if (m_state == TunnelState::Down)
     {
         return;
     }
     m_state = TunnelState::Down;
-    CancelTimer ();
+    CancelTimer();
     if (m_statusCallback)
     {
-        m_statusCallback (TunnelStatus{TunnelState::Down, reason, detail});
+        m_statusCallback(TunnelStatus{TunnelState::Down, reason, detail});
     }
 }
 
 void
-AnyConnectTunnel::CancelTimer ()
+AnyConnectTunnel::CancelTimer()
 {
     if (m_timer)
     {
-        m_host.CancelTimer (*m_timer);
-        m_timer.reset ();
-        m_timerAt.reset ();
+        m_host.CancelTimer(*m_timer);
+        m_timer.reset();
+        m_timerAt.reset();
     }
 }
 

@@ -36,10 +36,10 @@ struct AnyConnectConfig
 {
     /// DPD interval; 0 disables. ASA `anyconnect dpd-interval` default 30 s for gateway and
     /// client, from a secondary source (reference §6.4, it-output.com citing Cisco 116312).
-    Nanos dpd{std::chrono::seconds (30)};
+    Nanos dpd{std::chrono::seconds(30)};
     /// Keepalive interval, client->server only; 0 disables. `anyconnect ssl keepalive` is
     /// commonly 20 s but not confirmed (reference §6.4, §7 item 7).
-    Nanos keepalive{std::chrono::seconds (20)};
+    Nanos keepalive{std::chrono::seconds(20)};
     /// TLS record sizes (AES-128-GCM by default).
     TlsRecordConfig tls{};
 };
@@ -57,51 +57,51 @@ struct TunnelStatus
 class AnyConnectTunnel
 {
   public:
-    AnyConnectTunnel (Host& host, AnyConnectRole role, AnyConnectConfig config = {});
-    ~AnyConnectTunnel ();
-    AnyConnectTunnel (const AnyConnectTunnel&) = delete;
-    AnyConnectTunnel& operator= (const AnyConnectTunnel&) = delete;
+    AnyConnectTunnel(Host& host, AnyConnectRole role, AnyConnectConfig config = {});
+    ~AnyConnectTunnel();
+    AnyConnectTunnel(const AnyConnectTunnel&) = delete;
+    AnyConnectTunnel& operator=(const AnyConnectTunnel&) = delete;
 
     /// Called on every Up/Down change.
-    void SetStatusCallback (std::function<void (const TunnelStatus& status)> callback);
+    void SetStatusCallback(std::function<void(const TunnelStatus& status)> callback);
 
     /// The TLS stream is open: the tunnel is Up and the DPD/keepalive clock starts now.
-    void Start ();
+    void Start();
 
     /// Sends an inner IP packet (dropped when Down).
-    void SendInner (wire::ByteView innerPacket);
+    void SendInner(wire::ByteView innerPacket);
 
     /// Bytes from the host's TCP stream, in any chunking.
-    void ReceiveStream (wire::ByteView chunk);
+    void ReceiveStream(wire::ByteView chunk);
 
     /// Ends the session: sends DISCONNECT (payload 0xb0 + reason, as openconnect's BYE) and
     /// goes Down without a failure reason.
-    void Disconnect (const std::string& reason);
+    void Disconnect(const std::string& reason);
 
     /// Current state.
-    TunnelState State () const
+    TunnelState State() const
     {
         return m_state;
     }
 
     /// The CSTP channel (counters, last rx/tx times).
-    const CstpSession& Session () const
+    const CstpSession& Session() const
     {
         return m_session;
     }
 
     /// The configuration in use.
-    const AnyConnectConfig& Config () const
+    const AnyConnectConfig& Config() const
     {
         return m_config;
     }
 
   private:
-    void OnControl (CstpType type, wire::ByteView payload);
-    void OnTimer ();
-    void Evaluate ();
-    void GoDown (std::optional<DownReason> reason, const std::string& detail);
-    void CancelTimer ();
+    void OnControl(CstpType type, wire::ByteView payload);
+    void OnTimer();
+    void Evaluate();
+    void GoDown(std::optional<DownReason> reason, const std::string& detail);
+    void CancelTimer();
 
     Host& m_host;
     AnyConnectRole m_role;
@@ -112,7 +112,7 @@ class AnyConnectTunnel
     std::optional<Nanos> m_lastDpd;
     std::optional<TimerId> m_timer;
     std::optional<Nanos> m_timerAt;
-    std::function<void (const TunnelStatus&)> m_statusCallback;
+    std::function<void(const TunnelStatus&)> m_statusCallback;
 };
 
 } // namespace engine

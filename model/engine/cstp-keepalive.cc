@@ -11,18 +11,18 @@ namespace
 {
 
 void
-Earliest (std::optional<Nanos>& next, Nanos t)
+Earliest(std::optional<Nanos>& next, Nanos t)
 {
-    next = next ? std::min (*next, t) : t;
+    next = next ? std::min(*next, t) : t;
 }
 
 } // namespace
 
 KeepaliveDecision
-DecideKeepalive (Nanos now, const KeepaliveTimes& times, Nanos dpd, Nanos keepalive)
+DecideKeepalive(Nanos now, const KeepaliveTimes& times, Nanos dpd, Nanos keepalive)
 {
     KeepaliveDecision d;
-    if (dpd > Nanos::zero ())
+    if (dpd > Nanos::zero())
     {
         Nanos due = times.lastReceived + dpd;
         Nanos overdue = times.lastReceived + 2 * dpd;
@@ -41,9 +41,9 @@ DecideKeepalive (Nanos now, const KeepaliveTimes& times, Nanos dpd, Nanos keepal
             d.action = KeepaliveAction::SendDpd;
             return d;
         }
-        Earliest (d.next, std::min (due, overdue));
+        Earliest(d.next, std::min(due, overdue));
     }
-    if (keepalive > Nanos::zero ())
+    if (keepalive > Nanos::zero())
     {
         // Keepalives only keep NAT and firewall state alive: not needed while traffic flows.
         Nanos due = times.lastSent + keepalive;
@@ -52,7 +52,7 @@ DecideKeepalive (Nanos now, const KeepaliveTimes& times, Nanos dpd, Nanos keepal
             d.action = KeepaliveAction::SendKeepalive;
             return d;
         }
-        Earliest (d.next, due);
+        Earliest(d.next, due);
     }
     return d;
 }

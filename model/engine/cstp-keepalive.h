@@ -47,8 +47,8 @@ struct KeepaliveTimes
 };
 
 /// openconnect keepalive_action. `dpd` or `keepalive` of zero disables that mechanism.
-KeepaliveDecision DecideKeepalive (Nanos now, const KeepaliveTimes& times, Nanos dpd,
-                                   Nanos keepalive);
+KeepaliveDecision DecideKeepalive(Nanos now, const KeepaliveTimes& times, Nanos dpd,
+                                  Nanos keepalive);
 
 } // namespace engine
 } // namespace vpnsim

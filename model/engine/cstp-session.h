@@ -36,13 +36,13 @@ enum class CstpType : uint8_t
 };
 
 /// Short name of a CSTP type for logs.
-const char* ToString (CstpType type);
+const char* ToString(CstpType type);
 
 /// CSTP header length: magic(4) length(2) type(1) zero(1) (reference §6.2).
 constexpr size_t kCstpHeaderLength = 8;
 
 /// Builds one CSTP packet (header + payload).
-wire::Bytes BuildCstpPacket (CstpType type, wire::ByteView payload);
+wire::Bytes BuildCstpPacket(CstpType type, wire::ByteView payload);
 
 /// Counters for the run record.
 struct CstpCounters
@@ -64,58 +64,58 @@ struct CstpCounters
 struct CstpCallbacks
 {
     /// Every well-formed packet received that is not DATA (DATA goes to Host::DeliverInner).
-    std::function<void (CstpType type, wire::ByteView payload)> onControl;
+    std::function<void(CstpType type, wire::ByteView payload)> onControl;
     /// A record or CSTP header that could not be parsed; openconnect gives up the connection.
-    std::function<void (const std::string& detail)> onFramingError;
+    std::function<void(const std::string& detail)> onFramingError;
 };
 
 /// One CSTP channel over a TLS stream (no DPD timers: AnyConnectTunnel drives those).
 class CstpSession
 {
   public:
-    explicit CstpSession (Host& host, TlsRecordConfig tls = {});
+    explicit CstpSession(Host& host, TlsRecordConfig tls = {});
 
     /// Sets the upward callbacks.
-    void SetCallbacks (CstpCallbacks callbacks);
+    void SetCallbacks(CstpCallbacks callbacks);
 
     /// Sends an inner IP packet as DATA.
-    void SendData (wire::ByteView innerPacket);
+    void SendData(wire::ByteView innerPacket);
 
     /// Sends a control packet (DPD request/response, keepalive, disconnect...).
-    void SendControl (CstpType type, wire::ByteView payload = {});
+    void SendControl(CstpType type, wire::ByteView payload = {});
 
     /// Handles bytes the host's TCP stream delivered, in any chunking. A DPD request is
     /// answered with a DPD response at once (openconnect cstp.c).
-    void ReceiveStream (wire::ByteView chunk);
+    void ReceiveStream(wire::ByteView chunk);
 
     /// Time the last well-formed packet was received (openconnect last_rx); starts at creation.
-    Nanos LastReceived () const
+    Nanos LastReceived() const
     {
         return m_lastReceived;
     }
 
     /// Time the last packet was sent (openconnect last_tx); starts at creation.
-    Nanos LastSent () const
+    Nanos LastSent() const
     {
         return m_lastSent;
     }
 
     /// True once a framing error has made the stream unusable.
-    bool Failed () const
+    bool Failed() const
     {
         return m_failed;
     }
 
     /// Counters so far.
-    const CstpCounters& Counters () const
+    const CstpCounters& Counters() const
     {
         return m_counters;
     }
 
   private:
-    void Send (CstpType type, wire::ByteView payload);
-    void OnRecord (wire::ByteView plaintext);
-    void Fail (const std::string& detail);
+    void Send(CstpType type, wire::ByteView payload);
+    void OnRecord(wire::ByteView plaintext);
+    void Fail(const std::string& detail);
 
     Host& m_host;
     TlsRecordStream m_tlsOut;

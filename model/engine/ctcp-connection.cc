@@ -10,9 +10,9 @@ namespace
 
 /// Serial-number comparison mod 2^32 (RFC 1982 style): true if a is after b.
 bool
-SeqAfter (uint32_t a, uint32_t b)
+SeqAfter(uint32_t a, uint32_t b)
 {
-    return static_cast<int32_t> (a - b) > 0;
+    return static_cast<int32_t>(a - b) > 0;
 }
 
 /// Ports of IKE (UDP 500) in the UDP header that cTCP carries (reference §1.2).
@@ -24,7 +24,7 @@ constexpr size_t kEspMinimumLength = 8;
 } // namespace
 
 const char*
-ToString (CtcpState state)
+ToString(CtcpState state)
 {
     switch (state)
     {
@@ -43,7 +43,7 @@ ToString (CtcpState state)
 }
 
 const char*
-ToString (CtcpEvent event)
+ToString(CtcpEvent event)
 {
     switch (event)
     {
@@ -61,29 +61,29 @@ ToString (CtcpEvent event)
     return "?";
 }
 
-CtcpConnection::CtcpConnection (Host& host, CtcpRole role, uint32_t localAddress,
-                                uint32_t remoteAddress, CtcpConfig config)
-    : m_host (host)
-    , m_role (role)
-    , m_localAddress (localAddress)
-    , m_remoteAddress (remoteAddress)
-    , m_config (config)
+CtcpConnection::CtcpConnection(Host& host, CtcpRole role, uint32_t localAddress,
+                               uint32_t remoteAddress, CtcpConfig config)
+    : m_host(host)
+    , m_role(role)
+    , m_localAddress(localAddress)
+    , m_remoteAddress(remoteAddress)
+    , m_config(config)
 {
 }
 
-CtcpConnection::~CtcpConnection ()
+CtcpConnection::~CtcpConnection()
 {
-    CancelHandshakeTimer ();
-}
-
-void
-CtcpConnection::SetCallbacks (CtcpCallbacks callbacks)
-{
-    m_callbacks = std::move (callbacks);
+    CancelHandshakeTimer();
 }
 
 void
-CtcpConnection::Open ()
+CtcpConnection::SetCallbacks(CtcpCallbacks callbacks)
+{
+    m_callbacks = std::move(callbacks);
+}
+
+void
+CtcpConnection::Open()
 {
     if (m_role == CtcpRole::Responder)
     {
@@ -104,67 +104,68 @@ CtcpConnection::Open ()
         // later handshakes so that a NAT/PAT mapping and the headend's entry stay the same.
         m_localPort = m_config.clientPort != 0
                           ? m_config.clientPort
-                          : static_cast<uint16_t> (1024 + m_host.Random32 () % (65536 - 1024));
+                          : static_cast<uint16_t>(1024 + m_host.Random32() % (65536 - 1024));
     }
     m_remotePort = m_config.serverPort;
-    m_isn = m_host.Random32 (); // QuickSec: seq = ssh_rand() (§1.4)
+    m_isn = m_host.Random32(); // QuickSec: seq = ssh_rand() (§1.4)
     m_sendNext = m_isn + 1;
     m_receiveNext = 0;
-    m_lastAckReceived.reset ();
-    SendSegment (m_isn, 0, wire::tcpflag::Syn, {});
+    m_lastAckReceived.reset();
+    SendSegment(m_isn, 0, wire::tcpflag::Syn, {});
     m_state = CtcpState::SynSent;
-    StartHandshakeTimer ();
+    StartHandshakeTimer();
 }
 
 bool
-CtcpConnection::Send (wire::ByteView packet, const wire::CtcpTrailer& trailer)
+CtcpConnection::Send(wire::ByteView packet, const wire::CtcpTrailer& trailer)
 {
     if (m_state != CtcpState::Established)
     {
         return false;
     }
-    wire::Bytes payload (packet.begin (), packet.end ());
-    wire::AppendCtcpTrailer (payload, trailer);
+    wire::Bytes payload(packet.begin(), packet.end());
+    wire::AppendCtcpTrailer(payload, trailer);
     // Flags ACK only (no PSH); the ack is piggy-backed here and nowhere else (§1.4).
-    SendSegment (m_sendNext, m_receiveNext, wire::tcpflag::Ack, payload);
-    m_sendNext += static_cast<uint32_t> (payload.size ()); // trailer included (§1.4)
+    SendSegment(m_sendNext, m_receiveNext, wire::tcpflag::Ack, payload);
+    m_sendNext += static_cast<uint32_t>(payload.size()); // trailer included (§1.4)
     return true;
 }
 
 void
-CtcpConnection::Close ()
+CtcpConnection::Close()
 {
     if (m_state == CtcpState::Closed || m_state == CtcpState::Listen)
     {
         return;
     }
-    SendReset (m_sendNext, m_receiveNext, wire::tcpflag::Rst | wire::tcpflag::Ack);
-    Remove ();
+    SendReset(m_sendNext, m_receiveNext, wire::tcpflag::Rst | wire::tcpflag::Ack);
+    Remove();
 }
 
 void
-CtcpConnection::Receive (const OuterPacket& packet)
+CtcpConnection::Receive(const OuterPacket& packet)
 {
     if (packet.protocol != OuterProtocol::Tcp)
     {
         return;
     }
-    auto parsed = wire::ParseTcpSegment (packet.payload, packet.sourceAddress, packet.destinationAddress);
+    auto parsed
+        = wire::ParseTcpSegment(packet.payload, packet.sourceAddress, packet.destinationAddress);
     if (!parsed)
     {
-        if (parsed.GetError ().code == wire::ErrorCode::BadChecksum)
+        if (parsed.GetError().code == wire::ErrorCode::BadChecksum)
         {
             ++m_counters.badChecksums;
         }
         return;
     }
-    const wire::TcpSegment& s = parsed.Value ();
+    const wire::TcpSegment& s = parsed.Value();
     if (m_state == CtcpState::Closed || s.header.destinationPort != m_localPort)
     {
         return; // not for this connection (or a client with no connection): nothing to answer
     }
     ++m_counters.segmentsReceived;
-    m_counters.bytesReceived += s.payload.size ();
+    m_counters.bytesReceived += s.payload.size();
 
     uint8_t f = s.header.flags;
     bool isSyn = (f & wire::tcpflag::Syn) && !(f & wire::tcpflag::Ack);
@@ -179,27 +180,27 @@ CtcpConnection::Receive (const OuterPacket& packet)
         {
             m_localAddress = packet.destinationAddress;
         }
-        ReceiveSyn (s);
+        ReceiveSyn(s);
         return;
     }
     if (m_state == CtcpState::Listen || !sameTuple)
     {
         if (m_role == CtcpRole::Responder)
         {
-            AnswerWithoutConnection (s, packet);
+            AnswerWithoutConnection(s, packet);
         }
         return;
     }
     switch (m_state)
     {
         case CtcpState::SynSent:
-            ReceiveSynSent (s);
+            ReceiveSynSent(s);
             break;
         case CtcpState::SynReceived:
-            ReceiveSynReceived (s);
+            ReceiveSynReceived(s);
             break;
         case CtcpState::Established:
-            ReceiveEstablished (s);
+            ReceiveEstablished(s);
             break;
         default:
             break;
@@ -207,29 +208,29 @@ CtcpConnection::Receive (const OuterPacket& packet)
 }
 
 void
-CtcpConnection::ReceiveSyn (const wire::TcpSegment& s)
+CtcpConnection::ReceiveSyn(const wire::TcpSegment& s)
 {
-    CancelHandshakeTimer ();
+    CancelHandshakeTimer();
     m_remotePort = s.header.sourcePort;
-    m_isn = m_host.Random32 ();
+    m_isn = m_host.Random32();
     m_sendNext = m_isn + 1;
     m_receiveNext = s.header.sequence + 1; // ack = peer seq + 1 (§1.4)
-    m_lastAckReceived.reset ();
-    SendSegment (m_isn, m_receiveNext, wire::tcpflag::Syn | wire::tcpflag::Ack, {});
+    m_lastAckReceived.reset();
+    SendSegment(m_isn, m_receiveNext, wire::tcpflag::Syn | wire::tcpflag::Ack, {});
     m_state = CtcpState::SynReceived;
-    StartHandshakeTimer ();
+    StartHandshakeTimer();
 }
 
 void
-CtcpConnection::ReceiveSynSent (const wire::TcpSegment& s)
+CtcpConnection::ReceiveSynSent(const wire::TcpSegment& s)
 {
     uint8_t f = s.header.flags;
     bool ackOk = (f & wire::tcpflag::Ack) && s.header.acknowledgment == m_sendNext;
     if ((f & wire::tcpflag::Rst) && ackOk)
     {
         ++m_counters.resetsReceived;
-        Remove ();
-        Emit (CtcpEvent::ResetReceived, "ctcp: connection refused (RST in SYN-SENT)");
+        Remove();
+        Emit(CtcpEvent::ResetReceived, "ctcp: connection refused (RST in SYN-SENT)");
         return;
     }
     if ((f & wire::tcpflag::Syn) && ackOk && !(f & wire::tcpflag::Rst))
@@ -238,72 +239,72 @@ CtcpConnection::ReceiveSynSent (const wire::TcpSegment& s)
         // trigger packet (§1.4).
         m_receiveNext = s.header.sequence + 1;
         m_lastAckReceived = s.header.acknowledgment;
-        SendSegment (m_sendNext, m_receiveNext, wire::tcpflag::Ack, {});
-        CancelHandshakeTimer ();
+        SendSegment(m_sendNext, m_receiveNext, wire::tcpflag::Ack, {});
+        CancelHandshakeTimer();
         m_state = CtcpState::Established;
-        Emit (CtcpEvent::Established, "ctcp: SYN-ACK received");
+        Emit(CtcpEvent::Established, "ctcp: SYN-ACK received");
     }
     // anything else is dropped: the handshake timer decides
 }
 
 void
-CtcpConnection::ReceiveSynReceived (const wire::TcpSegment& s)
+CtcpConnection::ReceiveSynReceived(const wire::TcpSegment& s)
 {
     uint8_t f = s.header.flags;
     if (f & wire::tcpflag::Rst)
     {
         ++m_counters.resetsReceived;
-        Remove ();
-        Emit (CtcpEvent::ResetReceived, "ctcp: RST in SYN-RECEIVED");
+        Remove();
+        Emit(CtcpEvent::ResetReceived, "ctcp: RST in SYN-RECEIVED");
         return;
     }
     if ((f & wire::tcpflag::Ack) && s.header.acknowledgment == m_sendNext)
     {
         // The final ACK: ack == own ISN + 1 (§1.4). If it was lost, the first data segment
         // carries the same ack and completes the handshake as well.
-        CancelHandshakeTimer ();
+        CancelHandshakeTimer();
         m_state = CtcpState::Established;
-        Emit (CtcpEvent::Established, "ctcp: final ACK received");
+        Emit(CtcpEvent::Established, "ctcp: final ACK received");
         m_lastAckReceived = s.header.acknowledgment;
         // Only a data (or FIN) segment has more to process; the bare final ACK is no keepalive.
-        if (m_state == CtcpState::Established && (!s.payload.empty () || (f & wire::tcpflag::Fin)))
+        if (m_state == CtcpState::Established && (!s.payload.empty() || (f & wire::tcpflag::Fin)))
         {
-            ReceiveEstablished (s);
+            ReceiveEstablished(s);
         }
     }
 }
 
 void
-CtcpConnection::ReceiveEstablished (const wire::TcpSegment& s)
+CtcpConnection::ReceiveEstablished(const wire::TcpSegment& s)
 {
     uint8_t f = s.header.flags;
     if (f & wire::tcpflag::Rst)
     {
         ++m_counters.resetsReceived;
-        Remove ();
-        Emit (CtcpEvent::ResetReceived, "ctcp: RST received, connection removed");
+        Remove();
+        Emit(CtcpEvent::ResetReceived, "ctcp: RST received, connection removed");
         return;
     }
     if (f & wire::tcpflag::Fin)
     {
         // FIN is answered with RST, seq = the peer's ack, and the connection removed (§1.4).
-        SendReset (s.header.acknowledgment, 0, wire::tcpflag::Rst);
-        Remove ();
-        Emit (CtcpEvent::FinReceived, "ctcp: FIN received, answered with RST");
+        SendReset(s.header.acknowledgment, 0, wire::tcpflag::Rst);
+        Remove();
+        Emit(CtcpEvent::FinReceived, "ctcp: FIN received, answered with RST");
         return;
     }
     if (f & wire::tcpflag::Syn)
     {
         return; // a SYN-ACK repeated by a middlebox or the peer: nothing to do
     }
-    if (s.payload.empty ())
+    if (s.payload.empty())
     {
         // Zero-length segments are neither answered nor ACKed (§1.4 "keepalive, drop"). One that
         // repeats the last ack while data is outstanding is what a real TCP would take as a
         // duplicate ACK; cTCP ignores it too (§1.4, TAC 113578).
         bool duplicate = (f & wire::tcpflag::Ack) && m_lastAckReceived
                          && s.header.acknowledgment == *m_lastAckReceived
-                         && SeqAfter (m_sendNext, s.header.acknowledgment);
+                         && SeqAfter(m_sendNext, s.header.acknowledgment);
         ++(duplicate ? m_counters.duplicateAcksIgnored : m_counters.keepalivesIgnored);
         if (f & wire::tcpflag::Ack)
         {
@@ -315,74 +316,74 @@ CtcpConnection::ReceiveEstablished (const wire::TcpSegment& s)
     {
         m_lastAckReceived = s.header.acknowledgment;
     }
-    ReceiveData (s);
+    ReceiveData(s);
 }
 
 void
-CtcpConnection::ReceiveData (const wire::TcpSegment& s)
+CtcpConnection::ReceiveData(const wire::TcpSegment& s)
 {
     uint32_t seq = s.header.sequence;
-    uint32_t end = seq + static_cast<uint32_t> (s.payload.size ());
+    uint32_t end = seq + static_cast<uint32_t>(s.payload.size());
     // QuickSec's receive rule (§1.4): in order, ack advances by the length; otherwise ack jumps
     // to seq+len if that is beyond it. Holes are never waited for, and nothing is sent back.
     if (seq == m_receiveNext)
     {
         m_receiveNext = end;
     }
-    else if (SeqAfter (end, m_receiveNext))
+    else if (SeqAfter(end, m_receiveNext))
     {
-        if (SeqAfter (seq, m_receiveNext))
+        if (SeqAfter(seq, m_receiveNext))
         {
             ++m_counters.holesJumped;
         }
         m_receiveNext = end;
     }
-    Deliver (s.payload);
+    Deliver(s.payload);
 }
 
 void
-CtcpConnection::Deliver (wire::ByteView payload)
+CtcpConnection::Deliver(wire::ByteView payload)
 {
     // Exactly one trailer per segment, at its end, as Cisco's receiver parses (§1.4, consequence
     // 2): a segment a proxy split or coalesced cannot be framed. Cisco would drop it (or fail
     // the ICV); the model names it so that the run record says why the tunnel died.
-    auto trailer = wire::ParseCtcpTrailer (payload);
+    auto trailer = wire::ParseCtcpTrailer(payload);
     if (!trailer)
     {
         ++m_counters.framingErrors;
-        Emit (CtcpEvent::FramingError, "ctcp: segment does not end in a trailer (split?)");
+        Emit(CtcpEvent::FramingError, "ctcp: segment does not end in a trailer (split?)");
         return;
     }
-    wire::ByteView inner = payload.first (payload.size () - wire::kCtcpTrailerLength);
+    wire::ByteView inner = payload.first(payload.size() - wire::kCtcpTrailerLength);
     std::string problem;
-    if (wire::ContainsCtcpTrailerMagic (inner))
+    if (wire::ContainsCtcpTrailerMagic(inner))
     {
         problem = "ctcp: a second trailer inside the segment (coalesced)";
     }
     else if (trailer->protocol == wire::ctcpproto::Ike
-             && (inner.size () < kUdpHeaderLength || wire::GetU16 (&inner[4]) != inner.size ()
-                 || wire::GetU16 (&inner[0]) != kIkePort || wire::GetU16 (&inner[2]) != kIkePort))
+             && (inner.size() < kUdpHeaderLength || wire::GetU16(&inner[4]) != inner.size()
+                 || wire::GetU16(&inner[0]) != kIkePort || wire::GetU16(&inner[2]) != kIkePort))
     {
         problem = "ctcp: IKE datagram length or ports disagree with the segment";
     }
-    else if (trailer->protocol != wire::ctcpproto::Ike && inner.size () < kEspMinimumLength)
+    else if (trailer->protocol != wire::ctcpproto::Ike && inner.size() < kEspMinimumLength)
     {
         problem = "ctcp: ESP shorter than SPI and sequence number";
     }
-    if (!problem.empty ())
+    if (!problem.empty())
     {
         ++m_counters.framingErrors;
-        Emit (CtcpEvent::FramingError, problem);
+        Emit(CtcpEvent::FramingError, problem);
         return;
     }
     if (m_callbacks.onPacket)
     {
-        m_callbacks.onPacket (CtcpPacket{trailer.Value (), inner});
+        m_callbacks.onPacket(CtcpPacket{trailer.Value(), inner});
     }
 }
 
 void
-CtcpConnection::AnswerWithoutConnection (const wire::TcpSegment& s, const OuterPacket& packet)
+CtcpConnection::AnswerWithoutConnection(const wire::TcpSegment& s, const OuterPacket& packet)
 {
     uint8_t f = s.header.flags;
     if (f & wire::tcpflag::Rst)
@@ -391,74 +392,75 @@ CtcpConnection::AnswerWithoutConnection (const wire::TcpSegment& s, const OuterP
     }
     // RFC 793 §3.4 reset generation, always with ACK as the brief and §1.4 say (RST+ACK).
     uint32_t seq = (f & wire::tcpflag::Ack) ? s.header.acknowledgment : 0;
-    uint32_t ack = s.header.sequence + static_cast<uint32_t> (s.payload.size ())
+    uint32_t ack = s.header.sequence + static_cast<uint32_t>(s.payload.size())
                    + ((f & wire::tcpflag::Syn) ? 1 : 0) + ((f & wire::tcpflag::Fin) ? 1 : 0);
-    wire::TcpHeader h{m_localPort, s.header.sourcePort, seq, ack, wire::tcpflag::Rst | wire::tcpflag::Ack, 0};
+    wire::TcpHeader h{
+        m_localPort, s.header.sourcePort, seq, ack, wire::tcpflag::Rst | wire::tcpflag::Ack, 0};
     ++m_counters.resetsSent;
     ++m_counters.segmentsSent;
     // The answer goes back to whoever sent the segment, which may not be the connected peer.
-    wire::Bytes bytes = wire::BuildTcpSegment (h, {}, packet.destinationAddress, packet.sourceAddress);
-    m_host.SendOuter (OuterPacket{OuterProtocol::Tcp, packet.destinationAddress,
-                                  packet.sourceAddress, h.sourcePort, h.destinationPort, bytes});
+    wire::Bytes bytes
+        = wire::BuildTcpSegment(h, {}, packet.destinationAddress, packet.sourceAddress);
+    m_host.SendOuter(OuterPacket{OuterProtocol::Tcp, packet.destinationAddress,
+                                 packet.sourceAddress, h.sourcePort, h.destinationPort, bytes});
 }
 
 void
-CtcpConnection::SendSegment (uint32_t seq, uint32_t ack, uint8_t flags, wire::ByteView payload,
-                             std::optional<uint16_t> window)
+CtcpConnection::SendSegment(uint32_t seq, uint32_t ack, uint8_t flags, wire::ByteView payload,
+                            std::optional<uint16_t> window)
 {
-    wire::TcpHeader h{m_localPort, m_remotePort, seq,
-                       ack,         flags,        window.value_or (m_config.window)};
-    wire::Bytes bytes = wire::BuildTcpSegment (h, payload, m_localAddress, m_remoteAddress);
+    wire::TcpHeader h{m_localPort, m_remotePort, seq, ack, flags, window.value_or(m_config.window)};
+    wire::Bytes bytes = wire::BuildTcpSegment(h, payload, m_localAddress, m_remoteAddress);
     ++m_counters.segmentsSent;
-    m_counters.bytesSent += payload.size ();
+    m_counters.bytesSent += payload.size();
     // Ports are filled in for hosts that demultiplex on them; the segment carries them anyway.
-    m_host.SendOuter (OuterPacket{OuterProtocol::Tcp, m_localAddress, m_remoteAddress, m_localPort,
-                                  m_remotePort, bytes});
+    m_host.SendOuter(OuterPacket{OuterProtocol::Tcp, m_localAddress, m_remoteAddress, m_localPort,
+                                 m_remotePort, bytes});
 }
 
 void
-CtcpConnection::SendReset (uint32_t seq, uint32_t ack, uint8_t flags)
+CtcpConnection::SendReset(uint32_t seq, uint32_t ack, uint8_t flags)
 {
     ++m_counters.resetsSent;
-    SendSegment (seq, ack, flags, {}, 0); // a RST advertises no window
+    SendSegment(seq, ack, flags, {}, 0); // a RST advertises no window
 }
 
 void
-CtcpConnection::StartHandshakeTimer ()
+CtcpConnection::StartHandshakeTimer()
 {
-    CancelHandshakeTimer ();
-    m_handshakeTimer = m_host.StartTimer (m_host.Now () + m_config.handshakeTimeout,
-                                          [this]
-                                          {
-                                              OnHandshakeTimeout ();
-                                          });
+    CancelHandshakeTimer();
+    m_handshakeTimer = m_host.StartTimer(m_host.Now() + m_config.handshakeTimeout,
+                                         [this]
+                                         {
+                                             OnHandshakeTimeout();
+                                         });
 }
 
 void
-CtcpConnection::CancelHandshakeTimer ()
+CtcpConnection::CancelHandshakeTimer()
 {
     if (m_handshakeTimer)
     {
-        m_host.CancelTimer (*m_handshakeTimer);
-        m_handshakeTimer.reset ();
+        m_host.CancelTimer(*m_handshakeTimer);
+        m_handshakeTimer.reset();
     }
 }
 
 void
-CtcpConnection::OnHandshakeTimeout ()
+CtcpConnection::OnHandshakeTimeout()
 {
-    m_handshakeTimer.reset ();
+    m_handshakeTimer.reset();
     ++m_counters.handshakeTimeouts;
     // The entry is removed; the encapsulation layer does not retransmit the SYN (§1.4).
-    Remove ();
-    Emit (CtcpEvent::HandshakeTimeout, "ctcp: no handshake within the timeout");
+    Remove();
+    Emit(CtcpEvent::HandshakeTimeout, "ctcp: no handshake within the timeout");
 }
 
 void
-CtcpConnection::Remove ()
+CtcpConnection::Remove()
 {
-    CancelHandshakeTimer ();
-    m_lastAckReceived.reset ();
+    CancelHandshakeTimer();
+    m_lastAckReceived.reset();
     if (m_role == CtcpRole::Responder)
     {
         m_state = CtcpState::Listen;
@@ -471,11 +473,11 @@ CtcpConnection::Remove ()
 }
 
 void
-CtcpConnection::Emit (CtcpEvent event, const std::string& detail)
+CtcpConnection::Emit(CtcpEvent event, const std::string& detail)
 {
     if (m_callbacks.onEvent)
     {
-        m_callbacks.onEvent (event, detail);
+        m_callbacks.onEvent(event, detail);
     }
 }
 

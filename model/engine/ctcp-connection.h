@@ -11,10 +11,10 @@
 #ifndef VPNSIM_ENGINE_CTCP_CONNECTION_H
 #define VPNSIM_ENGINE_CTCP_CONNECTION_H
 
-#include "model/wire/ctcp.h"
-#include "model/wire/tcp-header.h"
 #include "model/engine/host.h"
 #include "model/wire/bytes.h"
+#include "model/wire/ctcp.h"
+#include "model/wire/tcp-header.h"
 
 #include <chrono>
 #include <cstdint>
@@ -45,7 +45,7 @@ enum class CtcpState : uint8_t
 };
 
 /// Short name of a state for logs and traces.
-const char* ToString (CtcpState state);
+const char* ToString(CtcpState state);
 
 /// Tunables; every default is the Cisco/QuickSec value (reference §1.2, §1.4).
 struct CtcpConfig
@@ -55,7 +55,7 @@ struct CtcpConfig
     /// Client source port; 0 picks a random one in 1024-65535 as the client does (§1.2).
     uint16_t clientPort{0};
     /// Handshake timeout; no SYN retransmission (QuickSec INITIAL_TIMEOUT 3 s, §1.4).
-    Nanos handshakeTimeout{std::chrono::seconds (3)};
+    Nanos handshakeTimeout{std::chrono::seconds(3)};
     /// Advertised window, constant: cTCP has no flow control (§1.4).
     uint16_t window{65535};
 };
@@ -71,7 +71,7 @@ enum class CtcpEvent : uint8_t
 };
 
 /// Short name of an event for logs and traces.
-const char* ToString (CtcpEvent event);
+const char* ToString(CtcpEvent event);
 
 /// Counters for the run record.
 struct CtcpCounters
@@ -100,8 +100,8 @@ struct CtcpPacket
 /// Calls from the connection to the layer above.
 struct CtcpCallbacks
 {
-    std::function<void (const CtcpPacket& packet)> onPacket;
-    std::function<void (CtcpEvent event, const std::string& detail)> onEvent;
+    std::function<void(const CtcpPacket& packet)> onPacket;
+    std::function<void(CtcpEvent event, const std::string& detail)> onEvent;
 };
 
 /// Cisco cTCP, one connection, either role (reference §1.4).
@@ -110,95 +110,95 @@ class CtcpConnection
   public:
     /// `localAddress`/`remoteAddress` are IPv4 (host order) for the checksum pseudo-header. A
     /// responder learns the peer's port (and address, if `remoteAddress` is 0) from its SYN.
-    CtcpConnection (Host& host, CtcpRole role, uint32_t localAddress, uint32_t remoteAddress,
-                    CtcpConfig config = {});
-    ~CtcpConnection ();
-    CtcpConnection (const CtcpConnection&) = delete;
-    CtcpConnection& operator= (const CtcpConnection&) = delete;
+    CtcpConnection(Host& host, CtcpRole role, uint32_t localAddress, uint32_t remoteAddress,
+                   CtcpConfig config = {});
+    ~CtcpConnection();
+    CtcpConnection(const CtcpConnection&) = delete;
+    CtcpConnection& operator=(const CtcpConnection&) = delete;
 
     /// Sets the upward callbacks.
-    void SetCallbacks (CtcpCallbacks callbacks);
+    void SetCallbacks(CtcpCallbacks callbacks);
 
     /// Initiator: sends a SYN (random ISN) unless a handshake is under way or done.
     /// Responder: starts listening.
-    void Open ();
+    void Open();
 
     /// Sends one encapsulated packet plus trailer in one ACK segment. Returns false (nothing
     /// sent) unless ESTABLISHED.
-    bool Send (wire::ByteView packet, const wire::CtcpTrailer& trailer);
+    bool Send(wire::ByteView packet, const wire::CtcpTrailer& trailer);
 
     /// Handles one TCP segment from the host (OuterProtocol::Tcp).
-    void Receive (const OuterPacket& packet);
+    void Receive(const OuterPacket& packet);
 
     /// Closes by sending RST (QuickSec closes with RST, §1.4) and removes the connection.
-    void Close ();
+    void Close();
 
     /// Current state.
-    CtcpState State () const
+    CtcpState State() const
     {
         return m_state;
     }
 
     /// True when data can be sent.
-    bool IsEstablished () const
+    bool IsEstablished() const
     {
         return m_state == CtcpState::Established;
     }
 
     /// Counters so far.
-    const CtcpCounters& Counters () const
+    const CtcpCounters& Counters() const
     {
         return m_counters;
     }
 
     /// Next sequence number this end will send (snd_nxt).
-    uint32_t SendNext () const
+    uint32_t SendNext() const
     {
         return m_sendNext;
     }
 
     /// Ack this end puts on its next segment (highest seq+len seen from the peer).
-    uint32_t ReceiveNext () const
+    uint32_t ReceiveNext() const
     {
         return m_receiveNext;
     }
 
     /// This end's TCP port.
-    uint16_t LocalPort () const
+    uint16_t LocalPort() const
     {
         return m_localPort;
     }
 
     /// The peer's TCP port (0 before a responder has seen a SYN).
-    uint16_t RemotePort () const
+    uint16_t RemotePort() const
     {
         return m_remotePort;
     }
 
     /// The configuration in use.
-    const CtcpConfig& Config () const
+    const CtcpConfig& Config() const
     {
         return m_config;
     }
 
   private:
     /// Builds and sends one segment to the peer; `window` defaults to the configured one.
-    void SendSegment (uint32_t seq, uint32_t ack, uint8_t flags, wire::ByteView payload,
-                      std::optional<uint16_t> window = std::nullopt);
-    void SendReset (uint32_t seq, uint32_t ack, uint8_t flags);
-    void AnswerWithoutConnection (const wire::TcpSegment& s, const OuterPacket& packet);
-    void OnHandshakeTimeout ();
-    void StartHandshakeTimer ();
-    void CancelHandshakeTimer ();
-    void Remove ();
-    void Emit (CtcpEvent event, const std::string& detail);
-    void ReceiveSynSent (const wire::TcpSegment& s);
-    void ReceiveListen (const wire::TcpSegment& s);
-    void ReceiveSyn (const wire::TcpSegment& s);
-    void ReceiveSynReceived (const wire::TcpSegment& s);
-    void ReceiveEstablished (const wire::TcpSegment& s);
-    void ReceiveData (const wire::TcpSegment& s);
-    void Deliver (wire::ByteView payload);
+    void SendSegment(uint32_t seq, uint32_t ack, uint8_t flags, wire::ByteView payload,
+                     std::optional<uint16_t> window = std::nullopt);
+    void SendReset(uint32_t seq, uint32_t ack, uint8_t flags);
+    void AnswerWithoutConnection(const wire::TcpSegment& s, const OuterPacket& packet);
+    void OnHandshakeTimeout();
+    void StartHandshakeTimer();
+    void CancelHandshakeTimer();
+    void Remove();
+    void Emit(CtcpEvent event, const std::string& detail);
+    void ReceiveSynSent(const wire::TcpSegment& s);
+    void ReceiveListen(const wire::TcpSegment& s);
+    void ReceiveSyn(const wire::TcpSegment& s);
+    void ReceiveSynReceived(const wire::TcpSegment& s);
+    void ReceiveEstablished(const wire::TcpSegment& s);
+    void ReceiveData(const wire::TcpSegment& s);
+    void Deliver(wire::ByteView payload);
 
     Host& m_host;
     CtcpRole m_role;

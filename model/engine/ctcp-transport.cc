@@ -13,53 +13,53 @@ constexpr size_t kUdpHeaderLength = 8;
 
 } // namespace
 
-CtcpTransport::CtcpTransport (Host& host, CtcpRole role, uint32_t localAddress,
-                              uint32_t remoteAddress, CtcpConfig config)
-    : m_role (role)
-    , m_connection (host, role, localAddress, remoteAddress, config)
+CtcpTransport::CtcpTransport(Host& host, CtcpRole role, uint32_t localAddress,
+                             uint32_t remoteAddress, CtcpConfig config)
+    : m_role(role)
+    , m_connection(host, role, localAddress, remoteAddress, config)
     // The inner IKE packet's IP ID comes from the host's per-packet counter; it starts anywhere.
-    , m_ipId (static_cast<uint16_t> (host.Random32 ()))
+    , m_ipId(static_cast<uint16_t>(host.Random32()))
 {
-    m_connection.SetCallbacks (CtcpCallbacks{[this] (const CtcpPacket& p)
-                                             {
-                                                 OnPacket (p);
-                                             },
-                                             [this] (CtcpEvent e, const std::string& d)
-                                             {
-                                                 OnConnectionEvent (e, d);
-                                             }});
+    m_connection.SetCallbacks(CtcpCallbacks{[this](const CtcpPacket& p)
+                                            {
+                                                OnPacket(p);
+                                            },
+                                            [this](CtcpEvent e, const std::string& d)
+                                            {
+                                                OnConnectionEvent(e, d);
+                                            }});
 }
 
 void
-CtcpTransport::SetCallbacks (TransportCallbacks callbacks)
+CtcpTransport::SetCallbacks(TransportCallbacks callbacks)
 {
-    m_callbacks = std::move (callbacks);
+    m_callbacks = std::move(callbacks);
 }
 
 void
-CtcpTransport::Start ()
+CtcpTransport::Start()
 {
-    m_connection.Open ();
+    m_connection.Open();
 }
 
 bool
-CtcpTransport::IsReady () const
+CtcpTransport::IsReady() const
 {
-    return m_connection.IsEstablished ();
+    return m_connection.IsEstablished();
 }
 
 void
-CtcpTransport::SendIke (wire::ByteView isakmpMessage)
+CtcpTransport::SendIke(wire::ByteView isakmpMessage)
 {
-    if (m_connection.IsEstablished ())
+    if (m_connection.IsEstablished())
     {
-        SendIkeNow (isakmpMessage);
+        SendIkeNow(isakmpMessage);
         return;
     }
     if (m_role == CtcpRole::Responder)
     {
         ++m_counters.ikeDroppedNotReady; // a headend cannot open toward the client
-        Report (TransportEvent::Dropped, "ctcp: IKE with no connection to send it on");
+        Report(TransportEvent::Dropped, "ctcp: IKE with no connection to send it on");
         return;
     }
     // QuickSec holds the trigger packet and re-injects it once ESTABLISHED (§1.4).
@@ -67,41 +67,41 @@ CtcpTransport::SendIke (wire::ByteView isakmpMessage)
     {
         ++m_counters.ikeDroppedNotReady;
     }
-    m_heldIke = wire::Bytes (isakmpMessage.begin (), isakmpMessage.end ());
+    m_heldIke = wire::Bytes(isakmpMessage.begin(), isakmpMessage.end());
     ++m_counters.ikeHeld;
-    if (m_connection.State () == CtcpState::Closed)
+    if (m_connection.State() == CtcpState::Closed)
     {
-        m_connection.Open ();
+        m_connection.Open();
     }
 }
 
 void
-CtcpTransport::SendIkeNow (wire::ByteView isakmpMessage)
+CtcpTransport::SendIkeNow(wire::ByteView isakmpMessage)
 {
     wire::Bytes datagram;
-    datagram.reserve (kUdpHeaderLength + isakmpMessage.size ());
-    wire::ByteWriter w (datagram);
-    w.U16 (kIkePort);
-    w.U16 (kIkePort);
-    w.U16 (static_cast<uint16_t> (kUdpHeaderLength + isakmpMessage.size ()));
-    w.U16 (0); // "Zero UDP checksum from IKE packets to interoperate with Cisco VPN client" (§1.1)
-    w.Append (isakmpMessage);
+    datagram.reserve(kUdpHeaderLength + isakmpMessage.size());
+    wire::ByteWriter w(datagram);
+    w.U16(kIkePort);
+    w.U16(kIkePort);
+    w.U16(static_cast<uint16_t>(kUdpHeaderLength + isakmpMessage.size()));
+    w.U16(0); // "Zero UDP checksum from IKE packets to interoperate with Cisco VPN client" (§1.1)
+    w.Append(isakmpMessage);
     wire::CtcpTrailer trailer;
     trailer.seq16 = m_ipId++; // the inner IKE packet's IP ID (§1.2)
     // Wireshark reads 0x4000 on client->server IKE in Cisco captures (§1.2).
     trailer.direction = m_role == CtcpRole::Initiator ? wire::kCtcpDirectionClientToServer : 0;
     trailer.protocol = wire::ctcpproto::Ike;
-    if (m_connection.Send (datagram, trailer))
+    if (m_connection.Send(datagram, trailer))
     {
         ++m_counters.ikeSent;
     }
 }
 
 void
-CtcpTransport::SendEsp (wire::ByteView espPacket)
+CtcpTransport::SendEsp(wire::ByteView espPacket)
 {
     // ESP trailer: seq16 0, dir16 0, proto 0x32 (§1.2).
-    if (m_connection.Send (espPacket, wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp}))
+    if (m_connection.Send(espPacket, wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp}))
     {
         ++m_counters.espSent;
     }
@@ -112,25 +112,25 @@ CtcpTransport::SendEsp (wire::ByteView espPacket)
 }
 
 void
-CtcpTransport::Receive (const OuterPacket& packet)
+CtcpTransport::Receive(const OuterPacket& packet)
 {
-    m_connection.Receive (packet);
+    m_connection.Receive(packet);
 }
 
 size_t
-CtcpTransport::EspOverhead () const
+CtcpTransport::EspOverhead() const
 {
     return wire::kTcpHeaderLength + wire::kCtcpTrailerLength;
 }
 
 std::string
-CtcpTransport::Name () const
+CtcpTransport::Name() const
 {
     return "ctcp";
 }
 
 void
-CtcpTransport::OnPacket (const CtcpPacket& p)
+CtcpTransport::OnPacket(const CtcpPacket& p)
 {
     switch (p.trailer.protocol)
     {
@@ -139,61 +139,61 @@ CtcpTransport::OnPacket (const CtcpPacket& p)
             ++m_counters.ikeReceived;
             if (m_callbacks.onIke)
             {
-                m_callbacks.onIke (p.packet.subspan (kUdpHeaderLength));
+                m_callbacks.onIke(p.packet.subspan(kUdpHeaderLength));
             }
             break;
         case wire::ctcpproto::Esp:
             ++m_counters.espReceived;
             if (m_callbacks.onEsp)
             {
-                m_callbacks.onEsp (p.packet);
+                m_callbacks.onEsp(p.packet);
             }
             break;
         default:
             ++m_counters.unknownProtocol;
-            Report (TransportEvent::Dropped, "ctcp: trailer protocol not carried (AH?)");
+            Report(TransportEvent::Dropped, "ctcp: trailer protocol not carried (AH?)");
             break;
     }
 }
 
 void
-CtcpTransport::OnConnectionEvent (CtcpEvent event, const std::string& detail)
+CtcpTransport::OnConnectionEvent(CtcpEvent event, const std::string& detail)
 {
     switch (event)
     {
         case CtcpEvent::Established:
             if (m_heldIke)
             {
-                wire::Bytes held = std::move (*m_heldIke);
-                m_heldIke.reset ();
-                SendIkeNow (held);
+                wire::Bytes held = std::move(*m_heldIke);
+                m_heldIke.reset();
+                SendIkeNow(held);
             }
-            Report (TransportEvent::Ready, detail);
+            Report(TransportEvent::Ready, detail);
             break;
         case CtcpEvent::HandshakeTimeout:
             if (m_heldIke)
             {
-                m_heldIke.reset ();
+                m_heldIke.reset();
                 ++m_counters.ikeDroppedNotReady;
             }
-            Report (TransportEvent::Dropped, detail);
+            Report(TransportEvent::Dropped, detail);
             break;
         case CtcpEvent::ResetReceived:
         case CtcpEvent::FinReceived:
-            Report (TransportEvent::Reset, detail);
+            Report(TransportEvent::Reset, detail);
             break;
         case CtcpEvent::FramingError:
-            Report (TransportEvent::FramingError, detail);
+            Report(TransportEvent::FramingError, detail);
             break;
     }
 }
 
 void
-CtcpTransport::Report (TransportEvent event, const std::string& detail)
+CtcpTransport::Report(TransportEvent event, const std::string& detail)
 {
     if (m_callbacks.onEvent)
     {
-        m_callbacks.onEvent (event, detail);
+        m_callbacks.onEvent(event, detail);
     }
 }
 

@@ -34,42 +34,42 @@ class CtcpTransport : public Transport
 {
   public:
     /// Initiator for the VPN client, Responder for the headend; addresses in host order.
-    CtcpTransport (Host& host, CtcpRole role, uint32_t localAddress, uint32_t remoteAddress,
-                   CtcpConfig config = {});
+    CtcpTransport(Host& host, CtcpRole role, uint32_t localAddress, uint32_t remoteAddress,
+                  CtcpConfig config = {});
 
-    void SetCallbacks (TransportCallbacks callbacks) override;
+    void SetCallbacks(TransportCallbacks callbacks) override;
     /// Initiator: sends the SYN; responder: listens.
-    void Start () override;
+    void Start() override;
     /// True once the handshake has completed.
-    bool IsReady () const override;
+    bool IsReady() const override;
     /// Sends one ISAKMP message as UDP 500->500 (checksum 0) plus an IKE trailer; while the
     /// handshake runs it is held (the newest one), and without a connection an initiator
     /// starts a new handshake for it (§1.4: a retransmitted IKE packet starts a new one).
-    void SendIke (wire::ByteView isakmpMessage) override;
+    void SendIke(wire::ByteView isakmpMessage) override;
     /// Sends one ESP packet plus an ESP trailer; dropped (and counted) when not ready.
-    void SendEsp (wire::ByteView espPacket) override;
-    void Receive (const OuterPacket& packet) override;
+    void SendEsp(wire::ByteView espPacket) override;
+    void Receive(const OuterPacket& packet) override;
     /// 20 (TCP header) + 16 (trailer) bytes (reference §1.2).
-    size_t EspOverhead () const override;
-    std::string Name () const override;
+    size_t EspOverhead() const override;
+    std::string Name() const override;
 
     /// The underlying connection (state and counters).
-    const CtcpConnection& Connection () const
+    const CtcpConnection& Connection() const
     {
         return m_connection;
     }
 
     /// Encapsulation counters.
-    const CtcpTransportCounters& Counters () const
+    const CtcpTransportCounters& Counters() const
     {
         return m_counters;
     }
 
   private:
-    void SendIkeNow (wire::ByteView isakmpMessage);
-    void OnPacket (const CtcpPacket& packet);
-    void OnConnectionEvent (CtcpEvent event, const std::string& detail);
-    void Report (TransportEvent event, const std::string& detail);
+    void SendIkeNow(wire::ByteView isakmpMessage);
+    void OnPacket(const CtcpPacket& packet);
+    void OnConnectionEvent(CtcpEvent event, const std::string& detail);
+    void Report(TransportEvent event, const std::string& detail);
 
     CtcpRole m_role;
     CtcpConnection m_connection;

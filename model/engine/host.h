@@ -38,9 +38,9 @@ struct OuterPacket
     OuterProtocol protocol;
     uint32_t sourceAddress{0};      ///< IPv4, host order; needed for the TCP/UDP pseudo-header
     uint32_t destinationAddress{0}; ///< IPv4, host order
-    uint16_t sourcePort{0};      ///< UDP only
-    uint16_t destinationPort{0}; ///< UDP only
-    wire::ByteView payload;      ///< valid only during the call that carries it
+    uint16_t sourcePort{0};         ///< UDP only
+    uint16_t destinationPort{0};    ///< UDP only
+    wire::ByteView payload;         ///< valid only during the call that carries it
 };
 
 /// Opaque handle of a pending timer.

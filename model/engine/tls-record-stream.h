@@ -41,27 +41,27 @@ class TlsRecordStream
     /// Record header: type(1) version(2) length(2).
     static constexpr size_t kHeaderLength = 5;
 
-    explicit TlsRecordStream (TlsRecordConfig config = {});
+    explicit TlsRecordStream(TlsRecordConfig config = {});
 
     /// One application-data record holding `plaintext` (at most maxPlaintext bytes).
-    wire::Bytes Seal (wire::ByteView plaintext);
+    wire::Bytes Seal(wire::ByteView plaintext);
 
     /// Appends `chunk` to the stream and calls `onRecord` with the plaintext of every record
     /// now complete. Returns false, with `error` set, on a record that is not TLS 1.2
     /// application data or is too short or too long; the stream is unusable after that.
-    bool Feed (wire::ByteView chunk, const std::function<void (wire::ByteView plaintext)>& onRecord,
-               std::string& error);
+    bool Feed(wire::ByteView chunk, const std::function<void(wire::ByteView plaintext)>& onRecord,
+              std::string& error);
 
     /// Bytes a record adds to its plaintext.
-    size_t Overhead () const
+    size_t Overhead() const
     {
         return kHeaderLength + m_config.explicitNonceLength + m_config.tagLength;
     }
 
     /// Bytes received but not yet forming a whole record.
-    size_t Buffered () const
+    size_t Buffered() const
     {
-        return m_buffer.size ();
+        return m_buffer.size();
     }
 
   private:

@@ -8,27 +8,27 @@ namespace wire
 {
 
 std::string
-ToHex (ByteView v)
+ToHex(ByteView v)
 {
     static const char* digits = "0123456789abcdef";
     std::string s;
-    s.reserve (v.size () * 2);
+    s.reserve(v.size() * 2);
     for (uint8_t b : v)
     {
-        s.push_back (digits[b >> 4]);
-        s.push_back (digits[b & 0x0f]);
+        s.push_back(digits[b >> 4]);
+        s.push_back(digits[b & 0x0f]);
     }
     return s;
 }
 
 Bytes
-FromHex (const std::string& hex)
+FromHex(const std::string& hex)
 {
     Bytes out;
     int hi = -1;
     for (char c : hex)
     {
-        if (std::isspace (static_cast<unsigned char> (c)))
+        if (std::isspace(static_cast<unsigned char>(c)))
         {
             continue;
         }
@@ -55,7 +55,7 @@ FromHex (const std::string& hex)
         }
         else
         {
-            out.push_back (static_cast<uint8_t> ((hi << 4) | d));
+            out.push_back(static_cast<uint8_t>((hi << 4) | d));
             hi = -1;
         }
     }

@@ -22,78 +22,78 @@ using Bytes = std::vector<uint8_t>;
 using ByteView = std::span<const uint8_t>;
 
 inline uint16_t
-GetU16 (const uint8_t* p)
+GetU16(const uint8_t* p)
 {
-    return static_cast<uint16_t> ((p[0] << 8) | p[1]);
+    return static_cast<uint16_t>((p[0] << 8) | p[1]);
 }
 
 inline uint32_t
-GetU32 (const uint8_t* p)
+GetU32(const uint8_t* p)
 {
     return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
 
 inline void
-PutU16 (uint8_t* p, uint16_t v)
+PutU16(uint8_t* p, uint16_t v)
 {
-    p[0] = static_cast<uint8_t> (v >> 8);
-    p[1] = static_cast<uint8_t> (v);
+    p[0] = static_cast<uint8_t>(v >> 8);
+    p[1] = static_cast<uint8_t>(v);
 }
 
 inline void
-PutU32 (uint8_t* p, uint32_t v)
+PutU32(uint8_t* p, uint32_t v)
 {
-    p[0] = static_cast<uint8_t> (v >> 24);
-    p[1] = static_cast<uint8_t> (v >> 16);
-    p[2] = static_cast<uint8_t> (v >> 8);
-    p[3] = static_cast<uint8_t> (v);
+    p[0] = static_cast<uint8_t>(v >> 24);
+    p[1] = static_cast<uint8_t>(v >> 16);
+    p[2] = static_cast<uint8_t>(v >> 8);
+    p[3] = static_cast<uint8_t>(v);
 }
 
 /// Appends big-endian fields to a byte vector.
 class ByteWriter
 {
   public:
-    explicit ByteWriter (Bytes& out)
-        : m_out (out)
+    explicit ByteWriter(Bytes& out)
+        : m_out(out)
     {
     }
 
-    void U8 (uint8_t v)
+    void U8(uint8_t v)
     {
-        m_out.push_back (v);
+        m_out.push_back(v);
     }
 
-    void U16 (uint16_t v)
+    void U16(uint16_t v)
     {
-        m_out.push_back (static_cast<uint8_t> (v >> 8));
-        m_out.push_back (static_cast<uint8_t> (v));
+        m_out.push_back(static_cast<uint8_t>(v >> 8));
+        m_out.push_back(static_cast<uint8_t>(v));
     }
 
-    void U32 (uint32_t v)
+    void U32(uint32_t v)
     {
-        U16 (static_cast<uint16_t> (v >> 16));
-        U16 (static_cast<uint16_t> (v));
+        U16(static_cast<uint16_t>(v >> 16));
+        U16(static_cast<uint16_t>(v));
     }
 
-    void U64 (uint64_t v)
+    void U64(uint64_t v)
     {
-        U32 (static_cast<uint32_t> (v >> 32));
-        U32 (static_cast<uint32_t> (v));
+        U32(static_cast<uint32_t>(v >> 32));
+        U32(static_cast<uint32_t>(v));
     }
 
-    void Append (ByteView v)
+    void Append(ByteView v)
     {
-        m_out.insert (m_out.end (), v.begin (), v.end ());
+        m_out.insert(m_out.end(), v.begin(), v.end());
     }
 
-    void Fill (size_t n, uint8_t v)
+    void Fill(size_t n, uint8_t v)
     {
-        m_out.insert (m_out.end (), n, v);
+        m_out.insert(m_out.end(), n, v);
     }
 
-    size_t Size () const
+    size_t Size() const
     {
-        return m_out.size ();
+        return m_out.size();
     }
 
   private:
@@ -104,24 +104,24 @@ class ByteWriter
 class ByteReader
 {
   public:
-    explicit ByteReader (ByteView in)
-        : m_in (in)
+    explicit ByteReader(ByteView in)
+        : m_in(in)
     {
     }
 
-    size_t Remaining () const
+    size_t Remaining() const
     {
-        return m_in.size () - m_pos;
+        return m_in.size() - m_pos;
     }
 
-    size_t Position () const
+    size_t Position() const
     {
         return m_pos;
     }
 
-    bool U8 (uint8_t& v)
+    bool U8(uint8_t& v)
     {
-        if (Remaining () < 1)
+        if (Remaining() < 1)
         {
             return false;
         }
@@ -129,59 +129,59 @@ class ByteReader
         return true;
     }
 
-    bool U16 (uint16_t& v)
+    bool U16(uint16_t& v)
     {
-        if (Remaining () < 2)
+        if (Remaining() < 2)
         {
             return false;
         }
-        v = GetU16 (&m_in[m_pos]);
+        v = GetU16(&m_in[m_pos]);
         m_pos += 2;
         return true;
     }
 
-    bool U32 (uint32_t& v)
+    bool U32(uint32_t& v)
     {
-        if (Remaining () < 4)
+        if (Remaining() < 4)
         {
             return false;
         }
-        v = GetU32 (&m_in[m_pos]);
+        v = GetU32(&m_in[m_pos]);
         m_pos += 4;
         return true;
     }
 
-    bool U64 (uint64_t& v)
+    bool U64(uint64_t& v)
     {
         uint32_t hi = 0;
         uint32_t lo = 0;
-        if (Remaining () < 8)
+        if (Remaining() < 8)
         {
             return false;
         }
-        U32 (hi);
-        U32 (lo);
+        U32(hi);
+        U32(lo);
         v = (uint64_t{hi} << 32) | lo;
         return true;
     }
 
     /// The next n bytes as a view into the input.
-    bool Take (size_t n, ByteView& v)
+    bool Take(size_t n, ByteView& v)
     {
-        if (Remaining () < n)
+        if (Remaining() < n)
         {
             return false;
         }
-        v = m_in.subspan (m_pos, n);
+        v = m_in.subspan(m_pos, n);
         m_pos += n;
         return true;
     }
 
     /// Everything not yet read.
-    ByteView Rest ()
+    ByteView Rest()
     {
-        ByteView v = m_in.subspan (m_pos);
-        m_pos = m_in.size ();
+        ByteView v = m_in.subspan(m_pos);
+        m_pos = m_in.size();
         return v;
     }
 
@@ -191,10 +191,10 @@ class ByteReader
 };
 
 /// Lower-case hex of a byte string (for tests, logs and tshark comparisons).
-std::string ToHex (ByteView v);
+std::string ToHex(ByteView v);
 
 /// Bytes from a hex string; whitespace is ignored. Returns an empty vector on bad input.
-Bytes FromHex (const std::string& hex);
+Bytes FromHex(const std::string& hex);
 
 } // namespace wire
 } // namespace vpnsim

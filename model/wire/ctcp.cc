@@ -19,7 +19,7 @@ constexpr std::array<uint8_t, 2> kTrailerMagic2{0x01, 0x00};
 constexpr size_t kUdpHeaderLength = 8;
 
 bool
-IsKnownProtocol (uint8_t p)
+IsKnownProtocol(uint8_t p)
 {
     return p == ctcpproto::Ike || p == ctcpproto::Esp || p == ctcpproto::Ah;
 }
@@ -27,56 +27,56 @@ IsKnownProtocol (uint8_t p)
 } // namespace
 
 void
-AppendCtcpTrailer (Bytes& out, const CtcpTrailer& t)
+AppendCtcpTrailer(Bytes& out, const CtcpTrailer& t)
 {
-    ByteWriter w (out);
-    w.U32 (0);
-    w.U16 (t.seq16);
-    w.U16 (t.direction);
-    w.Append (kTrailerMagic);
-    w.U8 (t.protocol);
-    w.Append (kTrailerMagic2);
+    ByteWriter w(out);
+    w.U32(0);
+    w.U16(t.seq16);
+    w.U16(t.direction);
+    w.Append(kTrailerMagic);
+    w.U8(t.protocol);
+    w.Append(kTrailerMagic2);
 }
 
 Result<CtcpTrailer>
-ParseCtcpTrailer (ByteView payload)
+ParseCtcpTrailer(ByteView payload)
 {
     using R = Result<CtcpTrailer>;
-    if (payload.size () < kCtcpTrailerLength)
+    if (payload.size() < kCtcpTrailerLength)
     {
-        return R::Fail (ErrorCode::Truncated, "ctcp: segment shorter than the trailer");
+        return R::Fail(ErrorCode::Truncated, "ctcp: segment shorter than the trailer");
     }
-    ByteView t = payload.last (kCtcpTrailerLength);
-    bool zeros = GetU32 (&t[0]) == 0 && (GetU16 (&t[6]) & 0x0fff) == 0;
-    bool magic = std::equal (kTrailerMagic.begin (), kTrailerMagic.end (), t.begin () + 8)
-                 && std::equal (kTrailerMagic2.begin (), kTrailerMagic2.end (), t.begin () + 14);
-    if (!zeros || !magic || !IsKnownProtocol (t[13]))
+    ByteView t = payload.last(kCtcpTrailerLength);
+    bool zeros = GetU32(&t[0]) == 0 && (GetU16(&t[6]) & 0x0fff) == 0;
+    bool magic = std::equal(kTrailerMagic.begin(), kTrailerMagic.end(), t.begin() + 8)
+                 && std::equal(kTrailerMagic2.begin(), kTrailerMagic2.end(), t.begin() + 14);
+    if (!zeros || !magic || !IsKnownProtocol(t[13]))
     {
-        return R::Fail (ErrorCode::NotCtcp, "ctcp: last 16 bytes are not a trailer");
+        return R::Fail(ErrorCode::NotCtcp, "ctcp: last 16 bytes are not a trailer");
     }
-    return CtcpTrailer{GetU16 (&t[4]), GetU16 (&t[6]), t[13]};
+    return CtcpTrailer{GetU16(&t[4]), GetU16(&t[6]), t[13]};
 }
 
 bool
-LooksLikeCtcp (ByteView p)
+LooksLikeCtcp(ByteView p)
 {
-    if (p.size () <= 24)
+    if (p.size() <= 24)
     {
         return false;
     }
-    ByteView t = p.last (kCtcpTrailerLength);
-    return GetU32 (&t[0]) == 0 && (GetU16 (&t[6]) & 0x0fff) == 0
+    ByteView t = p.last(kCtcpTrailerLength);
+    return GetU32(&t[0]) == 0 && (GetU16(&t[6]) & 0x0fff) == 0
            && (t[13] == ctcpproto::Ike || t[13] == ctcpproto::Esp);
 }
 
 bool
-ContainsCtcpTrailerMagic (ByteView bytes)
+ContainsCtcpTrailerMagic(ByteView bytes)
 {
     constexpr size_t kSpan = 8; // magic(5) proto(1) magic2(2)
-    for (size_t i = 0; i + kSpan <= bytes.size (); ++i)
+    for (size_t i = 0; i + kSpan <= bytes.size(); ++i)
     {
-        if (std::equal (kTrailerMagic.begin (), kTrailerMagic.end (), bytes.begin () + i)
-            && IsKnownProtocol (bytes[i + 5]) && bytes[i + 6] == kTrailerMagic2[0]
+        if (std::equal(kTrailerMagic.begin(), kTrailerMagic.end(), bytes.begin() + i)
+            && IsKnownProtocol(bytes[i + 5]) && bytes[i + 6] == kTrailerMagic2[0]
             && bytes[i + 7] == kTrailerMagic2[1])
         {
             return true;
@@ -86,71 +86,71 @@ ContainsCtcpTrailerMagic (ByteView bytes)
 }
 
 Bytes
-BuildCtcpEspPayload (ByteView espPacket)
+BuildCtcpEspPayload(ByteView espPacket)
 {
     Bytes out;
-    out.reserve (espPacket.size () + kCtcpTrailerLength);
-    out.insert (out.end (), espPacket.begin (), espPacket.end ());
-    AppendCtcpTrailer (out, CtcpTrailer{0, 0, ctcpproto::Esp});
+    out.reserve(espPacket.size() + kCtcpTrailerLength);
+    out.insert(out.end(), espPacket.begin(), espPacket.end());
+    AppendCtcpTrailer(out, CtcpTrailer{0, 0, ctcpproto::Esp});
     return out;
 }
 
 Bytes
-BuildCtcpIkePayload (ByteView isakmpMessage, uint16_t ipId, bool clientToServer)
+BuildCtcpIkePayload(ByteView isakmpMessage, uint16_t ipId, bool clientToServer)
 {
     Bytes out;
-    out.reserve (kUdpHeaderLength + isakmpMessage.size () + kCtcpTrailerLength);
-    ByteWriter w (out);
-    w.U16 (kIkePort);
-    w.U16 (kIkePort);
-    w.U16 (static_cast<uint16_t> (kUdpHeaderLength + isakmpMessage.size ()));
-    w.U16 (0);
-    w.Append (isakmpMessage);
-    AppendCtcpTrailer (out, CtcpTrailer{ipId,
-                                        clientToServer ? kCtcpDirectionClientToServer : uint16_t{0},
-                                        ctcpproto::Ike});
+    out.reserve(kUdpHeaderLength + isakmpMessage.size() + kCtcpTrailerLength);
+    ByteWriter w(out);
+    w.U16(kIkePort);
+    w.U16(kIkePort);
+    w.U16(static_cast<uint16_t>(kUdpHeaderLength + isakmpMessage.size()));
+    w.U16(0);
+    w.Append(isakmpMessage);
+    AppendCtcpTrailer(out,
+                      CtcpTrailer{ipId, clientToServer ? kCtcpDirectionClientToServer : uint16_t{0},
+                                  ctcpproto::Ike});
     return out;
 }
 
 Result<CtcpPayload>
-ParseCtcpPayload (ByteView tcpPayload)
+ParseCtcpPayload(ByteView tcpPayload)
 {
     using R = Result<CtcpPayload>;
-    auto trailer = ParseCtcpTrailer (tcpPayload);
+    auto trailer = ParseCtcpTrailer(tcpPayload);
     if (!trailer)
     {
-        return trailer.GetError ();
+        return trailer.GetError();
     }
-    ByteView inner = tcpPayload.first (tcpPayload.size () - kCtcpTrailerLength);
-    if (ContainsCtcpTrailerMagic (inner))
+    ByteView inner = tcpPayload.first(tcpPayload.size() - kCtcpTrailerLength);
+    if (ContainsCtcpTrailerMagic(inner))
     {
-        return R::Fail (ErrorCode::BadLength,
-                        "ctcp: a second trailer inside the segment (coalesced packets)");
+        return R::Fail(ErrorCode::BadLength,
+                       "ctcp: a second trailer inside the segment (coalesced packets)");
     }
-    CtcpPayload out{trailer.Value (), inner};
+    CtcpPayload out{trailer.Value(), inner};
     if (trailer->protocol != ctcpproto::Ike)
     {
-        if (inner.empty ())
+        if (inner.empty())
         {
-            return R::Fail (ErrorCode::Truncated, "ctcp: trailer with no packet");
+            return R::Fail(ErrorCode::Truncated, "ctcp: trailer with no packet");
         }
         return out;
     }
-    if (inner.size () < kUdpHeaderLength)
+    if (inner.size() < kUdpHeaderLength)
     {
-        return R::Fail (ErrorCode::Truncated, "ctcp: IKE shorter than its UDP header");
+        return R::Fail(ErrorCode::Truncated, "ctcp: IKE shorter than its UDP header");
     }
-    if (GetU16 (&inner[0]) != kIkePort || GetU16 (&inner[2]) != kIkePort)
+    if (GetU16(&inner[0]) != kIkePort || GetU16(&inner[2]) != kIkePort)
     {
-        return R::Fail (ErrorCode::BadValue, "ctcp: inner UDP ports are not 500/500");
+        return R::Fail(ErrorCode::BadValue, "ctcp: inner UDP ports are not 500/500");
     }
-    if (GetU16 (&inner[4]) != inner.size ())
+    if (GetU16(&inner[4]) != inner.size())
     {
-        return R::Fail (ErrorCode::BadLength,
-                        "ctcp: inner UDP length " + std::to_string (GetU16 (&inner[4])) + " but "
-                            + std::to_string (inner.size ()) + " bytes (split or joined segment)");
+        return R::Fail(ErrorCode::BadLength,
+                       "ctcp: inner UDP length " + std::to_string(GetU16(&inner[4])) + " but "
+                           + std::to_string(inner.size()) + " bytes (split or joined segment)");
     }
-    out.packet = inner.subspan (kUdpHeaderLength);
+    out.packet = inner.subspan(kUdpHeaderLength);
     return out;
 }
 

@@ -14,94 +14,94 @@ namespace
 {
 
 const EVP_CIPHER*
-CbcCipher (size_t bits)
+CbcCipher(size_t bits)
 {
-    return bits == 256 ? EVP_aes_256_cbc () : EVP_aes_128_cbc ();
+    return bits == 256 ? EVP_aes_256_cbc() : EVP_aes_128_cbc();
 }
 
 const EVP_CIPHER*
-EcbCipher (size_t bits)
+EcbCipher(size_t bits)
 {
-    return bits == 256 ? EVP_aes_256_ecb () : EVP_aes_128_ecb ();
+    return bits == 256 ? EVP_aes_256_ecb() : EVP_aes_128_ecb();
 }
 
 } // namespace
 
 Result<std::unique_ptr<EspTransform>>
-EspCbcHmacTransform::Create (size_t aesKeyBits, ByteView encryptionKey, bool withHmac,
-                             ByteView authenticationKey)
+EspCbcHmacTransform::Create(size_t aesKeyBits, ByteView encryptionKey, bool withHmac,
+                            ByteView authenticationKey)
 {
     using R = Result<std::unique_ptr<EspTransform>>;
-    std::unique_ptr<EspCbcHmacTransform> t (new EspCbcHmacTransform ());
+    std::unique_ptr<EspCbcHmacTransform> t(new EspCbcHmacTransform());
     t->m_encrypt = aesKeyBits != 0;
     t->m_hmac = withHmac;
     if (t->m_encrypt)
     {
-        t->m_encryptCtx.reset (EVP_CIPHER_CTX_new ());
-        t->m_decryptCtx.reset (EVP_CIPHER_CTX_new ());
-        t->m_ivCtx.reset (EVP_CIPHER_CTX_new ());
+        t->m_encryptCtx.reset(EVP_CIPHER_CTX_new());
+        t->m_decryptCtx.reset(EVP_CIPHER_CTX_new());
+        t->m_ivCtx.reset(EVP_CIPHER_CTX_new());
         if (!t->m_encryptCtx || !t->m_decryptCtx || !t->m_ivCtx
-            || EVP_EncryptInit_ex (t->m_encryptCtx.get (), CbcCipher (aesKeyBits), nullptr,
-                                   encryptionKey.data (), nullptr)
+            || EVP_EncryptInit_ex(t->m_encryptCtx.get(), CbcCipher(aesKeyBits), nullptr,
+                                  encryptionKey.data(), nullptr)
                    != 1
-            || EVP_DecryptInit_ex (t->m_decryptCtx.get (), CbcCipher (aesKeyBits), nullptr,
-                                   encryptionKey.data (), nullptr)
+            || EVP_DecryptInit_ex(t->m_decryptCtx.get(), CbcCipher(aesKeyBits), nullptr,
+                                  encryptionKey.data(), nullptr)
                    != 1
-            || EVP_EncryptInit_ex (t->m_ivCtx.get (), EcbCipher (aesKeyBits), nullptr,
-                                   encryptionKey.data (), nullptr)
+            || EVP_EncryptInit_ex(t->m_ivCtx.get(), EcbCipher(aesKeyBits), nullptr,
+                                  encryptionKey.data(), nullptr)
                    != 1)
         {
-            return R::Fail (ErrorCode::CryptoFailure, "esp: cannot set up AES-CBC");
+            return R::Fail(ErrorCode::CryptoFailure, "esp: cannot set up AES-CBC");
         }
         // ESP does its own padding (RFC 4303 2.4); OpenSSL must not add PKCS#7 padding.
-        EVP_CIPHER_CTX_set_padding (t->m_encryptCtx.get (), 0);
-        EVP_CIPHER_CTX_set_padding (t->m_decryptCtx.get (), 0);
-        EVP_CIPHER_CTX_set_padding (t->m_ivCtx.get (), 0);
+        EVP_CIPHER_CTX_set_padding(t->m_encryptCtx.get(), 0);
+        EVP_CIPHER_CTX_set_padding(t->m_decryptCtx.get(), 0);
+        EVP_CIPHER_CTX_set_padding(t->m_ivCtx.get(), 0);
     }
     if (t->m_hmac)
     {
-        EVP_MAC* mac = EVP_MAC_fetch (nullptr, "HMAC", nullptr);
+        EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
         if (mac == nullptr)
         {
-            return R::Fail (ErrorCode::CryptoFailure, "esp: OpenSSL has no HMAC");
+            return R::Fail(ErrorCode::CryptoFailure, "esp: OpenSSL has no HMAC");
         }
-        t->m_mac.reset (EVP_MAC_CTX_new (mac));
-        EVP_MAC_free (mac);
+        t->m_mac.reset(EVP_MAC_CTX_new(mac));
+        EVP_MAC_free(mac);
         char digest[] = "SHA1";
-        OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string (OSSL_MAC_PARAM_DIGEST, digest, 0),
-                               OSSL_PARAM_construct_end ()};
+        OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_construct_end()};
         if (!t->m_mac
-            || EVP_MAC_init (t->m_mac.get (), authenticationKey.data (), authenticationKey.size (),
-                             params)
+            || EVP_MAC_init(t->m_mac.get(), authenticationKey.data(), authenticationKey.size(),
+                            params)
                    != 1)
         {
-            return R::Fail (ErrorCode::CryptoFailure, "esp: cannot set up HMAC-SHA1");
+            return R::Fail(ErrorCode::CryptoFailure, "esp: cannot set up HMAC-SHA1");
         }
     }
-    return R (std::unique_ptr<EspTransform> (t.release ()));
+    return R(std::unique_ptr<EspTransform>(t.release()));
 }
 
 size_t
-EspCbcHmacTransform::IvSize () const
+EspCbcHmacTransform::IvSize() const
 {
     return m_encrypt ? kAesBlock : 0;
 }
 
 size_t
-EspCbcHmacTransform::BlockSize () const
+EspCbcHmacTransform::BlockSize() const
 {
     // RFC 4303 2.4: the cipher's block size, and at least 4-byte alignment for the ICV.
     return m_encrypt ? kAesBlock : 4;
 }
 
 size_t
-EspCbcHmacTransform::IcvSize () const
+EspCbcHmacTransform::IcvSize() const
 {
     return m_hmac ? kIcvSize : 0;
 }
 
 void
-EspCbcHmacTransform::MakeIv (uint64_t sequence, uint8_t* iv)
+EspCbcHmacTransform::MakeIv(uint64_t sequence, uint8_t* iv)
 {
     if (!m_encrypt)
     {
@@ -110,114 +110,114 @@ EspCbcHmacTransform::MakeIv (uint64_t sequence, uint8_t* iv)
     uint8_t block[kAesBlock] = {};
     for (int i = 0; i < 8; ++i)
     {
-        block[8 + i] = static_cast<uint8_t> (sequence >> (56 - 8 * i));
+        block[8 + i] = static_cast<uint8_t>(sequence >> (56 - 8 * i));
     }
     int len = 0;
-    EVP_EncryptUpdate (m_ivCtx.get (), iv, &len, block, sizeof (block));
+    EVP_EncryptUpdate(m_ivCtx.get(), iv, &len, block, sizeof(block));
 }
 
 Status
-EspCbcHmacTransform::Mac (const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
-                          uint8_t* out20)
+EspCbcHmacTransform::Mac(const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
+                         uint8_t* out20)
 {
-    EVP_MAC_CTX* c = m_mac.get ();
+    EVP_MAC_CTX* c = m_mac.get();
     // Re-initialising with no key keeps the SA's key and only resets the state.
-    if (EVP_MAC_init (c, nullptr, 0, nullptr) != 1
-        || EVP_MAC_update (c, header.spiAndSequence.data (), header.spiAndSequence.size ()) != 1
-        || EVP_MAC_update (c, iv.data (), iv.size ()) != 1
-        || EVP_MAC_update (c, ciphertext.data (), ciphertext.size ()) != 1)
+    if (EVP_MAC_init(c, nullptr, 0, nullptr) != 1
+        || EVP_MAC_update(c, header.spiAndSequence.data(), header.spiAndSequence.size()) != 1
+        || EVP_MAC_update(c, iv.data(), iv.size()) != 1
+        || EVP_MAC_update(c, ciphertext.data(), ciphertext.size()) != 1)
     {
-        return Status::Fail (ErrorCode::CryptoFailure, "esp: HMAC update failed");
+        return Status::Fail(ErrorCode::CryptoFailure, "esp: HMAC update failed");
     }
     if (header.esnHigh)
     {
         // RFC 4303 2.2.1: the high 32 bits are an implicit trailer after Next Header.
         uint8_t hi[4];
-        PutU32 (hi, *header.esnHigh);
-        if (EVP_MAC_update (c, hi, 4) != 1)
+        PutU32(hi, *header.esnHigh);
+        if (EVP_MAC_update(c, hi, 4) != 1)
         {
-            return Status::Fail (ErrorCode::CryptoFailure, "esp: HMAC update failed");
+            return Status::Fail(ErrorCode::CryptoFailure, "esp: HMAC update failed");
         }
     }
     size_t outLen = 0;
-    if (EVP_MAC_final (c, out20, &outLen, 20) != 1 || outLen != 20)
+    if (EVP_MAC_final(c, out20, &outLen, 20) != 1 || outLen != 20)
     {
-        return Status::Fail (ErrorCode::CryptoFailure, "esp: HMAC final failed");
+        return Status::Fail(ErrorCode::CryptoFailure, "esp: HMAC final failed");
     }
-    return Success ();
+    return Success();
 }
 
 Status
-EspCbcHmacTransform::Seal (const EspAuthenticatedHeader& header, ByteView iv, ByteView plaintext,
-                           uint8_t* ciphertext, uint8_t* icv)
+EspCbcHmacTransform::Seal(const EspAuthenticatedHeader& header, ByteView iv, ByteView plaintext,
+                          uint8_t* ciphertext, uint8_t* icv)
 {
     if (m_encrypt)
     {
         int len = 0;
-        if (EVP_EncryptInit_ex (m_encryptCtx.get (), nullptr, nullptr, nullptr, iv.data ()) != 1
-            || EVP_EncryptUpdate (m_encryptCtx.get (), ciphertext, &len, plaintext.data (),
-                                  static_cast<int> (plaintext.size ()))
+        if (EVP_EncryptInit_ex(m_encryptCtx.get(), nullptr, nullptr, nullptr, iv.data()) != 1
+            || EVP_EncryptUpdate(m_encryptCtx.get(), ciphertext, &len, plaintext.data(),
+                                 static_cast<int>(plaintext.size()))
                    != 1)
         {
-            return Status::Fail (ErrorCode::CryptoFailure, "esp: AES-CBC encryption failed");
+            return Status::Fail(ErrorCode::CryptoFailure, "esp: AES-CBC encryption failed");
         }
     }
-    else if (ciphertext != plaintext.data ())
+    else if (ciphertext != plaintext.data())
     {
-        std::memmove (ciphertext, plaintext.data (), plaintext.size ());
+        std::memmove(ciphertext, plaintext.data(), plaintext.size());
     }
     if (m_hmac)
     {
         uint8_t full[20];
-        Status s = Mac (header, iv, ByteView (ciphertext, plaintext.size ()), full);
+        Status s = Mac(header, iv, ByteView(ciphertext, plaintext.size()), full);
         if (!s)
         {
             return s;
         }
-        std::memcpy (icv, full, kIcvSize);
+        std::memcpy(icv, full, kIcvSize);
     }
-    return Success ();
+    return Success();
 }
 
 Status
-EspCbcHmacTransform::Open (const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
-                           ByteView icv, uint8_t* plaintext)
+EspCbcHmacTransform::Open(const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
+                          ByteView icv, uint8_t* plaintext)
 {
     if (m_hmac)
     {
         uint8_t full[20];
-        Status s = Mac (header, iv, ciphertext, full);
+        Status s = Mac(header, iv, ciphertext, full);
         if (!s)
         {
             return s;
         }
         // Verified before anything is decrypted, in constant time.
-        if (icv.size () != kIcvSize || CRYPTO_memcmp (full, icv.data (), kIcvSize) != 0)
+        if (icv.size() != kIcvSize || CRYPTO_memcmp(full, icv.data(), kIcvSize) != 0)
         {
-            return Status::Fail (ErrorCode::AuthenticationFailed, "esp: ICV does not verify");
+            return Status::Fail(ErrorCode::AuthenticationFailed, "esp: ICV does not verify");
         }
     }
     if (m_encrypt)
     {
-        if (ciphertext.size () % kAesBlock != 0)
+        if (ciphertext.size() % kAesBlock != 0)
         {
-            return Status::Fail (ErrorCode::BadLength,
-                                 "esp: AES-CBC ciphertext is not a multiple of 16 bytes");
+            return Status::Fail(ErrorCode::BadLength,
+                                "esp: AES-CBC ciphertext is not a multiple of 16 bytes");
         }
         int len = 0;
-        if (EVP_DecryptInit_ex (m_decryptCtx.get (), nullptr, nullptr, nullptr, iv.data ()) != 1
-            || EVP_DecryptUpdate (m_decryptCtx.get (), plaintext, &len, ciphertext.data (),
-                                  static_cast<int> (ciphertext.size ()))
+        if (EVP_DecryptInit_ex(m_decryptCtx.get(), nullptr, nullptr, nullptr, iv.data()) != 1
+            || EVP_DecryptUpdate(m_decryptCtx.get(), plaintext, &len, ciphertext.data(),
+                                 static_cast<int>(ciphertext.size()))
                    != 1)
         {
-            return Status::Fail (ErrorCode::CryptoFailure, "esp: AES-CBC decryption failed");
+            return Status::Fail(ErrorCode::CryptoFailure, "esp: AES-CBC decryption failed");
         }
     }
-    else if (plaintext != ciphertext.data ())
+    else if (plaintext != ciphertext.data())
     {
-        std::memmove (plaintext, ciphertext.data (), ciphertext.size ());
+        std::memmove(plaintext, ciphertext.data(), ciphertext.size());
     }
-    return Success ();
+    return Success();
 }
 
 } // namespace wire

@@ -23,25 +23,25 @@ class EspCbcHmacTransform : public EspTransform
     static constexpr size_t kAesBlock = 16;
 
     /// `aesKeyBits` is 0 for NULL encryption; `withHmac` false only for known-answer tests.
-    static Result<std::unique_ptr<EspTransform>> Create (size_t aesKeyBits, ByteView encryptionKey,
-                                                         bool withHmac, ByteView authenticationKey);
+    static Result<std::unique_ptr<EspTransform>> Create(size_t aesKeyBits, ByteView encryptionKey,
+                                                        bool withHmac, ByteView authenticationKey);
 
-    size_t IvSize () const override;
-    size_t BlockSize () const override;
-    size_t IcvSize () const override;
-    Status Seal (const EspAuthenticatedHeader& header, ByteView iv, ByteView plaintext,
-                 uint8_t* ciphertext, uint8_t* icv) override;
-    Status Open (const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
-                 ByteView icv, uint8_t* plaintext) override;
+    size_t IvSize() const override;
+    size_t BlockSize() const override;
+    size_t IcvSize() const override;
+    Status Seal(const EspAuthenticatedHeader& header, ByteView iv, ByteView plaintext,
+                uint8_t* ciphertext, uint8_t* icv) override;
+    Status Open(const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
+                ByteView icv, uint8_t* plaintext) override;
 
     /// CBC needs unpredictable IVs: the IV is the AES encryption, under the SA's key, of the
     /// sequence number (NIST SP 800-38A Appendix C, "encrypt a nonce"). NULL encryption: none.
-    void MakeIv (uint64_t sequence, uint8_t* iv) override;
+    void MakeIv(uint64_t sequence, uint8_t* iv) override;
 
   private:
-    EspCbcHmacTransform () = default;
-    Status Mac (const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
-                uint8_t* out20);
+    EspCbcHmacTransform() = default;
+    Status Mac(const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
+               uint8_t* out20);
 
     bool m_encrypt{false};
     bool m_hmac{false};

@@ -24,23 +24,23 @@ class EspGcmTransform : public EspTransform
     static constexpr size_t kIcvSize = 16;
 
     /// `keyWithSalt` is the AES key (16 or 32 bytes) followed by the 4-byte salt.
-    static Result<std::unique_ptr<EspTransform>> Create (ByteView keyWithSalt);
+    static Result<std::unique_ptr<EspTransform>> Create(ByteView keyWithSalt);
 
-    size_t IvSize () const override;
-    size_t BlockSize () const override;
-    size_t IcvSize () const override;
-    Status Seal (const EspAuthenticatedHeader& header, ByteView iv, ByteView plaintext,
-                 uint8_t* ciphertext, uint8_t* icv) override;
-    Status Open (const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
-                 ByteView icv, uint8_t* plaintext) override;
+    size_t IvSize() const override;
+    size_t BlockSize() const override;
+    size_t IcvSize() const override;
+    Status Seal(const EspAuthenticatedHeader& header, ByteView iv, ByteView plaintext,
+                uint8_t* ciphertext, uint8_t* icv) override;
+    Status Open(const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
+                ByteView icv, uint8_t* plaintext) override;
 
     /// GCM needs a unique, not unpredictable, IV: the sequence number itself (RFC 4106 3.1).
-    void MakeIv (uint64_t sequence, uint8_t* iv) override;
+    void MakeIv(uint64_t sequence, uint8_t* iv) override;
 
   private:
-    EspGcmTransform () = default;
+    EspGcmTransform() = default;
     /// Builds the nonce and the AAD for one packet.
-    size_t Prepare (const EspAuthenticatedHeader& header, ByteView iv, uint8_t* aad);
+    size_t Prepare(const EspAuthenticatedHeader& header, ByteView iv, uint8_t* aad);
 
     std::array<uint8_t, kSaltSize> m_salt{};
     std::array<uint8_t, kSaltSize + kIvSize> m_nonce{};

@@ -31,7 +31,7 @@ constexpr TransformName kNames[] = {
 } // namespace
 
 const char*
-ToString (EspTransformId id)
+ToString(EspTransformId id)
 {
     for (const auto& n : kNames)
     {
@@ -44,7 +44,7 @@ ToString (EspTransformId id)
 }
 
 Result<EspTransformId>
-ParseEspTransformId (const std::string& name)
+ParseEspTransformId(const std::string& name)
 {
     std::string allowed;
     for (const auto& n : kNames)
@@ -53,18 +53,18 @@ ParseEspTransformId (const std::string& name)
         {
             return n.id;
         }
-        if (!allowed.empty ())
+        if (!allowed.empty())
         {
-            allowed.push_back ('|');
+            allowed.push_back('|');
         }
-        allowed.append (n.name);
+        allowed.append(n.name);
     }
-    return Result<EspTransformId>::Fail (ErrorCode::BadValue,
-                                         "esp transform '" + name + "': allowed " + allowed);
+    return Result<EspTransformId>::Fail(ErrorCode::BadValue,
+                                        "esp transform '" + name + "': allowed " + allowed);
 }
 
 EspKeyLengths
-KeyLengths (EspTransformId id)
+KeyLengths(EspTransformId id)
 {
     switch (id)
     {
@@ -85,44 +85,44 @@ KeyLengths (EspTransformId id)
 }
 
 Result<std::unique_ptr<EspTransform>>
-MakeEspTransform (EspTransformId id, ByteView encryptionKey, ByteView authenticationKey)
+MakeEspTransform(EspTransformId id, ByteView encryptionKey, ByteView authenticationKey)
 {
     using R = Result<std::unique_ptr<EspTransform>>;
-    EspKeyLengths want = KeyLengths (id);
-    std::string name = ToString (id);
-    if (encryptionKey.size () != want.encryption)
+    EspKeyLengths want = KeyLengths(id);
+    std::string name = ToString(id);
+    if (encryptionKey.size() != want.encryption)
     {
         std::string detail = "esp " + name + ": encryption key is "
-                             + std::to_string (encryptionKey.size ()) + " bytes, must be "
-                             + std::to_string (want.encryption);
+                             + std::to_string(encryptionKey.size()) + " bytes, must be "
+                             + std::to_string(want.encryption);
         if (id == EspTransformId::AesGcm128Icv16 || id == EspTransformId::AesGcm256Icv16)
         {
-            detail.append (" (AES key followed by the 4-byte salt)");
+            detail.append(" (AES key followed by the 4-byte salt)");
         }
-        return R::Fail (ErrorCode::BadValue, detail);
+        return R::Fail(ErrorCode::BadValue, detail);
     }
-    if (authenticationKey.size () != want.authentication)
+    if (authenticationKey.size() != want.authentication)
     {
-        return R::Fail (ErrorCode::BadValue, "esp " + name + ": authentication key is "
-                                                 + std::to_string (authenticationKey.size ())
-                                                 + " bytes, must be "
-                                                 + std::to_string (want.authentication));
+        return R::Fail(ErrorCode::BadValue, "esp " + name + ": authentication key is "
+                                                + std::to_string(authenticationKey.size())
+                                                + " bytes, must be "
+                                                + std::to_string(want.authentication));
     }
     switch (id)
     {
         case EspTransformId::NullHmacSha1_96:
-            return EspCbcHmacTransform::Create (0, encryptionKey, true, authenticationKey);
+            return EspCbcHmacTransform::Create(0, encryptionKey, true, authenticationKey);
         case EspTransformId::AesCbc128HmacSha1_96:
-            return EspCbcHmacTransform::Create (128, encryptionKey, true, authenticationKey);
+            return EspCbcHmacTransform::Create(128, encryptionKey, true, authenticationKey);
         case EspTransformId::AesCbc256HmacSha1_96:
-            return EspCbcHmacTransform::Create (256, encryptionKey, true, authenticationKey);
+            return EspCbcHmacTransform::Create(256, encryptionKey, true, authenticationKey);
         case EspTransformId::AesCbc128NoAuth:
-            return EspCbcHmacTransform::Create (128, encryptionKey, false, authenticationKey);
+            return EspCbcHmacTransform::Create(128, encryptionKey, false, authenticationKey);
         case EspTransformId::AesGcm128Icv16:
         case EspTransformId::AesGcm256Icv16:
-            return EspGcmTransform::Create (encryptionKey);
+            return EspGcmTransform::Create(encryptionKey);
     }
-    return R::Fail (ErrorCode::Unsupported, "esp: unknown transform");
+    return R::Fail(ErrorCode::Unsupported, "esp: unknown transform");
 }
 
 } // namespace wire

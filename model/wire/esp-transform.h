@@ -33,10 +33,10 @@ enum class EspTransformId : uint8_t
 };
 
 /// Short name, e.g. "aes-gcm-128".
-const char* ToString (EspTransformId id);
+const char* ToString(EspTransformId id);
 
 /// Parses a short name; fails naming the allowed values.
-Result<EspTransformId> ParseEspTransformId (const std::string& name);
+Result<EspTransformId> ParseEspTransformId(const std::string& name);
 
 /// The bytes an ICV covers besides the ciphertext: SPI || Seq (low 32), plus ESN high bits.
 struct EspAuthenticatedHeader
@@ -49,36 +49,36 @@ struct EspAuthenticatedHeader
 class EspTransform
 {
   public:
-    virtual ~EspTransform () = default;
+    virtual ~EspTransform() = default;
 
     /// Bytes of explicit IV sent after the sequence number.
-    virtual size_t IvSize () const = 0;
+    virtual size_t IvSize() const = 0;
 
     /// Alignment of payload + padding + pad length + next header (RFC 4303 2.4).
-    virtual size_t BlockSize () const = 0;
+    virtual size_t BlockSize() const = 0;
 
     /// Bytes of ICV at the end of the packet.
-    virtual size_t IcvSize () const = 0;
+    virtual size_t IcvSize() const = 0;
 
     /// Encrypts `plaintext` (already padded) into `ciphertext` (same length) and writes the ICV.
-    virtual Status Seal (const EspAuthenticatedHeader& header, ByteView iv, ByteView plaintext,
-                         uint8_t* ciphertext, uint8_t* icv)
+    virtual Status Seal(const EspAuthenticatedHeader& header, ByteView iv, ByteView plaintext,
+                        uint8_t* ciphertext, uint8_t* icv)
         = 0;
 
     /// Verifies `icv` in constant time, then (only if it verifies) decrypts into `plaintext`.
-    virtual Status Open (const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
-                         ByteView icv, uint8_t* plaintext)
+    virtual Status Open(const EspAuthenticatedHeader& header, ByteView iv, ByteView ciphertext,
+                        ByteView icv, uint8_t* plaintext)
         = 0;
 
     /// Computes an IV for a packet from the SA's 64-bit sequence number: unique per SA and
     /// deterministic, so a simulation run is reproducible (see each transform for why it is valid).
-    virtual void MakeIv (uint64_t sequence, uint8_t* iv) = 0;
+    virtual void MakeIv(uint64_t sequence, uint8_t* iv) = 0;
 };
 
 /// Creates a transform, checking key lengths (errors name the key and the lengths allowed).
 /// AES-GCM keys are the AES key followed by the 4-byte salt (RFC 4106 section 8.1).
-Result<std::unique_ptr<EspTransform>> MakeEspTransform (EspTransformId id, ByteView encryptionKey,
-                                                        ByteView authenticationKey);
+Result<std::unique_ptr<EspTransform>> MakeEspTransform(EspTransformId id, ByteView encryptionKey,
+                                                       ByteView authenticationKey);
 
 /// Encryption key length (salt included) and authentication key length a transform needs.
 struct EspKeyLengths
@@ -87,7 +87,7 @@ struct EspKeyLengths
     size_t authentication;
 };
 
-EspKeyLengths KeyLengths (EspTransformId id);
+EspKeyLengths KeyLengths(EspTransformId id);
 
 } // namespace wire
 } // namespace vpnsim

@@ -48,49 +48,49 @@ struct EspHeaderView
 };
 
 /// Reads SPI and sequence number; fails on fewer than 8 bytes or SPI 0.
-Result<EspHeaderView> ParseEspHeader (ByteView packet);
+Result<EspHeaderView> ParseEspHeader(ByteView packet);
 
 /// Length of the ESP packet that carries `payloadLength` bytes with this transform.
-size_t EspPacketLength (const EspTransform& transform, size_t payloadLength);
+size_t EspPacketLength(const EspTransform& transform, size_t payloadLength);
 
 /// The sending side of an SA.
 class EspOutboundSa
 {
   public:
     /// Checks the SPI (not 0, not the reserved 1-255) and the keys.
-    static Result<EspOutboundSa> Create (const EspSaConfig& config);
+    static Result<EspOutboundSa> Create(const EspSaConfig& config);
 
     /// Appends one ESP packet carrying `payload` to `out`, with the next sequence number.
-    Status Encapsulate (ByteView payload, uint8_t nextHeader, Bytes& out);
+    Status Encapsulate(ByteView payload, uint8_t nextHeader, Bytes& out);
 
     /// As Encapsulate, with a given sequence number and IV (known-answer tests).
-    Status EncapsulateWithIv (ByteView payload, uint8_t nextHeader, uint64_t sequence, ByteView iv,
-                              Bytes& out);
+    Status EncapsulateWithIv(ByteView payload, uint8_t nextHeader, uint64_t sequence, ByteView iv,
+                             Bytes& out);
 
     /// The last sequence number sent (0 before the first packet).
-    uint64_t LastSequence () const
+    uint64_t LastSequence() const
     {
         return m_sequence;
     }
 
     /// Sets the counter so the next packet carries `next` (tests of ESN and wrap).
-    void SetNextSequence (uint64_t next)
+    void SetNextSequence(uint64_t next)
     {
         m_sequence = next - 1;
     }
 
-    uint32_t Spi () const
+    uint32_t Spi() const
     {
         return m_config.spi;
     }
 
-    const EspTransform& Transform () const
+    const EspTransform& Transform() const
     {
         return *m_transform;
     }
 
   private:
-    EspOutboundSa (EspSaConfig config, std::unique_ptr<EspTransform> transform);
+    EspOutboundSa(EspSaConfig config, std::unique_ptr<EspTransform> transform);
 
     EspSaConfig m_config;
     std::unique_ptr<EspTransform> m_transform;
@@ -110,31 +110,31 @@ struct EspDecapsulated
 class EspInboundSa
 {
   public:
-    static Result<EspInboundSa> Create (const EspSaConfig& config);
+    static Result<EspInboundSa> Create(const EspSaConfig& config);
 
     /// Checks and decrypts one ESP packet into `payload` (resized to the payload). Replay is
     /// checked first, the ICV before decryption, and the window moves only after both pass.
-    Result<EspDecapsulated> Decapsulate (ByteView packet, Bytes& payload);
+    Result<EspDecapsulated> Decapsulate(ByteView packet, Bytes& payload);
 
-    const ReplayWindow& Window () const
+    const ReplayWindow& Window() const
     {
         return m_window;
     }
 
     /// Restores receive state: treats `sequence` as the highest number already accepted
     /// (resuming an SA, and ESN tests that start far from zero).
-    void ResumeAfter (uint64_t sequence)
+    void ResumeAfter(uint64_t sequence)
     {
-        m_window.Update (sequence);
+        m_window.Update(sequence);
     }
 
-    uint32_t Spi () const
+    uint32_t Spi() const
     {
         return m_config.spi;
     }
 
   private:
-    EspInboundSa (EspSaConfig config, std::unique_ptr<EspTransform> transform, ReplayWindow window);
+    EspInboundSa(EspSaConfig config, std::unique_ptr<EspTransform> transform, ReplayWindow window);
 
     EspSaConfig m_config;
     std::unique_ptr<EspTransform> m_transform;

@@ -16,21 +16,21 @@ namespace wire
 
 /// Adds `data` to a running 32-bit one's-complement sum (16-bit big-endian words, an odd last
 /// byte padded with zero). `data` must start on an even offset of the checksummed whole.
-uint32_t ChecksumAdd (uint32_t sum, ByteView data);
+uint32_t ChecksumAdd(uint32_t sum, ByteView data);
 
 /// Folds the carries and inverts: the value that goes in the checksum field.
-uint16_t ChecksumFinish (uint32_t sum);
+uint16_t ChecksumFinish(uint32_t sum);
 
 /// Sum of the IPv4 pseudo-header: source, destination (host order), protocol, L4 length.
-uint32_t PseudoHeaderSum (uint32_t source, uint32_t destination, uint8_t protocol, size_t length);
+uint32_t PseudoHeaderSum(uint32_t source, uint32_t destination, uint8_t protocol, size_t length);
 
 /// The checksum of `data` alone (IPv4 header, ICMP).
-uint16_t InternetChecksum (ByteView data);
+uint16_t InternetChecksum(ByteView data);
 
 /// The checksum of a TCP segment or UDP datagram with its pseudo-header. Computed over bytes
 /// whose checksum field is zero, it is the value to write; over bytes carrying a correct
 /// checksum, it is 0.
-uint16_t TransportChecksum (uint32_t source, uint32_t destination, uint8_t protocol, ByteView l4);
+uint16_t TransportChecksum(uint32_t source, uint32_t destination, uint8_t protocol, ByteView l4);
 
 } // namespace wire
 } // namespace vpnsim

@@ -14,17 +14,17 @@ namespace wire
 
 struct CipherContextFree
 {
-    void operator() (EVP_CIPHER_CTX* c) const
+    void operator()(EVP_CIPHER_CTX* c) const
     {
-        EVP_CIPHER_CTX_free (c);
+        EVP_CIPHER_CTX_free(c);
     }
 };
 
 struct MacContextFree
 {
-    void operator() (EVP_MAC_CTX* c) const
+    void operator()(EVP_MAC_CTX* c) const
     {
-        EVP_MAC_CTX_free (c);
+        EVP_MAC_CTX_free(c);
     }
 };
 

@@ -29,27 +29,27 @@ class PcapWriter
     static constexpr int kSnapLength = 65535;
 
     /// Creates (truncates) the file at `path`. Fails with a message naming the path.
-    static Result<PcapWriter> Open (const std::string& path);
+    static Result<PcapWriter> Open(const std::string& path);
 
-    PcapWriter (PcapWriter&&) noexcept;
-    PcapWriter& operator= (PcapWriter&&) noexcept;
-    ~PcapWriter ();
+    PcapWriter(PcapWriter&&) noexcept;
+    PcapWriter& operator=(PcapWriter&&) noexcept;
+    ~PcapWriter();
 
     /// Appends one datagram captured at `timeNs` nanoseconds (pcap keeps microseconds).
-    void Write (uint64_t timeNs, ByteView datagram);
+    void Write(uint64_t timeNs, ByteView datagram);
 
     /// Flushes buffered records to disk (the destructor closes the file).
-    void Flush ();
+    void Flush();
 
     /// Number of records written so far.
-    uint64_t Count () const
+    uint64_t Count() const
     {
         return m_count;
     }
 
   private:
     struct Handle;
-    explicit PcapWriter (std::unique_ptr<Handle> handle);
+    explicit PcapWriter(std::unique_ptr<Handle> handle);
 
     std::unique_ptr<Handle> m_handle;
     uint64_t m_count{0};

@@ -29,33 +29,33 @@ class ReplayWindow
     static constexpr uint32_t kMaximumSize = 4096;
 
     /// Fails naming the allowed range when `size` is outside 32..4096.
-    static Result<ReplayWindow> Create (uint32_t size = kDefaultSize);
+    static Result<ReplayWindow> Create(uint32_t size = kDefaultSize);
 
     /// Whether `sequence` may be accepted (does not change the window).
-    Status Check (uint64_t sequence) const;
+    Status Check(uint64_t sequence) const;
 
     /// Marks `sequence` as received; call only after its ICV verified.
-    void Update (uint64_t sequence);
+    void Update(uint64_t sequence);
 
     /// The highest sequence number accepted so far (0 before any).
-    uint64_t Top () const
+    uint64_t Top() const
     {
         return m_top;
     }
 
-    uint32_t Size () const
+    uint32_t Size() const
     {
         return m_size;
     }
 
     /// RFC 4303 Appendix A2.2: the full 64-bit number for a received low 32 bits, choosing
     /// the high half that places it inside (or just ahead of) the window.
-    uint64_t InferExtendedSequence (uint32_t low) const;
+    uint64_t InferExtendedSequence(uint32_t low) const;
 
   private:
-    explicit ReplayWindow (uint32_t size);
-    bool Bit (uint64_t sequence) const;
-    void SetBit (uint64_t sequence, bool value);
+    explicit ReplayWindow(uint32_t size);
+    bool Bit(uint64_t sequence) const;
+    void SetBit(uint64_t sequence, bool value);
 
     uint32_t m_size;
     uint64_t m_top{0};

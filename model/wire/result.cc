@@ -6,7 +6,7 @@ namespace wire
 {
 
 const char*
-ToString (ErrorCode code)
+ToString(ErrorCode code)
 {
     switch (code)
     {

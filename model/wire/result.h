@@ -34,7 +34,7 @@ enum class ErrorCode
 };
 
 /// Short lower-case name of an error code, for logs, traces and counters.
-const char* ToString (ErrorCode code);
+const char* ToString(ErrorCode code);
 
 /// A decoding or encoding failure: what kind, and which field.
 struct Error
@@ -48,57 +48,57 @@ template<typename T>
 class Result
 {
   public:
-    Result (T value)
-        : m_v (std::move (value))
+    Result(T value)
+        : m_v(std::move(value))
     {
     }
 
-    Result (Error error)
-        : m_v (std::move (error))
+    Result(Error error)
+        : m_v(std::move(error))
     {
     }
 
     /// Convenience for `return Result<T>::Fail(ErrorCode::Truncated, "...")`.
-    static Result Fail (ErrorCode code, std::string detail)
+    static Result Fail(ErrorCode code, std::string detail)
     {
-        return Result (Error{code, std::move (detail)});
+        return Result(Error{code, std::move(detail)});
     }
 
-    bool Ok () const
+    bool Ok() const
     {
-        return m_v.index () == 0;
+        return m_v.index() == 0;
     }
 
-    explicit operator bool () const
+    explicit operator bool() const
     {
-        return Ok ();
+        return Ok();
     }
 
     /// The value; only valid when Ok().
-    T& Value ()
+    T& Value()
     {
-        return std::get<0> (m_v);
+        return std::get<0>(m_v);
     }
 
-    const T& Value () const
+    const T& Value() const
     {
-        return std::get<0> (m_v);
+        return std::get<0>(m_v);
     }
 
     T* operator->()
     {
-        return &Value ();
+        return &Value();
     }
 
     const T* operator->() const
     {
-        return &Value ();
+        return &Value();
     }
 
     /// The error; only valid when !Ok().
-    const Error& GetError () const
+    const Error& GetError() const
     {
-        return std::get<1> (m_v);
+        return std::get<1>(m_v);
     }
 
   private:
@@ -113,9 +113,9 @@ struct Done
 using Status = Result<Done>;
 
 inline Status
-Success ()
+Success()
 {
-    return Status (Done{});
+    return Status(Done{});
 }
 
 } // namespace wire

@@ -8,61 +8,61 @@ namespace wire
 {
 
 Bytes
-BuildTcpSegment (const TcpHeader& h, ByteView payload, uint32_t source, uint32_t destination)
+BuildTcpSegment(const TcpHeader& h, ByteView payload, uint32_t source, uint32_t destination)
 {
     Bytes out;
-    out.reserve (kTcpHeaderLength + payload.size ());
-    ByteWriter w (out);
-    w.U16 (h.sourcePort);
-    w.U16 (h.destinationPort);
-    w.U32 (h.sequence);
-    w.U32 (h.acknowledgment);
-    w.U8 (5 << 4); // data offset: 5 words, no options
-    w.U8 (h.flags);
-    w.U16 (h.window);
-    w.U16 (0); // checksum, filled below
-    w.U16 (h.urgentPointer);
-    w.Append (payload);
-    PutU16 (&out[16], TransportChecksum (source, destination, kIpProtocolTcp, out));
+    out.reserve(kTcpHeaderLength + payload.size());
+    ByteWriter w(out);
+    w.U16(h.sourcePort);
+    w.U16(h.destinationPort);
+    w.U32(h.sequence);
+    w.U32(h.acknowledgment);
+    w.U8(5 << 4); // data offset: 5 words, no options
+    w.U8(h.flags);
+    w.U16(h.window);
+    w.U16(0); // checksum, filled below
+    w.U16(h.urgentPointer);
+    w.Append(payload);
+    PutU16(&out[16], TransportChecksum(source, destination, kIpProtocolTcp, out));
     return out;
 }
 
 Result<TcpSegment>
-ParseTcpSegmentUnchecked (ByteView segment)
+ParseTcpSegmentUnchecked(ByteView segment)
 {
     using R = Result<TcpSegment>;
-    if (segment.size () < kTcpHeaderLength)
+    if (segment.size() < kTcpHeaderLength)
     {
-        return R::Fail (ErrorCode::Truncated, "tcp: segment shorter than 20 bytes");
+        return R::Fail(ErrorCode::Truncated, "tcp: segment shorter than 20 bytes");
     }
-    size_t headerLength = size_t{static_cast<uint8_t> (segment[12] >> 4)} * 4;
-    if (headerLength < kTcpHeaderLength || headerLength > segment.size ())
+    size_t headerLength = size_t{static_cast<uint8_t>(segment[12] >> 4)} * 4;
+    if (headerLength < kTcpHeaderLength || headerLength > segment.size())
     {
-        return R::Fail (ErrorCode::BadLength, "tcp: data offset " + std::to_string (headerLength)
-                                                  + " outside 20.."
-                                                  + std::to_string (segment.size ()));
+        return R::Fail(ErrorCode::BadLength, "tcp: data offset " + std::to_string(headerLength)
+                                                 + " outside 20.."
+                                                 + std::to_string(segment.size()));
     }
     TcpSegment s;
-    s.header.sourcePort = GetU16 (&segment[0]);
-    s.header.destinationPort = GetU16 (&segment[2]);
-    s.header.sequence = GetU32 (&segment[4]);
-    s.header.acknowledgment = GetU32 (&segment[8]);
+    s.header.sourcePort = GetU16(&segment[0]);
+    s.header.destinationPort = GetU16(&segment[2]);
+    s.header.sequence = GetU32(&segment[4]);
+    s.header.acknowledgment = GetU32(&segment[8]);
     s.header.flags = segment[13];
-    s.header.window = GetU16 (&segment[14]);
-    s.checksum = GetU16 (&segment[16]);
-    s.header.urgentPointer = GetU16 (&segment[18]);
+    s.header.window = GetU16(&segment[14]);
+    s.checksum = GetU16(&segment[16]);
+    s.header.urgentPointer = GetU16(&segment[18]);
     s.headerLength = headerLength;
-    s.payload = segment.subspan (headerLength);
+    s.payload = segment.subspan(headerLength);
     return s;
 }
 
 Result<TcpSegment>
-ParseTcpSegment (ByteView segment, uint32_t source, uint32_t destination)
+ParseTcpSegment(ByteView segment, uint32_t source, uint32_t destination)
 {
-    auto s = ParseTcpSegmentUnchecked (segment);
-    if (s && TransportChecksum (source, destination, kIpProtocolTcp, segment) != 0)
+    auto s = ParseTcpSegmentUnchecked(segment);
+    if (s && TransportChecksum(source, destination, kIpProtocolTcp, segment) != 0)
     {
-        return Result<TcpSegment>::Fail (ErrorCode::BadChecksum, "tcp: checksum does not verify");
+        return Result<TcpSegment>::Fail(ErrorCode::BadChecksum, "tcp: checksum does not verify");
     }
     return s;
 }

@@ -58,14 +58,14 @@ struct TcpSegment
 
 /// Builds header (data offset 5, no options) + payload with the checksum over the
 /// pseudo-header of `source` -> `destination` (IPv4, host order).
-Bytes BuildTcpSegment (const TcpHeader& header, ByteView payload, uint32_t source,
-                       uint32_t destination);
+Bytes BuildTcpSegment(const TcpHeader& header, ByteView payload, uint32_t source,
+                      uint32_t destination);
 
 /// Parses a segment and verifies its checksum against the pseudo-header.
-Result<TcpSegment> ParseTcpSegment (ByteView segment, uint32_t source, uint32_t destination);
+Result<TcpSegment> ParseTcpSegment(ByteView segment, uint32_t source, uint32_t destination);
 
 /// Parses a segment without checking the checksum (middleboxes that only read).
-Result<TcpSegment> ParseTcpSegmentUnchecked (ByteView segment);
+Result<TcpSegment> ParseTcpSegmentUnchecked(ByteView segment);
 
 } // namespace wire
 } // namespace vpnsim

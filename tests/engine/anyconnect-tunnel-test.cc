@@ -21,28 +21,28 @@ using namespace std::chrono_literals;
 class TimedHost : public FakeHost
 {
   public:
-    void SendStream (wire::ByteView bytes) override
+    void SendStream(wire::ByteView bytes) override
     {
-        FakeHost::SendStream (bytes);
+        FakeHost::SendStream(bytes);
         std::string error;
-        m_tls.Feed (
+        m_tls.Feed(
             bytes,
-            [this] (wire::ByteView p)
+            [this](wire::ByteView p)
             {
-                writes.push_back ({Now (), static_cast<CstpType> (p[6])});
+                writes.push_back({Now(), static_cast<CstpType>(p[6])});
             },
             error);
     }
 
     /// Times at which packets of `type` were written.
-    std::vector<Nanos> TimesOf (CstpType type) const
+    std::vector<Nanos> TimesOf(CstpType type) const
     {
         std::vector<Nanos> t;
         for (const auto& w : writes)
         {
             if (w.second == type)
             {
-                t.push_back (w.first);
+                t.push_back(w.first);
             }
         }
         return t;
@@ -56,13 +56,13 @@ class TimedHost : public FakeHost
 
 /// A record from the peer carrying one CSTP packet.
 wire::Bytes
-FromPeer (TlsRecordStream& peerTls, CstpType type, wire::ByteView payload = {})
+FromPeer(TlsRecordStream& peerTls, CstpType type, wire::ByteView payload = {})
 {
-    return peerTls.Seal (BuildCstpPacket (type, payload));
+    return peerTls.Seal(BuildCstpPacket(type, payload));
 }
 
 AnyConnectConfig
-Config (Nanos dpd, Nanos keepalive)
+Config(Nanos dpd, Nanos keepalive)
 {
     AnyConnectConfig c;
     c.dpd = dpd;
@@ -70,228 +70,228 @@ Config (Nanos dpd, Nanos keepalive)
     return c;
 }
 
-TEST (AnyConnectTunnel, DefaultsAreDpd30sAndKeepalive20s)
+TEST(AnyConnectTunnel, DefaultsAreDpd30sAndKeepalive20s)
 {
     AnyConnectConfig c;
-    EXPECT_EQ (c.dpd, 30s);
-    EXPECT_EQ (c.keepalive, 20s);
+    EXPECT_EQ(c.dpd, 30s);
+    EXPECT_EQ(c.keepalive, 20s);
 }
 
-TEST (AnyConnectTunnel, DpdRequestAtDpdRepeatedEveryHalfDpdDeadAtTwiceDpd)
+TEST(AnyConnectTunnel, DpdRequestAtDpdRepeatedEveryHalfDpdDeadAtTwiceDpd)
 {
     TimedHost host;
-    AnyConnectTunnel t (host, AnyConnectRole::Headend, Config (30s, 20s)); // headend: no keepalive
+    AnyConnectTunnel t(host, AnyConnectRole::Headend, Config(30s, 20s)); // headend: no keepalive
     std::vector<TunnelStatus> status;
-    t.SetStatusCallback (
-        [&] (const TunnelStatus& s)
+    t.SetStatusCallback(
+        [&](const TunnelStatus& s)
         {
-            status.push_back (s);
+            status.push_back(s);
         });
-    t.Start ();
-    host.Advance (200s);
+    t.Start();
+    host.Advance(200s);
 
-    EXPECT_EQ (host.TimesOf (CstpType::DpdRequest), (std::vector<Nanos>{30s, 45s}));
-    EXPECT_TRUE (host.TimesOf (CstpType::Keepalive).empty ());
-    ASSERT_EQ (status.size (), 2u);
-    EXPECT_EQ (status[0].state, TunnelState::Up);
-    EXPECT_EQ (status[1].state, TunnelState::Down);
-    EXPECT_EQ (status[1].reason, DownReason::HeadendDpd);
-    EXPECT_EQ (host.PendingTimers (), 0u);
+    EXPECT_EQ(host.TimesOf(CstpType::DpdRequest), (std::vector<Nanos>{30s, 45s}));
+    EXPECT_TRUE(host.TimesOf(CstpType::Keepalive).empty());
+    ASSERT_EQ(status.size(), 2u);
+    EXPECT_EQ(status[0].state, TunnelState::Up);
+    EXPECT_EQ(status[1].state, TunnelState::Down);
+    EXPECT_EQ(status[1].reason, DownReason::HeadendDpd);
+    EXPECT_EQ(host.PendingTimers(), 0u);
 }
 
-TEST (AnyConnectTunnel, DpdTimelineScalesWithTheInterval)
+TEST(AnyConnectTunnel, DpdTimelineScalesWithTheInterval)
 {
     TimedHost host;
-    AnyConnectTunnel t (host, AnyConnectRole::Client, Config (10s, 0s));
+    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(10s, 0s));
     std::optional<Nanos> downAt;
     std::optional<DownReason> reason;
-    t.SetStatusCallback (
-        [&] (const TunnelStatus& s)
+    t.SetStatusCallback(
+        [&](const TunnelStatus& s)
         {
             if (s.state == TunnelState::Down)
             {
-                downAt = host.Now ();
+                downAt = host.Now();
                 reason = s.reason;
             }
         });
-    t.Start ();
-    host.Advance (100s);
-    EXPECT_EQ (host.TimesOf (CstpType::DpdRequest), (std::vector<Nanos>{10s, 15s}));
-    EXPECT_EQ (downAt, 20s);
-    EXPECT_EQ (reason, DownReason::ClientDpd);
+    t.Start();
+    host.Advance(100s);
+    EXPECT_EQ(host.TimesOf(CstpType::DpdRequest), (std::vector<Nanos>{10s, 15s}));
+    EXPECT_EQ(downAt, 20s);
+    EXPECT_EQ(reason, DownReason::ClientDpd);
 }
 
-TEST (AnyConnectTunnel, DpdResponseRestartsTheDpdClock)
+TEST(AnyConnectTunnel, DpdResponseRestartsTheDpdClock)
 {
     TimedHost host;
     TlsRecordStream peer;
-    AnyConnectTunnel t (host, AnyConnectRole::Client, Config (30s, 0s));
-    t.Start ();
-    host.Advance (31s);
-    t.ReceiveStream (FromPeer (peer, CstpType::DpdResponse)); // answered at 31 s
-    host.Advance (30s);                                       // t = 61 s
+    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(30s, 0s));
+    t.Start();
+    host.Advance(31s);
+    t.ReceiveStream(FromPeer(peer, CstpType::DpdResponse)); // answered at 31 s
+    host.Advance(30s);                                      // t = 61 s
 
-    EXPECT_EQ (host.TimesOf (CstpType::DpdRequest), (std::vector<Nanos>{30s, 61s}));
-    EXPECT_EQ (t.State (), TunnelState::Up);
+    EXPECT_EQ(host.TimesOf(CstpType::DpdRequest), (std::vector<Nanos>{30s, 61s}));
+    EXPECT_EQ(t.State(), TunnelState::Up);
 }
 
-TEST (AnyConnectTunnel, TrafficFromThePeerKeepsDpdQuiet)
+TEST(AnyConnectTunnel, TrafficFromThePeerKeepsDpdQuiet)
 {
     TimedHost host;
     TlsRecordStream peer;
-    AnyConnectTunnel t (host, AnyConnectRole::Client, Config (30s, 0s));
-    t.Start ();
+    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(30s, 0s));
+    t.Start();
     for (int i = 0; i < 20; ++i)
     {
-        host.Advance (25s);
-        t.ReceiveStream (FromPeer (peer, CstpType::Data, wire::FromHex ("45000000")));
+        host.Advance(25s);
+        t.ReceiveStream(FromPeer(peer, CstpType::Data, wire::FromHex("45000000")));
     }
-    EXPECT_TRUE (host.TimesOf (CstpType::DpdRequest).empty ());
-    EXPECT_EQ (t.State (), TunnelState::Up);
-    EXPECT_EQ (host.delivered.size (), 20u);
+    EXPECT_TRUE(host.TimesOf(CstpType::DpdRequest).empty());
+    EXPECT_EQ(t.State(), TunnelState::Up);
+    EXPECT_EQ(host.delivered.size(), 20u);
 }
 
-TEST (AnyConnectTunnel, DpdRequestFromThePeerIsAnswered)
+TEST(AnyConnectTunnel, DpdRequestFromThePeerIsAnswered)
 {
     TimedHost host;
     TlsRecordStream peer;
-    AnyConnectTunnel t (host, AnyConnectRole::Headend, Config (30s, 0s));
-    t.Start ();
-    host.Advance (3s);
-    t.ReceiveStream (FromPeer (peer, CstpType::DpdRequest));
-    EXPECT_EQ (host.TimesOf (CstpType::DpdResponse), (std::vector<Nanos>{3s}));
+    AnyConnectTunnel t(host, AnyConnectRole::Headend, Config(30s, 0s));
+    t.Start();
+    host.Advance(3s);
+    t.ReceiveStream(FromPeer(peer, CstpType::DpdRequest));
+    EXPECT_EQ(host.TimesOf(CstpType::DpdResponse), (std::vector<Nanos>{3s}));
 }
 
-TEST (AnyConnectTunnel, ClientKeepaliveAfterKeepaliveSecondsWithoutSending)
+TEST(AnyConnectTunnel, ClientKeepaliveAfterKeepaliveSecondsWithoutSending)
 {
     TimedHost host;
-    AnyConnectTunnel t (host, AnyConnectRole::Client, Config (0s, 20s)); // DPD off
-    t.Start ();
-    host.Advance (50s);
-    t.SendInner (wire::FromHex ("45000000")); // sending pushes the next keepalive to 70 s
-    host.Advance (50s);                       // t = 100 s
+    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(0s, 20s)); // DPD off
+    t.Start();
+    host.Advance(50s);
+    t.SendInner(wire::FromHex("45000000")); // sending pushes the next keepalive to 70 s
+    host.Advance(50s);                      // t = 100 s
 
-    EXPECT_EQ (host.TimesOf (CstpType::Keepalive), (std::vector<Nanos>{20s, 40s, 70s, 90s}));
+    EXPECT_EQ(host.TimesOf(CstpType::Keepalive), (std::vector<Nanos>{20s, 40s, 70s, 90s}));
 }
 
-TEST (AnyConnectTunnel, NoKeepaliveWhileDataFlows)
+TEST(AnyConnectTunnel, NoKeepaliveWhileDataFlows)
 {
     TimedHost host;
-    AnyConnectTunnel t (host, AnyConnectRole::Client, Config (0s, 20s));
-    t.Start ();
+    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(0s, 20s));
+    t.Start();
     for (int i = 0; i < 10; ++i)
     {
-        host.Advance (15s);
-        t.SendInner (wire::FromHex ("45000000"));
+        host.Advance(15s);
+        t.SendInner(wire::FromHex("45000000"));
     }
-    EXPECT_TRUE (host.TimesOf (CstpType::Keepalive).empty ());
+    EXPECT_TRUE(host.TimesOf(CstpType::Keepalive).empty());
 }
 
-TEST (AnyConnectTunnel, HeadendSendsNoKeepalives)
+TEST(AnyConnectTunnel, HeadendSendsNoKeepalives)
 {
     TimedHost host;
-    AnyConnectTunnel t (host, AnyConnectRole::Headend, Config (0s, 20s));
-    t.Start ();
-    host.Advance (100s);
-    EXPECT_TRUE (host.writes.empty ());
+    AnyConnectTunnel t(host, AnyConnectRole::Headend, Config(0s, 20s));
+    t.Start();
+    host.Advance(100s);
+    EXPECT_TRUE(host.writes.empty());
 }
 
-TEST (AnyConnectTunnel, PeerDisconnectTakesTheTunnelDownWithoutAFailureReason)
+TEST(AnyConnectTunnel, PeerDisconnectTakesTheTunnelDownWithoutAFailureReason)
 {
     TimedHost host;
     TlsRecordStream peer;
-    AnyConnectTunnel t (host, AnyConnectRole::Client);
+    AnyConnectTunnel t(host, AnyConnectRole::Client);
     TunnelStatus last;
-    t.SetStatusCallback (
-        [&] (const TunnelStatus& s)
+    t.SetStatusCallback(
+        [&](const TunnelStatus& s)
         {
             last = s;
         });
-    t.Start ();
-    wire::Bytes bye = wire::FromHex ("b0");
+    t.Start();
+    wire::Bytes bye = wire::FromHex("b0");
     std::string why = "Idle timeout";
-    bye.insert (bye.end (), why.begin (), why.end ());
-    t.ReceiveStream (FromPeer (peer, CstpType::Disconnect, bye));
+    bye.insert(bye.end(), why.begin(), why.end());
+    t.ReceiveStream(FromPeer(peer, CstpType::Disconnect, bye));
 
-    EXPECT_EQ (t.State (), TunnelState::Down);
-    EXPECT_FALSE (last.reason.has_value ());
-    EXPECT_NE (last.detail.find ("Idle timeout"), std::string::npos);
-    EXPECT_EQ (host.PendingTimers (), 0u);
+    EXPECT_EQ(t.State(), TunnelState::Down);
+    EXPECT_FALSE(last.reason.has_value());
+    EXPECT_NE(last.detail.find("Idle timeout"), std::string::npos);
+    EXPECT_EQ(host.PendingTimers(), 0u);
 }
 
-TEST (AnyConnectTunnel, LocalDisconnectSendsByeAndGoesDown)
+TEST(AnyConnectTunnel, LocalDisconnectSendsByeAndGoesDown)
 {
     TimedHost host;
-    AnyConnectTunnel t (host, AnyConnectRole::Client);
-    t.Start ();
-    t.Disconnect ("user");
-    ASSERT_EQ (host.writes.size (), 1u);
-    EXPECT_EQ (host.writes[0].second, CstpType::Disconnect);
+    AnyConnectTunnel t(host, AnyConnectRole::Client);
+    t.Start();
+    t.Disconnect("user");
+    ASSERT_EQ(host.writes.size(), 1u);
+    EXPECT_EQ(host.writes[0].second, CstpType::Disconnect);
     // The last bytes before the tag: b0 'u' 's' 'e' 'r'.
-    wire::ByteView s (host.stream);
-    EXPECT_EQ (wire::ToHex (s.subspan (s.size () - 16 - 5, 5)), "b075736572");
-    EXPECT_EQ (t.State (), TunnelState::Down);
+    wire::ByteView s(host.stream);
+    EXPECT_EQ(wire::ToHex(s.subspan(s.size() - 16 - 5, 5)), "b075736572");
+    EXPECT_EQ(t.State(), TunnelState::Down);
 }
 
-TEST (AnyConnectTunnel, FramingErrorTakesTheTunnelDown)
+TEST(AnyConnectTunnel, FramingErrorTakesTheTunnelDown)
 {
     TimedHost host;
     TlsRecordStream peer;
-    AnyConnectTunnel t (host, AnyConnectRole::Client);
+    AnyConnectTunnel t(host, AnyConnectRole::Client);
     TunnelStatus last;
-    t.SetStatusCallback (
-        [&] (const TunnelStatus& s)
+    t.SetStatusCallback(
+        [&](const TunnelStatus& s)
         {
             last = s;
         });
-    t.Start ();
-    t.ReceiveStream (peer.Seal (wire::FromHex ("00112233")));
-    EXPECT_EQ (last.state, TunnelState::Down);
-    EXPECT_EQ (last.reason, DownReason::FramingError);
+    t.Start();
+    t.ReceiveStream(peer.Seal(wire::FromHex("00112233")));
+    EXPECT_EQ(last.state, TunnelState::Down);
+    EXPECT_EQ(last.reason, DownReason::FramingError);
 }
 
-TEST (AnyConnectTunnel, TwoTunnelsBackToBackStayUpIdleAndCarryDataInOneByteChunks)
+TEST(AnyConnectTunnel, TwoTunnelsBackToBackStayUpIdleAndCarryDataInOneByteChunks)
 {
     TimedHost clientHost;
     TimedHost headendHost;
-    AnyConnectTunnel client (clientHost, AnyConnectRole::Client);
-    AnyConnectTunnel headend (headendHost, AnyConnectRole::Headend);
-    client.Start ();
-    headend.Start ();
+    AnyConnectTunnel client(clientHost, AnyConnectRole::Client);
+    AnyConnectTunnel headend(headendHost, AnyConnectRole::Headend);
+    client.Start();
+    headend.Start();
     size_t c = 0;
     size_t h = 0;
     auto pump = [&]
     {
-        for (; c < clientHost.stream.size (); ++c)
+        for (; c < clientHost.stream.size(); ++c)
         {
-            headend.ReceiveStream (wire::ByteView (&clientHost.stream[c], 1));
+            headend.ReceiveStream(wire::ByteView(&clientHost.stream[c], 1));
         }
-        for (; h < headendHost.stream.size (); ++h)
+        for (; h < headendHost.stream.size(); ++h)
         {
-            client.ReceiveStream (wire::ByteView (&headendHost.stream[h], 1));
+            client.ReceiveStream(wire::ByteView(&headendHost.stream[h], 1));
         }
     };
     // Both clocks advance together, one second at a time, the stream delivered at once.
     for (int s = 0; s < 300; ++s)
     {
-        clientHost.Advance (1s);
-        headendHost.Advance (1s);
-        pump ();
-        pump ();
+        clientHost.Advance(1s);
+        headendHost.Advance(1s);
+        pump();
+        pump();
     }
-    client.SendInner (wire::FromHex ("4500000401020304"));
-    headend.SendInner (wire::FromHex ("45000004aabbccdd"));
-    pump ();
+    client.SendInner(wire::FromHex("4500000401020304"));
+    headend.SendInner(wire::FromHex("45000004aabbccdd"));
+    pump();
 
-    EXPECT_EQ (client.State (), TunnelState::Up);
-    EXPECT_EQ (headend.State (), TunnelState::Up);
-    ASSERT_EQ (headendHost.delivered.size (), 1u);
-    EXPECT_EQ (wire::ToHex (headendHost.delivered[0]), "4500000401020304");
-    ASSERT_EQ (clientHost.delivered.size (), 1u);
+    EXPECT_EQ(client.State(), TunnelState::Up);
+    EXPECT_EQ(headend.State(), TunnelState::Up);
+    ASSERT_EQ(headendHost.delivered.size(), 1u);
+    EXPECT_EQ(wire::ToHex(headendHost.delivered[0]), "4500000401020304");
+    ASSERT_EQ(clientHost.delivered.size(), 1u);
     // The client's keepalives every 20 s keep the headend's DPD quiet; the client's own DPD
     // runs every 30 s of silence from the headend and is answered.
-    EXPECT_EQ (headendHost.TimesOf (CstpType::DpdRequest).size (), 0u);
-    EXPECT_GT (client.Session ().Counters ().dpdResponsesReceived, 0u);
+    EXPECT_EQ(headendHost.TimesOf(CstpType::DpdRequest).size(), 0u);
+    EXPECT_GT(client.Session().Counters().dpdResponsesReceived, 0u);
 }
 
 } // namespace

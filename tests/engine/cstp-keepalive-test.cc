@@ -16,63 +16,63 @@ namespace
 using namespace engine;
 using namespace std::chrono_literals;
 
-TEST (CstpKeepalive, NothingDueBeforeDpdAndNextWakeIsTheDpdDeadline)
+TEST(CstpKeepalive, NothingDueBeforeDpdAndNextWakeIsTheDpdDeadline)
 {
-    KeepaliveDecision d = DecideKeepalive (29s, KeepaliveTimes{0s, 29s, {}}, 30s, 0s);
-    EXPECT_EQ (d.action, KeepaliveAction::None);
-    EXPECT_EQ (d.next, Nanos (30s));
+    KeepaliveDecision d = DecideKeepalive(29s, KeepaliveTimes{0s, 29s, {}}, 30s, 0s);
+    EXPECT_EQ(d.action, KeepaliveAction::None);
+    EXPECT_EQ(d.next, Nanos(30s));
 }
 
-TEST (CstpKeepalive, DpdRequestWhenNothingReceivedForDpd)
+TEST(CstpKeepalive, DpdRequestWhenNothingReceivedForDpd)
 {
-    EXPECT_EQ (DecideKeepalive (30s, KeepaliveTimes{0s, 29s, {}}, 30s, 0s).action,
-               KeepaliveAction::SendDpd);
+    EXPECT_EQ(DecideKeepalive(30s, KeepaliveTimes{0s, 29s, {}}, 30s, 0s).action,
+              KeepaliveAction::SendDpd);
 }
 
-TEST (CstpKeepalive, OutstandingDpdIsRepeatedOnlyAfterHalfDpd)
+TEST(CstpKeepalive, OutstandingDpdIsRepeatedOnlyAfterHalfDpd)
 {
-    KeepaliveTimes t{0s, 30s, Nanos (30s)};
-    KeepaliveDecision early = DecideKeepalive (44s, t, 30s, 0s);
-    EXPECT_EQ (early.action, KeepaliveAction::None);
-    EXPECT_EQ (early.next, Nanos (45s));
-    EXPECT_EQ (DecideKeepalive (45s, t, 30s, 0s).action, KeepaliveAction::SendDpd);
+    KeepaliveTimes t{0s, 30s, Nanos(30s)};
+    KeepaliveDecision early = DecideKeepalive(44s, t, 30s, 0s);
+    EXPECT_EQ(early.action, KeepaliveAction::None);
+    EXPECT_EQ(early.next, Nanos(45s));
+    EXPECT_EQ(DecideKeepalive(45s, t, 30s, 0s).action, KeepaliveAction::SendDpd);
 }
 
-TEST (CstpKeepalive, DeadAtTwiceDpdWithoutReceiving)
+TEST(CstpKeepalive, DeadAtTwiceDpdWithoutReceiving)
 {
-    KeepaliveTimes t{0s, 45s, Nanos (45s)};
-    EXPECT_EQ (DecideKeepalive (59s, t, 30s, 0s).action, KeepaliveAction::None);
-    EXPECT_EQ (DecideKeepalive (60s, t, 30s, 0s).action, KeepaliveAction::Dead);
+    KeepaliveTimes t{0s, 45s, Nanos(45s)};
+    EXPECT_EQ(DecideKeepalive(59s, t, 30s, 0s).action, KeepaliveAction::None);
+    EXPECT_EQ(DecideKeepalive(60s, t, 30s, 0s).action, KeepaliveAction::Dead);
 }
 
-TEST (CstpKeepalive, ReceivingAfterADpdRestartsTheClock)
+TEST(CstpKeepalive, ReceivingAfterADpdRestartsTheClock)
 {
-    KeepaliveTimes t{31s, 30s, Nanos (30s)}; // the response came at 31 s
-    KeepaliveDecision d = DecideKeepalive (45s, t, 30s, 0s);
-    EXPECT_EQ (d.action, KeepaliveAction::None);
-    EXPECT_EQ (d.next, Nanos (61s));
+    KeepaliveTimes t{31s, 30s, Nanos(30s)}; // the response came at 31 s
+    KeepaliveDecision d = DecideKeepalive(45s, t, 30s, 0s);
+    EXPECT_EQ(d.action, KeepaliveAction::None);
+    EXPECT_EQ(d.next, Nanos(61s));
 }
 
-TEST (CstpKeepalive, KeepaliveWhenNothingSentForKeepalive)
+TEST(CstpKeepalive, KeepaliveWhenNothingSentForKeepalive)
 {
-    EXPECT_EQ (DecideKeepalive (20s, KeepaliveTimes{19s, 0s, {}}, 30s, 20s).action,
-               KeepaliveAction::SendKeepalive);
-    KeepaliveDecision d = DecideKeepalive (19s, KeepaliveTimes{19s, 0s, {}}, 30s, 20s);
-    EXPECT_EQ (d.action, KeepaliveAction::None);
-    EXPECT_EQ (d.next, Nanos (20s));
+    EXPECT_EQ(DecideKeepalive(20s, KeepaliveTimes{19s, 0s, {}}, 30s, 20s).action,
+              KeepaliveAction::SendKeepalive);
+    KeepaliveDecision d = DecideKeepalive(19s, KeepaliveTimes{19s, 0s, {}}, 30s, 20s);
+    EXPECT_EQ(d.action, KeepaliveAction::None);
+    EXPECT_EQ(d.next, Nanos(20s));
 }
 
-TEST (CstpKeepalive, DpdTakesPrecedenceOverKeepalive)
+TEST(CstpKeepalive, DpdTakesPrecedenceOverKeepalive)
 {
-    EXPECT_EQ (DecideKeepalive (30s, KeepaliveTimes{0s, 0s, {}}, 30s, 20s).action,
-               KeepaliveAction::SendDpd);
+    EXPECT_EQ(DecideKeepalive(30s, KeepaliveTimes{0s, 0s, {}}, 30s, 20s).action,
+              KeepaliveAction::SendDpd);
 }
 
-TEST (CstpKeepalive, BothDisabledMeansNoWakeUp)
+TEST(CstpKeepalive, BothDisabledMeansNoWakeUp)
 {
-    KeepaliveDecision d = DecideKeepalive (1000s, KeepaliveTimes{}, 0s, 0s);
-    EXPECT_EQ (d.action, KeepaliveAction::None);
-    EXPECT_FALSE (d.next.has_value ());
+    KeepaliveDecision d = DecideKeepalive(1000s, KeepaliveTimes{}, 0s, 0s);
+    EXPECT_EQ(d.action, KeepaliveAction::None);
+    EXPECT_FALSE(d.next.has_value());
 }
 
 } // namespace

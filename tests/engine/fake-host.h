@@ -42,10 +42,7 @@ class FakeHost : public engine::Host
 
     void SendOuter(const engine::OuterPacket& p) override
     {
-        outer.push_back(SentOuter{m_now,
-                                  p.protocol,
-                                  p.sourcePort,
-                                  p.destinationPort,
+        outer.push_back(SentOuter{m_now, p.protocol, p.sourcePort, p.destinationPort,
                                   wire::Bytes(p.payload.begin(), p.payload.end())});
     }
 

@@ -100,7 +100,8 @@ TEST(EspKnownAnswer, Rfc3602CasesReEncapsulateBitExact)
         auto r = in->Decapsulate(FromHex(c.packet), payload);
         ASSERT_TRUE(r.Ok());
         Bytes wire;
-        ASSERT_TRUE(out->EncapsulateWithIv(payload, r->nextHeader, c.sequence, FromHex(c.iv), wire));
+        ASSERT_TRUE(
+            out->EncapsulateWithIv(payload, r->nextHeader, c.sequence, FromHex(c.iv), wire));
         EXPECT_EQ(ToHex(wire), ToHex(FromHex(c.packet)));
     }
 }
@@ -128,7 +129,9 @@ const char* kP7Wire = "0000a5f80000000a"
 TEST(EspKnownAnswer, GcmP6WithExtendedSequenceNumberEncapsulatesBitExact)
 {
     EspSaConfig cfg = Sa(0x4321, EspTransformId::AesGcm128Icv16,
-                         "4c80cdefbb5d10da906ac73c3613a634" "2e443b68", true);
+                         "4c80cdefbb5d10da906ac73c3613a634"
+                         "2e443b68",
+                         true);
     auto out = EspOutboundSa::Create(cfg);
     ASSERT_TRUE(out.Ok()) << out.GetError().detail;
     Bytes wire;
@@ -141,7 +144,9 @@ TEST(EspKnownAnswer, GcmP6WithExtendedSequenceNumberEncapsulatesBitExact)
 TEST(EspKnownAnswer, GcmP6DecapsulatesOnlyWithTheRightHighBits)
 {
     EspSaConfig cfg = Sa(0x4321, EspTransformId::AesGcm128Icv16,
-                         "4c80cdefbb5d10da906ac73c3613a634" "2e443b68", true);
+                         "4c80cdefbb5d10da906ac73c3613a634"
+                         "2e443b68",
+                         true);
     auto in = EspInboundSa::Create(cfg);
     ASSERT_TRUE(in.Ok());
     in->ResumeAfter(0x8765432100000000ULL - 1); // window just below 2^32 * 0x87654321
@@ -165,12 +170,14 @@ TEST(EspKnownAnswer, GcmP6DecapsulatesOnlyWithTheRightHighBits)
 TEST(EspKnownAnswer, GcmP7RoundTripsBitExact)
 {
     EspSaConfig cfg = Sa(0xa5f8, EspTransformId::AesGcm128Icv16,
-                         "feffe9928665731c6d6a8f9467308308" "cafebabe");
+                         "feffe9928665731c6d6a8f9467308308"
+                         "cafebabe");
     auto out = EspOutboundSa::Create(cfg);
     auto in = EspInboundSa::Create(cfg);
     ASSERT_TRUE(out.Ok() && in.Ok());
     Bytes wire;
-    ASSERT_TRUE(out->EncapsulateWithIv(FromHex(kP7Plain), 1, 0x0a, FromHex("facedbaddecaf888"), wire));
+    ASSERT_TRUE(
+        out->EncapsulateWithIv(FromHex(kP7Plain), 1, 0x0a, FromHex("facedbaddecaf888"), wire));
     EXPECT_EQ(ToHex(wire), ToHex(FromHex(kP7Wire)));
 
     Bytes payload;

@@ -124,17 +124,15 @@ TEST_P(EspRoundTrip, EveryTruncationFailsWithoutCrashing)
     EXPECT_TRUE(in->Decapsulate(wire, payload).Ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllTransforms,
-    EspRoundTrip,
-    testing::Values(Variant{EspTransformId::NullHmacSha1_96, false},
-                    Variant{EspTransformId::AesCbc128HmacSha1_96, false},
-                    Variant{EspTransformId::AesCbc128HmacSha1_96, true},
-                    Variant{EspTransformId::AesCbc256HmacSha1_96, false},
-                    Variant{EspTransformId::AesGcm128Icv16, false},
-                    Variant{EspTransformId::AesGcm128Icv16, true},
-                    Variant{EspTransformId::AesGcm256Icv16, false}),
-    VariantName);
+INSTANTIATE_TEST_SUITE_P(AllTransforms, EspRoundTrip,
+                         testing::Values(Variant{EspTransformId::NullHmacSha1_96, false},
+                                         Variant{EspTransformId::AesCbc128HmacSha1_96, false},
+                                         Variant{EspTransformId::AesCbc128HmacSha1_96, true},
+                                         Variant{EspTransformId::AesCbc256HmacSha1_96, false},
+                                         Variant{EspTransformId::AesGcm128Icv16, false},
+                                         Variant{EspTransformId::AesGcm128Icv16, true},
+                                         Variant{EspTransformId::AesGcm256Icv16, false}),
+                         VariantName);
 
 TEST(Esp, CbcIvsAreDistinctPerPacketAndReproducible)
 {

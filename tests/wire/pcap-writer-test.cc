@@ -1,12 +1,10 @@
 #include "model/wire/pcap-writer.h"
 
-#include <gtest/gtest.h>
-
-#include <pcap/pcap.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
+#include <pcap/pcap.h>
 
 using namespace vpnsim::wire;
 

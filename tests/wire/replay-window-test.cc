@@ -44,7 +44,7 @@ TEST(ReplayWindow, ReorderedWithinTheWindowIsAcceptedOnce)
 {
     ReplayWindow w = Window();
     ASSERT_TRUE(Accept(w, 100));
-    EXPECT_TRUE(Accept(w, 37));  // 100 - 37 = 63 < 64: inside
+    EXPECT_TRUE(Accept(w, 37)); // 100 - 37 = 63 < 64: inside
     EXPECT_TRUE(Accept(w, 99));
     EXPECT_FALSE(Accept(w, 37)); // now a duplicate
     EXPECT_EQ(w.Check(99).GetError().code, ErrorCode::Replayed);

@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
-#include <sys/wait.h>
 #include <string>
+#include <sys/wait.h>
 #include <vector>
 
 namespace vpnsim
@@ -48,15 +48,14 @@ ShellQuote(const std::string& s)
 
 /// `tshark -n -r pcap <options> -T fields -e f1 -e f2 ...`, tab-separated, empty fields kept.
 inline TsharkOutput
-RunTsharkFields(const std::string& pcap,
-                const std::vector<std::string>& options,
+RunTsharkFields(const std::string& pcap, const std::vector<std::string>& options,
                 const std::vector<std::string>& fields)
 {
-    std::filesystem::path config =
-        std::filesystem::temp_directory_path() / "vpnsim-tshark-empty-profile";
+    std::filesystem::path config
+        = std::filesystem::temp_directory_path() / "vpnsim-tshark-empty-profile";
     std::filesystem::create_directories(config);
-    std::string cmd = "WIRESHARK_CONFIG_DIR=" + ShellQuote(config.string()) +
-                      " tshark -n -r " + ShellQuote(pcap);
+    std::string cmd = "WIRESHARK_CONFIG_DIR=" + ShellQuote(config.string()) + " tshark -n -r "
+                      + ShellQuote(pcap);
     for (const auto& o : options)
     {
         cmd += " " + ShellQuote(o);
