@@ -19,7 +19,7 @@ AnyConnectTunnel::AnyConnectTunnel(Host& host, AnyConnectRole role, AnyConnectCo
     , m_config(config)
     , m_session(host, config.tls)
 {
-    m_session.SetCallbacks(CstpCallbacks{[this](CstpType t, wire::ByteView p)
+    m_session.SetCallbacks(CstpCallbacks{[this](wire::CstpType t, wire::ByteView p)
                                          {
                                              OnControl(t, p);
                                          },
@@ -83,21 +83,22 @@ AnyConnectTunnel::Disconnect(const std::string& reason)
     }
     wire::Bytes payload{kDisconnectMarker};
     payload.insert(payload.end(), reason.begin(), reason.end());
-    m_session.SendControl(CstpType::Disconnect, payload);
+    m_session.SendControl(wire::CstpType::Disconnect, payload);
     GoDown(std::nullopt, "cstp: local disconnect: " + reason);
 }
 
 void
-AnyConnectTunnel::OnControl(CstpType type, wire::ByteView payload)
+AnyConnectTunnel::OnControl(wire::CstpType type, wire::ByteView payload)
 {
-    if (type == CstpType::Disconnect || type == CstpType::Terminate)
+    if (type == wire::CstpType::Disconnect || type == wire::CstpType::Terminate)
     {
         std::string text;
-        if (type == CstpType::Disconnect && !payload.empty() && payload[0] == kDisconnectMarker)
+        if (type == wire::CstpType::Disconnect && !payload.empty()
+            && payload[0] == kDisconnectMarker)
         {
             text.assign(payload.begin() + 1, payload.end());
         }
-        GoDown(std::nullopt, std::string("cstp: peer sent ") + ToString(type)
+        GoDown(std::nullopt, std::string("cstp: peer sent ") + wire::ToString(type)
                                  + (text.empty() ? "" : ": " + text));
     }
 }
@@ -129,10 +130,10 @@ AnyConnectTunnel::Evaluate()
                 return;
             case KeepaliveAction::SendDpd:
                 m_lastDpd = now;
-                m_session.SendControl(CstpType::DpdRequest);
+                m_session.SendControl(wire::CstpType::DpdRequest);
                 continue;
             case KeepaliveAction::SendKeepalive:
-                m_session.SendControl(CstpType::Keepalive);
+                m_session.SendControl(wire::CstpType::Keepalive);
                 continue;
             case KeepaliveAction::None:
                 break;

@@ -41,7 +41,7 @@ struct AnyConnectConfig
     /// commonly 20 s but not confirmed (reference §6.4, §7 item 7).
     Nanos keepalive{std::chrono::seconds(20)};
     /// TLS record sizes (AES-128-GCM by default).
-    TlsRecordConfig tls{};
+    wire::TlsRecordConfig tls{};
 };
 
 /// A state change of the tunnel.
@@ -97,7 +97,7 @@ class AnyConnectTunnel
     }
 
   private:
-    void OnControl(CstpType type, wire::ByteView payload);
+    void OnControl(wire::CstpType type, wire::ByteView payload);
     void OnTimer();
     void Evaluate();
     void GoDown(std::optional<DownReason> reason, const std::string& detail);

@@ -11,8 +11,9 @@
 #define VPNSIM_ENGINE_CSTP_SESSION_H
 
 #include "model/engine/host.h"
-#include "model/engine/tls-record-stream.h"
 #include "model/wire/bytes.h"
+#include "model/wire/cstp.h"
+#include "model/wire/tls-record.h"
 
 #include <cstdint>
 #include <functional>
@@ -22,27 +23,6 @@ namespace vpnsim
 {
 namespace engine
 {
-
-/// CSTP packet types (openconnect AC_PKT_*, reference §6.2).
-enum class CstpType : uint8_t
-{
-    Data = 0x00,
-    DpdRequest = 0x03, ///< AC_PKT_DPD_OUT
-    DpdResponse = 0x04,
-    Disconnect = 0x05,
-    Keepalive = 0x07,
-    Compressed = 0x08,
-    Terminate = 0x09, ///< AC_PKT_TERM_SERVER
-};
-
-/// Short name of a CSTP type for logs.
-const char* ToString(CstpType type);
-
-/// CSTP header length: magic(4) length(2) type(1) zero(1) (reference §6.2).
-constexpr size_t kCstpHeaderLength = 8;
-
-/// Builds one CSTP packet (header + payload).
-wire::Bytes BuildCstpPacket(CstpType type, wire::ByteView payload);
 
 /// Counters for the run record.
 struct CstpCounters
@@ -64,7 +44,7 @@ struct CstpCounters
 struct CstpCallbacks
 {
     /// Every well-formed packet received that is not DATA (DATA goes to Host::DeliverInner).
-    std::function<void(CstpType type, wire::ByteView payload)> onControl;
+    std::function<void(wire::CstpType type, wire::ByteView payload)> onControl;
     /// A record or CSTP header that could not be parsed; openconnect gives up the connection.
     std::function<void(const std::string& detail)> onFramingError;
 };
@@ -73,7 +53,7 @@ struct CstpCallbacks
 class CstpSession
 {
   public:
-    explicit CstpSession(Host& host, TlsRecordConfig tls = {});
+    explicit CstpSession(Host& host, wire::TlsRecordConfig tls = {});
 
     /// Sets the upward callbacks.
     void SetCallbacks(CstpCallbacks callbacks);
@@ -82,7 +62,7 @@ class CstpSession
     void SendData(wire::ByteView innerPacket);
 
     /// Sends a control packet (DPD request/response, keepalive, disconnect...).
-    void SendControl(CstpType type, wire::ByteView payload = {});
+    void SendControl(wire::CstpType type, wire::ByteView payload = {});
 
     /// Handles bytes the host's TCP stream delivered, in any chunking. A DPD request is
     /// answered with a DPD response at once (openconnect cstp.c).
@@ -113,13 +93,13 @@ class CstpSession
     }
 
   private:
-    void Send(CstpType type, wire::ByteView payload);
+    void Send(wire::CstpType type, wire::ByteView payload);
     void OnRecord(wire::ByteView plaintext);
     void Fail(const std::string& detail);
 
     Host& m_host;
-    TlsRecordStream m_tlsOut;
-    TlsRecordStream m_tlsIn;
+    wire::TlsRecordStream m_tlsOut;
+    wire::TlsRecordStream m_tlsIn;
     CstpCallbacks m_callbacks;
     Nanos m_lastReceived;
     Nanos m_lastSent;

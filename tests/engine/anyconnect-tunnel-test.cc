@@ -29,13 +29,13 @@ class TimedHost : public FakeHost
             bytes,
             [this](wire::ByteView p)
             {
-                writes.push_back({Now(), static_cast<CstpType>(p[6])});
+                writes.push_back({Now(), static_cast<wire::CstpType>(p[6])});
             },
             error);
     }
 
     /// Times at which packets of `type` were written.
-    std::vector<Nanos> TimesOf(CstpType type) const
+    std::vector<Nanos> TimesOf(wire::CstpType type) const
     {
         std::vector<Nanos> t;
         for (const auto& w : writes)
@@ -48,17 +48,17 @@ class TimedHost : public FakeHost
         return t;
     }
 
-    std::vector<std::pair<Nanos, CstpType>> writes;
+    std::vector<std::pair<Nanos, wire::CstpType>> writes;
 
   private:
-    TlsRecordStream m_tls;
+    wire::TlsRecordStream m_tls;
 };
 
 /// A record from the peer carrying one CSTP packet.
 wire::Bytes
-FromPeer(TlsRecordStream& peerTls, CstpType type, wire::ByteView payload = {})
+FromPeer(wire::TlsRecordStream& peerTls, wire::CstpType type, wire::ByteView payload = {})
 {
-    return peerTls.Seal(BuildCstpPacket(type, payload));
+    return peerTls.Seal(wire::BuildCstpPacket(type, payload));
 }
 
 AnyConnectConfig
@@ -90,8 +90,8 @@ TEST(AnyConnectTunnel, DpdRequestAtDpdRepeatedEveryHalfDpdDeadAtTwiceDpd)
     t.Start();
     host.Advance(200s);
 
-    EXPECT_EQ(host.TimesOf(CstpType::DpdRequest), (std::vector<Nanos>{30s, 45s}));
-    EXPECT_TRUE(host.TimesOf(CstpType::Keepalive).empty());
+    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdRequest), (std::vector<Nanos>{30s, 45s}));
+    EXPECT_TRUE(host.TimesOf(wire::CstpType::Keepalive).empty());
     ASSERT_EQ(status.size(), 2u);
     EXPECT_EQ(status[0].state, TunnelState::Up);
     EXPECT_EQ(status[1].state, TunnelState::Down);
@@ -116,7 +116,7 @@ TEST(AnyConnectTunnel, DpdTimelineScalesWithTheInterval)
         });
     t.Start();
     host.Advance(100s);
-    EXPECT_EQ(host.TimesOf(CstpType::DpdRequest), (std::vector<Nanos>{10s, 15s}));
+    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdRequest), (std::vector<Nanos>{10s, 15s}));
     EXPECT_EQ(downAt, 20s);
     EXPECT_EQ(reason, DownReason::ClientDpd);
 }
@@ -124,29 +124,29 @@ TEST(AnyConnectTunnel, DpdTimelineScalesWithTheInterval)
 TEST(AnyConnectTunnel, DpdResponseRestartsTheDpdClock)
 {
     TimedHost host;
-    TlsRecordStream peer;
+    wire::TlsRecordStream peer;
     AnyConnectTunnel t(host, AnyConnectRole::Client, Config(30s, 0s));
     t.Start();
     host.Advance(31s);
-    t.ReceiveStream(FromPeer(peer, CstpType::DpdResponse)); // answered at 31 s
-    host.Advance(30s);                                      // t = 61 s
+    t.ReceiveStream(FromPeer(peer, wire::CstpType::DpdResponse)); // answered at 31 s
+    host.Advance(30s);                                            // t = 61 s
 
-    EXPECT_EQ(host.TimesOf(CstpType::DpdRequest), (std::vector<Nanos>{30s, 61s}));
+    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdRequest), (std::vector<Nanos>{30s, 61s}));
     EXPECT_EQ(t.State(), TunnelState::Up);
 }
 
 TEST(AnyConnectTunnel, TrafficFromThePeerKeepsDpdQuiet)
 {
     TimedHost host;
-    TlsRecordStream peer;
+    wire::TlsRecordStream peer;
     AnyConnectTunnel t(host, AnyConnectRole::Client, Config(30s, 0s));
     t.Start();
     for (int i = 0; i < 20; ++i)
     {
         host.Advance(25s);
-        t.ReceiveStream(FromPeer(peer, CstpType::Data, wire::FromHex("45000000")));
+        t.ReceiveStream(FromPeer(peer, wire::CstpType::Data, wire::FromHex("45000000")));
     }
-    EXPECT_TRUE(host.TimesOf(CstpType::DpdRequest).empty());
+    EXPECT_TRUE(host.TimesOf(wire::CstpType::DpdRequest).empty());
     EXPECT_EQ(t.State(), TunnelState::Up);
     EXPECT_EQ(host.delivered.size(), 20u);
 }
@@ -154,12 +154,12 @@ TEST(AnyConnectTunnel, TrafficFromThePeerKeepsDpdQuiet)
 TEST(AnyConnectTunnel, DpdRequestFromThePeerIsAnswered)
 {
     TimedHost host;
-    TlsRecordStream peer;
+    wire::TlsRecordStream peer;
     AnyConnectTunnel t(host, AnyConnectRole::Headend, Config(30s, 0s));
     t.Start();
     host.Advance(3s);
-    t.ReceiveStream(FromPeer(peer, CstpType::DpdRequest));
-    EXPECT_EQ(host.TimesOf(CstpType::DpdResponse), (std::vector<Nanos>{3s}));
+    t.ReceiveStream(FromPeer(peer, wire::CstpType::DpdRequest));
+    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdResponse), (std::vector<Nanos>{3s}));
 }
 
 TEST(AnyConnectTunnel, ClientKeepaliveAfterKeepaliveSecondsWithoutSending)
@@ -171,7 +171,7 @@ TEST(AnyConnectTunnel, ClientKeepaliveAfterKeepaliveSecondsWithoutSending)
     t.SendInner(wire::FromHex("45000000")); // sending pushes the next keepalive to 70 s
     host.Advance(50s);                      // t = 100 s
 
-    EXPECT_EQ(host.TimesOf(CstpType::Keepalive), (std::vector<Nanos>{20s, 40s, 70s, 90s}));
+    EXPECT_EQ(host.TimesOf(wire::CstpType::Keepalive), (std::vector<Nanos>{20s, 40s, 70s, 90s}));
 }
 
 TEST(AnyConnectTunnel, NoKeepaliveWhileDataFlows)
@@ -184,7 +184,7 @@ TEST(AnyConnectTunnel, NoKeepaliveWhileDataFlows)
         host.Advance(15s);
         t.SendInner(wire::FromHex("45000000"));
     }
-    EXPECT_TRUE(host.TimesOf(CstpType::Keepalive).empty());
+    EXPECT_TRUE(host.TimesOf(wire::CstpType::Keepalive).empty());
 }
 
 TEST(AnyConnectTunnel, HeadendSendsNoKeepalives)
@@ -199,7 +199,7 @@ TEST(AnyConnectTunnel, HeadendSendsNoKeepalives)
 TEST(AnyConnectTunnel, PeerDisconnectTakesTheTunnelDownWithoutAFailureReason)
 {
     TimedHost host;
-    TlsRecordStream peer;
+    wire::TlsRecordStream peer;
     AnyConnectTunnel t(host, AnyConnectRole::Client);
     TunnelStatus last;
     t.SetStatusCallback(
@@ -211,7 +211,7 @@ TEST(AnyConnectTunnel, PeerDisconnectTakesTheTunnelDownWithoutAFailureReason)
     wire::Bytes bye = wire::FromHex("b0");
     std::string why = "Idle timeout";
     bye.insert(bye.end(), why.begin(), why.end());
-    t.ReceiveStream(FromPeer(peer, CstpType::Disconnect, bye));
+    t.ReceiveStream(FromPeer(peer, wire::CstpType::Disconnect, bye));
 
     EXPECT_EQ(t.State(), TunnelState::Down);
     EXPECT_FALSE(last.reason.has_value());
@@ -226,7 +226,7 @@ TEST(AnyConnectTunnel, LocalDisconnectSendsByeAndGoesDown)
     t.Start();
     t.Disconnect("user");
     ASSERT_EQ(host.writes.size(), 1u);
-    EXPECT_EQ(host.writes[0].second, CstpType::Disconnect);
+    EXPECT_EQ(host.writes[0].second, wire::CstpType::Disconnect);
     // The last bytes before the tag: b0 'u' 's' 'e' 'r'.
     wire::ByteView s(host.stream);
     EXPECT_EQ(wire::ToHex(s.subspan(s.size() - 16 - 5, 5)), "b075736572");
@@ -236,7 +236,7 @@ TEST(AnyConnectTunnel, LocalDisconnectSendsByeAndGoesDown)
 TEST(AnyConnectTunnel, FramingErrorTakesTheTunnelDown)
 {
     TimedHost host;
-    TlsRecordStream peer;
+    wire::TlsRecordStream peer;
     AnyConnectTunnel t(host, AnyConnectRole::Client);
     TunnelStatus last;
     t.SetStatusCallback(
@@ -290,7 +290,7 @@ TEST(AnyConnectTunnel, TwoTunnelsBackToBackStayUpIdleAndCarryDataInOneByteChunks
     ASSERT_EQ(clientHost.delivered.size(), 1u);
     // The client's keepalives every 20 s keep the headend's DPD quiet; the client's own DPD
     // runs every 30 s of silence from the headend and is answered.
-    EXPECT_EQ(headendHost.TimesOf(CstpType::DpdRequest).size(), 0u);
+    EXPECT_EQ(headendHost.TimesOf(wire::CstpType::DpdRequest).size(), 0u);
     EXPECT_GT(client.Session().Counters().dpdResponsesReceived, 0u);
 }
 

@@ -75,9 +75,12 @@ TEST(CstpSession, DataIsOneStfPacketInOneTls12ApplicationDataRecord)
 
 TEST(CstpSession, ControlPacketsAreTheFixedEightByteForms)
 {
-    EXPECT_EQ(wire::ToHex(BuildCstpPacket(CstpType::Keepalive, {})), "5354460100000700");
-    EXPECT_EQ(wire::ToHex(BuildCstpPacket(CstpType::DpdRequest, {})), "5354460100000300");
-    EXPECT_EQ(wire::ToHex(BuildCstpPacket(CstpType::DpdResponse, {})), "5354460100000400");
+    EXPECT_EQ(wire::ToHex(wire::BuildCstpPacket(wire::CstpType::Keepalive, {})),
+              "5354460100000700");
+    EXPECT_EQ(wire::ToHex(wire::BuildCstpPacket(wire::CstpType::DpdRequest, {})),
+              "5354460100000300");
+    EXPECT_EQ(wire::ToHex(wire::BuildCstpPacket(wire::CstpType::DpdResponse, {})),
+              "5354460100000400");
 }
 
 TEST(CstpSession, RecordsSurviveOneByteChunks)
@@ -90,7 +93,7 @@ TEST(CstpSession, RecordsSurviveOneByteChunks)
         p.a.SendData(sent.back());
         if (i % 5 == 0)
         {
-            p.a.SendControl(CstpType::Keepalive);
+            p.a.SendControl(wire::CstpType::Keepalive);
         }
     }
     p.Pump(1);
@@ -130,7 +133,7 @@ TEST(CstpSession, NothingIsDeliveredUntilTheRecordIsComplete)
 TEST(CstpSession, DpdRequestIsAnsweredWithDpdResponse)
 {
     SessionPair p;
-    p.a.SendControl(CstpType::DpdRequest);
+    p.a.SendControl(wire::CstpType::DpdRequest);
     p.Pump(1);
     EXPECT_EQ(p.b.Counters().dpdRequestsReceived, 1u);
     EXPECT_EQ(p.b.Counters().dpdResponsesSent, 1u);
@@ -142,7 +145,7 @@ TEST(CstpSession, LastReceivedAndLastSentFollowTraffic)
     SessionPair p;
     p.aHost.Advance(std::chrono::seconds(5));
     p.bHost.Advance(std::chrono::seconds(7));
-    p.a.SendControl(CstpType::Keepalive);
+    p.a.SendControl(wire::CstpType::Keepalive);
     p.Pump(10);
     EXPECT_EQ(p.a.LastSent(), std::chrono::seconds(5));
     EXPECT_EQ(p.b.LastReceived(), std::chrono::seconds(7));
@@ -159,10 +162,10 @@ TEST(CstpSession, RecordHoldingTwoCstpPacketsIsAFramingError)
                                  {
                                      error = d;
                                  }});
-    wire::Bytes two = BuildCstpPacket(CstpType::Data, Inner(20, 1));
-    wire::Bytes second = BuildCstpPacket(CstpType::Data, Inner(20, 2));
+    wire::Bytes two = wire::BuildCstpPacket(wire::CstpType::Data, Inner(20, 1));
+    wire::Bytes second = wire::BuildCstpPacket(wire::CstpType::Data, Inner(20, 2));
     two.insert(two.end(), second.begin(), second.end());
-    TlsRecordStream tls;
+    wire::TlsRecordStream tls;
     s.ReceiveStream(tls.Seal(two));
 
     EXPECT_TRUE(host.delivered.empty());
@@ -175,7 +178,7 @@ TEST(CstpSession, BadMagicIsAFramingError)
 {
     FakeHost host;
     CstpSession s(host);
-    TlsRecordStream tls;
+    wire::TlsRecordStream tls;
     s.ReceiveStream(tls.Seal(wire::FromHex("5354460200000700")));
     EXPECT_EQ(s.Counters().framingErrors, 1u);
 }

@@ -1,8 +1,8 @@
-#include "model/engine/tls-record-stream.h"
+#include "model/wire/tls-record.h"
 
 namespace vpnsim
 {
-namespace engine
+namespace wire
 {
 
 TlsRecordStream::TlsRecordStream(TlsRecordConfig config)
@@ -10,12 +10,12 @@ TlsRecordStream::TlsRecordStream(TlsRecordConfig config)
 {
 }
 
-wire::Bytes
-TlsRecordStream::Seal(wire::ByteView plaintext)
+Bytes
+TlsRecordStream::Seal(ByteView plaintext)
 {
-    wire::Bytes out;
+    Bytes out;
     out.reserve(Overhead() + plaintext.size());
-    wire::ByteWriter w(out);
+    ByteWriter w(out);
     w.U8(kApplicationData);
     w.U16(kVersion12);
     w.U16(static_cast<uint16_t>(m_config.explicitNonceLength + plaintext.size()
@@ -31,8 +31,7 @@ TlsRecordStream::Seal(wire::ByteView plaintext)
 }
 
 bool
-TlsRecordStream::Feed(wire::ByteView chunk,
-                      const std::function<void(wire::ByteView plaintext)>& onRecord,
+TlsRecordStream::Feed(ByteView chunk, const std::function<void(ByteView plaintext)>& onRecord,
                       std::string& error)
 {
     if (m_failed)
@@ -48,8 +47,8 @@ TlsRecordStream::Feed(wire::ByteView chunk,
     while (m_buffer.size() - pos >= kHeaderLength)
     {
         const uint8_t* h = &m_buffer[pos];
-        size_t length = wire::GetU16(h + 3);
-        if (h[0] != kApplicationData || wire::GetU16(h + 1) != kVersion12 || length < protection
+        size_t length = GetU16(h + 3);
+        if (h[0] != kApplicationData || GetU16(h + 1) != kVersion12 || length < protection
             || length > maxLength)
         {
             m_failed = true;
@@ -60,7 +59,7 @@ TlsRecordStream::Feed(wire::ByteView chunk,
         {
             break;
         }
-        wire::ByteView record(&m_buffer[pos + kHeaderLength], length);
+        ByteView record(&m_buffer[pos + kHeaderLength], length);
         pos += kHeaderLength + length;
         onRecord(record.subspan(m_config.explicitNonceLength, length - protection));
     }
@@ -68,5 +67,5 @@ TlsRecordStream::Feed(wire::ByteView chunk,
     return true;
 }
 
-} // namespace engine
+} // namespace wire
 } // namespace vpnsim

@@ -5,11 +5,9 @@
  * tag of the sizes of AES-128-GCM (RFC 5288 §3: 8-byte explicit nonce, 16-byte tag), so the
  * bytes on the wire have the real length and record boundaries. Record boundaries are
  * independent of TCP segment boundaries: the reader reassembles records from arbitrary chunks.
- *
- * Engine-local: model/wire/tls-record.h was not in the tree when this was written.
  */
-#ifndef VPNSIM_ENGINE_TLS_RECORD_STREAM_H
-#define VPNSIM_ENGINE_TLS_RECORD_STREAM_H
+#ifndef VPNSIM_WIRE_TLS_RECORD_H
+#define VPNSIM_WIRE_TLS_RECORD_H
 
 #include "model/wire/bytes.h"
 
@@ -19,7 +17,7 @@
 
 namespace vpnsim
 {
-namespace engine
+namespace wire
 {
 
 /// Sizes of the per-record protection; defaults are TLS 1.2 AES-128-GCM (RFC 5288 §3).
@@ -44,12 +42,12 @@ class TlsRecordStream
     explicit TlsRecordStream(TlsRecordConfig config = {});
 
     /// One application-data record holding `plaintext` (at most maxPlaintext bytes).
-    wire::Bytes Seal(wire::ByteView plaintext);
+    Bytes Seal(ByteView plaintext);
 
     /// Appends `chunk` to the stream and calls `onRecord` with the plaintext of every record
     /// now complete. Returns false, with `error` set, on a record that is not TLS 1.2
     /// application data or is too short or too long; the stream is unusable after that.
-    bool Feed(wire::ByteView chunk, const std::function<void(wire::ByteView plaintext)>& onRecord,
+    bool Feed(ByteView chunk, const std::function<void(ByteView plaintext)>& onRecord,
               std::string& error);
 
     /// Bytes a record adds to its plaintext.
@@ -67,11 +65,11 @@ class TlsRecordStream
   private:
     TlsRecordConfig m_config;
     uint64_t m_sequence{0}; ///< written as the explicit nonce, as RFC 5288 §3 suggests
-    wire::Bytes m_buffer;
+    Bytes m_buffer;
     bool m_failed{false};
 };
 
-} // namespace engine
+} // namespace wire
 } // namespace vpnsim
 
-#endif // VPNSIM_ENGINE_TLS_RECORD_STREAM_H
+#endif // VPNSIM_WIRE_TLS_RECORD_H
