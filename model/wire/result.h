@@ -85,6 +85,16 @@ class Result
         return std::get<0>(m_v);
     }
 
+    T& operator*()
+    {
+        return Value();
+    }
+
+    const T& operator*() const
+    {
+        return Value();
+    }
+
     T* operator->()
     {
         return &Value();
