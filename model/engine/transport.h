@@ -64,6 +64,10 @@ class Transport
 
     /// Short name for records and logs: "ctcp", "natt", "esp".
     virtual std::string Name() const = 0;
+
+    /// IKE has moved to encrypted messages (Main Mode 5 on). NAT-T floats to UDP 4500 here
+    /// (RFC 3947 section 4); other transports do nothing.
+    virtual void OnIkeEncrypted() {}
 };
 
 } // namespace engine

@@ -1,0 +1,215 @@
+#include "model/engine/udp-transports.h"
+
+#include "model/wire/esp-in-udp.h"
+
+namespace vpnsim
+{
+namespace engine
+{
+
+DatagramTransport::DatagramTransport(Host& host, uint32_t localAddress, uint32_t remoteAddress)
+    : m_host(host)
+    , m_local(localAddress)
+    , m_remote(remoteAddress)
+{
+}
+
+void
+DatagramTransport::SetCallbacks(TransportCallbacks callbacks)
+{
+    m_callbacks = std::move(callbacks);
+}
+
+void
+DatagramTransport::Start()
+{
+    // Datagrams need no connection: ready at once.
+    if (m_callbacks.onEvent)
+    {
+        m_callbacks.onEvent(TransportEvent::Ready, Name() + ": ready");
+    }
+}
+
+bool
+DatagramTransport::IsReady() const
+{
+    return true;
+}
+
+void
+DatagramTransport::SendUdp(uint16_t sourcePort, uint16_t destinationPort, wire::ByteView payload)
+{
+    OuterPacket p{OuterProtocol::Udp, m_local, m_remote, sourcePort, destinationPort, payload};
+    m_host.SendOuter(p);
+}
+
+void
+DatagramTransport::Drop(const std::string& detail)
+{
+    ++m_counters.dropped;
+    if (m_callbacks.onEvent)
+    {
+        m_callbacks.onEvent(TransportEvent::Dropped, detail);
+    }
+}
+
+NattTransport::NattTransport(Host& host, uint32_t localAddress, uint32_t remoteAddress)
+    : DatagramTransport(host, localAddress, remoteAddress)
+{
+}
+
+void
+NattTransport::SendIke(wire::ByteView isakmpMessage)
+{
+    ++m_counters.ikeSent;
+    if (!m_floated)
+    {
+        SendUdp(kIkePort, kIkePort, isakmpMessage);
+        return;
+    }
+    wire::Bytes payload = wire::NattIkePayload(isakmpMessage);
+    SendUdp(wire::kNattPort, wire::kNattPort, payload);
+}
+
+void
+NattTransport::SendEsp(wire::ByteView espPacket)
+{
+    ++m_counters.espSent;
+    SendUdp(wire::kNattPort, wire::kNattPort, espPacket);
+}
+
+void
+NattTransport::SendKeepalive()
+{
+    ++m_counters.keepalivesSent;
+    wire::Bytes k = wire::NattKeepalivePayload();
+    SendUdp(wire::kNattPort, wire::kNattPort, k);
+}
+
+void
+NattTransport::OnIkeEncrypted()
+{
+    m_floated = true;
+}
+
+void
+NattTransport::Receive(const OuterPacket& packet)
+{
+    if (packet.protocol != OuterProtocol::Udp)
+    {
+        Drop("natt: not UDP");
+        return;
+    }
+    if (packet.destinationPort == kIkePort)
+    {
+        ++m_counters.ikeReceived;
+        if (m_callbacks.onIke)
+        {
+            m_callbacks.onIke(packet.payload);
+        }
+        return;
+    }
+    if (packet.destinationPort != wire::kNattPort)
+    {
+        Drop("natt: not port 500 or 4500");
+        return;
+    }
+    auto p = wire::ClassifyNattPayload(packet.payload);
+    if (!p)
+    {
+        Drop(p.GetError().detail);
+        return;
+    }
+    switch (p->kind)
+    {
+        case wire::NattPacketKind::Keepalive:
+            ++m_counters.keepalivesReceived; // ignored, and never taken as liveness
+            return;
+        case wire::NattPacketKind::Ike:
+            m_floated = true; // the peer has floated: follow it (RFC 3947 section 4)
+            ++m_counters.ikeReceived;
+            if (m_callbacks.onIke)
+            {
+                m_callbacks.onIke(p->packet);
+            }
+            return;
+        case wire::NattPacketKind::Esp:
+            ++m_counters.espReceived;
+            if (m_callbacks.onEsp)
+            {
+                m_callbacks.onEsp(p->packet);
+            }
+            return;
+    }
+}
+
+size_t
+NattTransport::EspOverhead() const
+{
+    return 8;
+}
+
+std::string
+NattTransport::Name() const
+{
+    return "natt";
+}
+
+EspTransport::EspTransport(Host& host, uint32_t localAddress, uint32_t remoteAddress)
+    : DatagramTransport(host, localAddress, remoteAddress)
+{
+}
+
+void
+EspTransport::SendIke(wire::ByteView isakmpMessage)
+{
+    ++m_counters.ikeSent;
+    SendUdp(NattTransport::kIkePort, NattTransport::kIkePort, isakmpMessage);
+}
+
+void
+EspTransport::SendEsp(wire::ByteView espPacket)
+{
+    ++m_counters.espSent;
+    OuterPacket p{OuterProtocol::Esp, m_local, m_remote, 0, 0, espPacket};
+    m_host.SendOuter(p);
+}
+
+void
+EspTransport::Receive(const OuterPacket& packet)
+{
+    if (packet.protocol == OuterProtocol::Esp)
+    {
+        ++m_counters.espReceived;
+        if (m_callbacks.onEsp)
+        {
+            m_callbacks.onEsp(packet.payload);
+        }
+        return;
+    }
+    if (packet.protocol == OuterProtocol::Udp && packet.destinationPort == NattTransport::kIkePort)
+    {
+        ++m_counters.ikeReceived;
+        if (m_callbacks.onIke)
+        {
+            m_callbacks.onIke(packet.payload);
+        }
+        return;
+    }
+    Drop("esp: neither IP protocol 50 nor UDP 500");
+}
+
+size_t
+EspTransport::EspOverhead() const
+{
+    return 0;
+}
+
+std::string
+EspTransport::Name() const
+{
+    return "esp";
+}
+
+} // namespace engine
+} // namespace vpnsim
