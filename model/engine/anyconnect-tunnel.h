@@ -44,15 +44,6 @@ struct AnyConnectConfig
     wire::TlsRecordConfig tls{};
 };
 
-/// A state change of the tunnel.
-struct TunnelStatus
-{
-    TunnelState state{TunnelState::Down};
-    /// Why it went down; empty for Up and for an orderly DISCONNECT/TERMINATE by either side.
-    std::optional<DownReason> reason;
-    std::string detail;
-};
-
 /// AnyConnect over CSTP: data, DPD, keepalive, disconnect.
 class AnyConnectTunnel
 {

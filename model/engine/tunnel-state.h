@@ -7,6 +7,8 @@
 #define VPNSIM_ENGINE_TUNNEL_STATE_H
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace vpnsim
 {
@@ -29,6 +31,18 @@ enum class DownReason : uint8_t
     IkeFailure,   ///< IKE negotiation failed or timed out
     IdleTimeout,  ///< an idle timer (tunnel or middlebox) ended it
 };
+
+/// A state change of the tunnel.
+struct TunnelStatus
+{
+    TunnelState state{TunnelState::Down};
+    /// Why it went down; empty for Up and for an orderly DISCONNECT/TERMINATE by either side.
+    std::optional<DownReason> reason;
+    std::string detail;
+};
+
+/// Short names for records: "client-dpd", "headend-dpd", "framing-error", ...
+const char* ToString(DownReason reason);
 
 } // namespace engine
 } // namespace vpnsim

@@ -1,0 +1,509 @@
+#include "model/engine/ike-exchange.h"
+
+#include "model/wire/isakmp-notify.h"
+
+#include <cmath>
+
+namespace vpnsim
+{
+namespace engine
+{
+
+namespace
+{
+
+using wire::Bytes;
+using wire::IsakmpPayload;
+namespace pl = wire::isakmppayload;
+
+// Vendor IDs a Cisco client or ASA sends in Main Mode, as strongSwan's vendor list gives them:
+// RFC 3947 NAT-T (MD5 of "RFC 3947"), Cisco Unity 1.0, XAUTH. The DPD one is in isakmp-notify.h.
+const Bytes kNatTVendorId = {0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
+                             0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f};
+const Bytes kUnityVendorId = {0x12, 0xf5, 0xf2, 0x8c, 0x45, 0x71, 0x68, 0xa9,
+                              0x70, 0x2d, 0x9f, 0xe2, 0x74, 0xcc, 0x01, 0x00};
+const Bytes kXauthVendorId = {0x09, 0x00, 0x26, 0x89, 0xdf, 0xd6, 0xb7, 0x12};
+
+constexpr uint16_t kInitialContact = 24578; // RFC 2407 4.6.3.3
+constexpr size_t kHashLength = 20;          // HMAC-SHA1 HASH payloads
+constexpr size_t kNonceLength = 20;
+constexpr size_t kModp1024Length = 128; // group 2 public value
+
+/// A transform payload body (RFC 2408 3.6) with basic (TV) attributes.
+Bytes
+TransformBody(uint8_t number, uint8_t id, const std::vector<std::pair<uint16_t, uint16_t>>& attrs)
+{
+    Bytes b;
+    wire::ByteWriter w(b);
+    w.U8(number);
+    w.U8(id);
+    w.U16(0);
+    for (const auto& [type, value] : attrs)
+    {
+        w.U16(static_cast<uint16_t>(0x8000 | type)); // AF = 1: fixed 2-byte value
+        w.U16(value);
+    }
+    return b;
+}
+
+/// A SA payload body (RFC 2408 3.4/3.5): IPsec DOI, identity-only situation, one proposal.
+Bytes
+SaBody(uint8_t protocol, const Bytes& spi, const std::vector<Bytes>& transforms)
+{
+    std::vector<IsakmpPayload> chain;
+    for (const auto& t : transforms)
+    {
+        chain.push_back({pl::Transform, t});
+    }
+    Bytes proposal;
+    wire::ByteWriter p(proposal);
+    p.U8(1); // proposal number
+    p.U8(protocol);
+    p.U8(static_cast<uint8_t>(spi.size()));
+    p.U8(static_cast<uint8_t>(transforms.size()));
+    p.Append(spi);
+    p.Append(wire::BuildIsakmpPayloadChain(chain));
+
+    Bytes sa;
+    wire::ByteWriter w(sa);
+    w.U32(wire::kIpsecDoi);
+    w.U32(1); // SIT_IDENTITY_ONLY
+    w.Append(wire::BuildIsakmpPayloadChain({{pl::Proposal, proposal}}));
+    return sa;
+}
+
+/// IKE transforms (RFC 2409 Appendix A): encryption, key length, hash, auth, group, life.
+std::vector<Bytes>
+IkeTransforms(size_t count)
+{
+    // AES-256, AES-128, 3DES with SHA and MD5: the legacy client's offer.
+    const uint16_t ciphers[][2] = {{7, 256}, {7, 128}, {5, 0}};
+    std::vector<Bytes> out;
+    for (size_t i = 0; i < count; ++i)
+    {
+        uint16_t cipher = ciphers[(i / 2) % 3][0];
+        uint16_t keyLength = ciphers[(i / 2) % 3][1];
+        std::vector<std::pair<uint16_t, uint16_t>> a = {{1, cipher}};
+        if (keyLength != 0)
+        {
+            a.push_back({14, keyLength});
+        }
+        a.insert(a.end(), {{2, static_cast<uint16_t>(i % 2 ? 1 : 2)}, // hash: SHA or MD5
+                           {3, 65001},                                // XAUTHInitPreShared
+                           {4, 2},                                    // MODP 1024
+                           {11, 1},                                   // life in seconds
+                           {12, 28800}});
+        out.push_back(TransformBody(static_cast<uint8_t>(i + 1), 1, a)); // KEY_IKE
+    }
+    return out;
+}
+
+/// ESP transforms for Quick Mode: AES-128 / 3DES with HMAC-SHA1, tunnel mode.
+std::vector<Bytes>
+EspTransforms(size_t count)
+{
+    std::vector<Bytes> out;
+    for (size_t i = 0; i < count; ++i)
+    {
+        std::vector<std::pair<uint16_t, uint16_t>> a = {{1, 1}, {2, 28800}, {4, 1}, {5, 2}};
+        uint8_t id = i % 2 ? 3 : 12; // ESP_3DES or ESP_AES
+        if (id == 12)
+        {
+            a.push_back({6, 128});
+        }
+        out.push_back(TransformBody(static_cast<uint8_t>(i + 1), id, a));
+    }
+    return out;
+}
+
+} // namespace
+
+IkeExchange::IkeExchange(Host& host, IkeRole role, IkeConfig config)
+    : m_host(host)
+    , m_role(role)
+    , m_config(std::move(config))
+{
+    auto cipher = wire::IsakmpCipher::Create(m_config.key);
+    if (cipher)
+    {
+        m_cipher.emplace(std::move(cipher.Value()));
+    }
+}
+
+IkeExchange::~IkeExchange()
+{
+    CancelTimer();
+}
+
+std::optional<std::string>
+IkeExchange::Validate(const IkeConfig& config)
+{
+    if (config.key.size() != 16)
+    {
+        return "ike key: " + std::to_string(config.key.size()) + " bytes, must be 16";
+    }
+    if (config.retransmitTries < 1 || config.retransmitTries > 20)
+    {
+        return "ike retransmit tries " + std::to_string(config.retransmitTries) + ": allowed 1..20";
+    }
+    return std::nullopt;
+}
+
+void
+IkeExchange::SetCallbacks(IkeCallbacks callbacks)
+{
+    m_callbacks = std::move(callbacks);
+}
+
+bool
+IkeExchange::MineToSend(int step) const
+{
+    return (step % 2 == 0) == (m_role == IkeRole::Initiator);
+}
+
+Bytes
+IkeExchange::Filler(size_t n)
+{
+    // Stands in for DH values, nonces and hashes: random-looking, and reproducible per seed.
+    Bytes b(n);
+    for (size_t i = 0; i < n; i += 4)
+    {
+        uint32_t r = m_host.Random32();
+        for (size_t j = 0; j < 4 && i + j < n; ++j)
+        {
+            b[i + j] = static_cast<uint8_t>(r >> (8 * j));
+        }
+    }
+    return b;
+}
+
+void
+IkeExchange::Start()
+{
+    if (m_role == IkeRole::Initiator)
+    {
+        Bytes c = Filler(8);
+        std::copy(c.begin(), c.end(), m_icookie.begin());
+        m_nextFromPeer = 1;
+        SendStep(0);
+        return;
+    }
+    m_nextFromPeer = 0;
+    m_timer = m_host.StartTimer(
+        m_host.Now() + m_config.negotiationTimeout,
+        [this]()
+        {
+            m_timer.reset();
+            if (!m_established)
+            {
+                Fail("ike: negotiation not complete after "
+                     + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                          m_config.negotiationTimeout)
+                                          .count())
+                     + " s");
+            }
+        });
+}
+
+Bytes
+IkeExchange::Build(int step)
+{
+    wire::IsakmpHeader h;
+    h.initiatorCookie = m_icookie;
+    h.responderCookie = step == 0 ? wire::IsakmpCookie{} : m_rcookie;
+    h.exchangeType
+        = step < 6 ? wire::isakmpexchange::IdentityProtection : wire::isakmpexchange::QuickMode;
+    h.messageId = step < 6 ? 0 : m_quickModeId;
+    std::vector<IsakmpPayload> p;
+    Bytes identity = {1, 17, 0x01, 0xf4, 0, 0, 0, 0};    // ID_IPV4_ADDR, UDP 500 (RFC 2407 4.6.2)
+    Bytes subnet = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}; // ID_IPV4_ADDR_SUBNET, any
+    switch (step)
+    {
+        case 0:
+        case 1:
+            p.push_back({pl::Sa, SaBody(1, {}, IkeTransforms(step == 0 ? 6 : 1))});
+            p.push_back(
+                {pl::VendorId, Bytes(wire::kDpdVendorId.begin(), wire::kDpdVendorId.end())});
+            p.push_back({pl::VendorId, kUnityVendorId});
+            p.push_back({pl::VendorId, kXauthVendorId});
+            if (m_config.natTraversal)
+            {
+                p.push_back({pl::VendorId, kNatTVendorId});
+            }
+            break;
+        case 2:
+        case 3:
+            p.push_back({pl::KeyExchange, Filler(kModp1024Length)});
+            p.push_back({pl::Nonce, Filler(kNonceLength)});
+            if (m_config.natTraversal)
+            {
+                p.push_back({pl::NatD, Filler(kHashLength)}); // RFC 3947: hash of each end
+                p.push_back({pl::NatD, Filler(kHashLength)});
+            }
+            break;
+        case 4:
+        case 5:
+            p.push_back({pl::Identification, identity});
+            p.push_back({pl::Hash, Filler(kHashLength)});
+            if (step == 4)
+            {
+                wire::Notification n;
+                n.type = kInitialContact;
+                n.spi.assign(m_icookie.begin(), m_icookie.end());
+                n.spi.insert(n.spi.end(), m_rcookie.begin(), m_rcookie.end());
+                p.push_back({pl::Notification, wire::BuildNotificationBody(n)});
+            }
+            break;
+        case 6:
+        case 7:
+            p.push_back({pl::Hash, Filler(kHashLength)});
+            p.push_back({pl::Sa, SaBody(3, Filler(4), EspTransforms(step == 6 ? 2 : 1))});
+            p.push_back({pl::Nonce, Filler(kNonceLength)});
+            p.push_back({pl::Identification, subnet});
+            p.push_back({pl::Identification, subnet});
+            break;
+        default:
+            p.push_back({pl::Hash, Filler(kHashLength)});
+            break;
+    }
+    if (step < 4)
+    {
+        return wire::BuildIsakmpMessage(h, p);
+    }
+    Bytes chain = wire::BuildIsakmpPayloadChain(p);
+    return wire::BuildEncryptedIsakmpMessage(h, p.front().type,
+                                             m_cipher->Encrypt(chain, h.messageId));
+}
+
+void
+IkeExchange::SendStep(int step)
+{
+    if (step == 6 && m_role == IkeRole::Initiator)
+    {
+        m_quickModeId = m_host.Random32() | 1; // non-zero (RFC 2408 3.1)
+    }
+    m_lastMessage = Build(step);
+    m_lastSent = step;
+    m_tries = 0;
+    ++m_counters.sent;
+    if (step >= 4 && !m_encrypted)
+    {
+        m_encrypted = true;
+        if (m_callbacks.onEncrypted)
+        {
+            m_callbacks.onEncrypted();
+        }
+    }
+    if (m_callbacks.send)
+    {
+        m_callbacks.send(m_lastMessage);
+    }
+    if (step == kSteps - 1)
+    {
+        m_established = true; // the initiator's QM3 ends the exchange
+        CancelTimer();
+        if (m_callbacks.onEstablished)
+        {
+            m_callbacks.onEstablished();
+        }
+        return;
+    }
+    if (m_role == IkeRole::Initiator)
+    {
+        ArmRetransmit();
+    }
+}
+
+void
+IkeExchange::ArmRetransmit()
+{
+    CancelTimer();
+    double scale = std::pow(m_config.retransmitBase, static_cast<double>(m_tries));
+    auto wait = Nanos(
+        static_cast<int64_t>(static_cast<double>(m_config.retransmitTimeout.count()) * scale));
+    m_timer = m_host.StartTimer(m_host.Now() + wait,
+                                [this]()
+                                {
+                                    m_timer.reset();
+                                    if (m_established || m_failed)
+                                    {
+                                        return;
+                                    }
+                                    if (m_tries >= m_config.retransmitTries)
+                                    {
+                                        Fail("ike: no answer to message "
+                                             + std::to_string(m_lastSent + 1) + " after "
+                                             + std::to_string(m_tries) + " retransmissions");
+                                        return;
+                                    }
+                                    ++m_tries;
+                                    ++m_counters.retransmitted;
+                                    if (m_callbacks.send)
+                                    {
+                                        m_callbacks.send(m_lastMessage);
+                                    }
+                                    ArmRetransmit();
+                                });
+}
+
+void
+IkeExchange::CancelTimer()
+{
+    if (m_timer)
+    {
+        m_host.CancelTimer(*m_timer);
+        m_timer.reset();
+    }
+}
+
+void
+IkeExchange::Fail(const std::string& detail)
+{
+    m_failed = true;
+    CancelTimer();
+    if (m_callbacks.onFailed)
+    {
+        m_callbacks.onFailed(detail);
+    }
+}
+
+std::optional<std::vector<wire::IsakmpPayloadView>>
+IkeExchange::Open(const wire::IsakmpMessage& message, Bytes& storage)
+{
+    if (!m_cipher || message.encryptedBody.empty())
+    {
+        return std::nullopt;
+    }
+    auto clear = m_cipher->Decrypt(message.encryptedBody, message.header.messageId);
+    if (!clear)
+    {
+        return std::nullopt;
+    }
+    storage = std::move(clear.Value());
+    auto chain = wire::ParseIsakmpPayloadChain(message.header.nextPayload, storage, true);
+    if (!chain)
+    {
+        return std::nullopt;
+    }
+    return std::move(chain.Value());
+}
+
+std::optional<int>
+IkeExchange::StepOf(const wire::IsakmpMessage& m)
+{
+    int peerOffset = m_role == IkeRole::Initiator ? 1 : 0; // the responder's steps are odd
+    bool encrypted = m.header.flags & wire::isakmpflag::Encryption;
+    if (m.header.exchangeType == wire::isakmpexchange::IdentityProtection)
+    {
+        if (encrypted)
+        {
+            return 4 + peerOffset;
+        }
+        if (m.payloads.empty())
+        {
+            return std::nullopt;
+        }
+        if (m.payloads.front().type == pl::Sa)
+        {
+            return 0 + peerOffset;
+        }
+        if (m.payloads.front().type == pl::KeyExchange)
+        {
+            return 2 + peerOffset;
+        }
+        return std::nullopt;
+    }
+    if (m.header.exchangeType == wire::isakmpexchange::QuickMode && encrypted)
+    {
+        Bytes storage;
+        auto chain = Open(m, storage);
+        if (!chain || chain->empty() || chain->front().type != pl::Hash)
+        {
+            return std::nullopt;
+        }
+        if (chain->size() == 1)
+        {
+            return m_role == IkeRole::Responder ? std::optional<int>(8) : std::nullopt;
+        }
+        return 6 + peerOffset;
+    }
+    return std::nullopt;
+}
+
+void
+IkeExchange::Receive(const wire::IsakmpMessage& m)
+{
+    if (m_failed)
+    {
+        return;
+    }
+    auto step = StepOf(m);
+    if (!step)
+    {
+        ++m_counters.ignored;
+        return;
+    }
+    if (*step == 0 && m_role == IkeRole::Responder && m_nextFromPeer == 0)
+    {
+        m_icookie = m.header.initiatorCookie;
+        Bytes c = Filler(8);
+        std::copy(c.begin(), c.end(), m_rcookie.begin());
+    }
+    if (*step == 1 && m_role == IkeRole::Initiator && m_nextFromPeer == 1)
+    {
+        m_rcookie = m.header.responderCookie;
+    }
+    if (m.header.initiatorCookie != m_icookie
+        || (*step > 0 && m.header.responderCookie != m_rcookie))
+    {
+        ++m_counters.ignored;
+        return;
+    }
+    if (*step == 6)
+    {
+        m_quickModeId = m.header.messageId;
+    }
+    if (*step == m_nextFromPeer)
+    {
+        ++m_counters.received;
+        CancelTimer();
+        m_nextFromPeer += 2;
+        if (*step == kSteps - 1)
+        {
+            m_established = true; // the responder has the initiator's QM3
+            if (m_callbacks.onEstablished)
+            {
+                m_callbacks.onEstablished();
+            }
+            return;
+        }
+        SendStep(*step + 1);
+        return;
+    }
+    if (*step == m_nextFromPeer - 2 && m_lastSent == *step + 1)
+    {
+        // The peer did not get our answer and sent its message again: answer again.
+        ++m_counters.retransmitted;
+        if (m_callbacks.send)
+        {
+            m_callbacks.send(m_lastMessage);
+        }
+        return;
+    }
+    ++m_counters.ignored;
+}
+
+Bytes
+IkeExchange::BuildInformational(const IsakmpPayload& payload)
+{
+    wire::IsakmpHeader h;
+    h.initiatorCookie = m_icookie;
+    h.responderCookie = m_rcookie;
+    h.exchangeType = wire::isakmpexchange::Informational;
+    h.messageId = m_host.Random32() | 1;
+    Bytes chain = wire::BuildIsakmpPayloadChain({{pl::Hash, Filler(kHashLength)}, payload});
+    return wire::BuildEncryptedIsakmpMessage(h, pl::Hash, m_cipher->Encrypt(chain, h.messageId));
+}
+
+} // namespace engine
+} // namespace vpnsim

@@ -1,0 +1,28 @@
+#include "model/engine/tunnel-state.h"
+
+namespace vpnsim
+{
+namespace engine
+{
+
+const char*
+ToString(DownReason reason)
+{
+    switch (reason)
+    {
+        case DownReason::ClientDpd:
+            return "client-dpd";
+        case DownReason::HeadendDpd:
+            return "headend-dpd";
+        case DownReason::FramingError:
+            return "framing-error";
+        case DownReason::IkeFailure:
+            return "ike-failure";
+        case DownReason::IdleTimeout:
+            return "idle-timeout";
+    }
+    return "unknown";
+}
+
+} // namespace engine
+} // namespace vpnsim
