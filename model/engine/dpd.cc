@@ -56,6 +56,10 @@ DeadPeerDetection::OnPeerHeard()
 void
 DeadPeerDetection::OnTrafficSent()
 {
+    if (!m_sentSinceHeard)
+    {
+        m_firstSentSinceHeard = m_host.Now();
+    }
     m_sentSinceHeard = true;
     if (m_running && !m_timer)
     {
@@ -146,13 +150,21 @@ CiscoClientDpd::Decide(Nanos now) const
     {
         return d; // on-demand: nothing sent since the peer spoke, nothing to ask
     }
-    Nanos deadAt = m_lastHeard + m_config.peerTimeout;
+    // The client waits for a response from the last packet heard while traffic flows. After a
+    // quiet spell of its own (nothing sent for longer than `idle`) it waits from its first
+    // unanswered send: mutual silence of an idle on-demand tunnel is not a dead peer.
+    Nanos waitingSince = m_lastHeard;
+    if (m_sentSinceHeard && m_firstSentSinceHeard > m_lastHeard + m_config.idle)
+    {
+        waitingSince = m_firstSentSinceHeard;
+    }
+    Nanos deadAt = waitingSince + m_config.peerTimeout;
     if (now >= deadAt)
     {
         d.dead = true;
         return d;
     }
-    Nanos askAt = m_lastRUThere ? *m_lastRUThere + m_config.retry : m_lastHeard + m_config.idle;
+    Nanos askAt = m_lastRUThere ? *m_lastRUThere + m_config.retry : waitingSince + m_config.idle;
     if (now >= askAt)
     {
         d.sendRUThere = true;

@@ -96,6 +96,7 @@ class DeadPeerDetection
 
     Nanos m_lastHeard{0};
     bool m_sentSinceHeard{false};       ///< traffic went out after the peer was last heard
+    Nanos m_firstSentSinceHeard{0};     ///< when that traffic began (valid if m_sentSinceHeard)
     std::optional<Nanos> m_lastRUThere; ///< since the peer was last heard
     uint32_t m_unanswered{0};           ///< R-U-THEREs sent since the peer was last heard
 

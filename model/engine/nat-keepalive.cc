@@ -20,6 +20,7 @@ NatKeepalive::~NatKeepalive()
 void
 NatKeepalive::Start()
 {
+    Stop(); // a second Start must not leave a second timer running
     m_running = true;
     m_lastSent = m_host.Now();
     Arm();

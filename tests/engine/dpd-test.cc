@@ -105,6 +105,43 @@ TEST(CiscoClientDpd, PeerTimeoutIsConfigurable)
     EXPECT_EQ(r.deadAt, std::optional<Nanos>(30s));
 }
 
+TEST(CiscoClientDpd, AfterAnIdleSpellTheWaitStartsAtTheFirstUnansweredSend)
+{
+    // Both sides quiet for 200 s (on-demand DPD asks nothing), then the client sends at 200 s
+    // and the path is dead: R-U-THERE at 210 s, every 5 s, dead at 290 s (200 + PeerTimeout),
+    // not at once because the headend was last heard at 0 s.
+    test::FakeHost host;
+    CiscoClientDpd dpd(host);
+    Recorder r;
+    dpd.SetCallbacks(r.Callbacks(host));
+    dpd.Start();
+    host.Advance(200s);
+    dpd.OnTrafficSent();
+    host.Advance(1s);
+    EXPECT_FALSE(r.deadAt.has_value());
+    host.Advance(200s);
+    ASSERT_FALSE(r.asked.empty());
+    EXPECT_EQ(r.asked.front(), 210s);
+    EXPECT_EQ(r.asked.back(), 285s);
+    EXPECT_EQ(r.deadAt, std::optional<Nanos>(290s));
+}
+
+TEST(CiscoClientDpd, AQuietSpellShorterThanTheIdleTimeStillCountsFromTheLastPacketHeard)
+{
+    // Heard at 0 s, first send at 8 s (< 10 s idle): the wait runs from 0 s, dead at 90 s.
+    test::FakeHost host;
+    CiscoClientDpd dpd(host);
+    Recorder r;
+    dpd.SetCallbacks(r.Callbacks(host));
+    dpd.Start();
+    host.Advance(8s);
+    dpd.OnTrafficSent();
+    host.Advance(200s);
+    ASSERT_FALSE(r.asked.empty());
+    EXPECT_EQ(r.asked.front(), 10s);
+    EXPECT_EQ(r.deadAt, std::optional<Nanos>(90s));
+}
+
 TEST(AsaDpd, ThresholdThenRetriesThenDead)
 {
     test::FakeHost host;
@@ -158,4 +195,20 @@ TEST(NatKeepalive, EveryTwentySecondsWhileIdleAndNoneWhileBusy)
     EXPECT_TRUE(sent.empty());
     host.Advance(20s);
     EXPECT_EQ(sent.size(), 1u);
+}
+
+TEST(NatKeepalive, StartingTwiceKeepsOneCadence)
+{
+    test::FakeHost host;
+    std::vector<Nanos> sent;
+    NatKeepalive k(host,
+                   [&]()
+                   {
+                       sent.push_back(host.Now());
+                   });
+    k.Start();
+    host.Advance(5s);
+    k.Start(); // e.g. the tunnel came up again
+    host.Advance(50s);
+    EXPECT_EQ(sent, (std::vector<Nanos>{25s, 45s}));
 }

@@ -1,0 +1,446 @@
+#include "model/engine/ipsec-tunnel.h"
+
+#include "model/engine/ctcp-transport.h"
+#include "model/engine/udp-transports.h"
+#include "model/wire/isakmp-notify.h"
+
+namespace vpnsim
+{
+namespace engine
+{
+
+const char*
+ToString(IpsecEncapsulation e)
+{
+    switch (e)
+    {
+        case IpsecEncapsulation::Ctcp:
+            return "ctcp";
+        case IpsecEncapsulation::Natt:
+            return "natt";
+        case IpsecEncapsulation::Esp:
+            return "esp";
+    }
+    return "?";
+}
+
+wire::EspSaConfig
+IpsecTunnel::SaConfig(const IpsecTunnelConfig& config, bool clientToHeadend)
+{
+    wire::EspSaConfig sa;
+    sa.spi = clientToHeadend ? config.clientToHeadendSpi : config.headendToClientSpi;
+    sa.transform = config.transform;
+    sa.replayWindow = config.replayWindow;
+    wire::EspKeyLengths k = wire::KeyLengths(config.transform);
+    // Static keys: distinct per direction, identical at both ends, printable for tshark.
+    for (size_t i = 0; i < k.encryption; ++i)
+    {
+        sa.encryptionKey.push_back(static_cast<uint8_t>(config.keySeed + i + (sa.spi & 0xff)));
+    }
+    for (size_t i = 0; i < k.authentication; ++i)
+    {
+        sa.authenticationKey.push_back(
+            static_cast<uint8_t>(config.keySeed + 0x80 + i + (sa.spi & 0xff)));
+    }
+    return sa;
+}
+
+std::optional<std::string>
+IpsecTunnel::Validate(const IpsecTunnelConfig& c)
+{
+    if (c.localAddress == 0 || c.remoteAddress == 0)
+    {
+        return "tunnel addresses: both ends need a non-zero IPv4 address";
+    }
+    if (c.transform == wire::EspTransformId::AesCbc128NoAuth)
+    {
+        return std::string("esp transform ") + wire::ToString(c.transform)
+               + ": has no integrity, for known-answer tests only";
+    }
+    for (bool dir : {true, false})
+    {
+        auto sa = wire::EspOutboundSa::Create(SaConfig(c, dir));
+        if (!sa)
+        {
+            return sa.GetError().detail;
+        }
+        auto in = wire::EspInboundSa::Create(SaConfig(c, dir));
+        if (!in)
+        {
+            return in.GetError().detail;
+        }
+    }
+    if (c.clientToHeadendSpi == c.headendToClientSpi)
+    {
+        return "esp spi: the two directions need different SPIs";
+    }
+    using std::chrono::seconds;
+    if (c.clientDpd.peerTimeout < seconds(30) || c.clientDpd.peerTimeout > seconds(480))
+    {
+        return "client dpd peer timeout: allowed 30..480 s (Cisco VPN Client PeerTimeout)";
+    }
+    if (c.headendDpd.threshold < seconds(10) || c.headendDpd.threshold > seconds(3600))
+    {
+        return "headend dpd threshold: allowed 10..3600 s (ASA isakmp keepalive threshold)";
+    }
+    if (c.headendDpd.retry < seconds(2) || c.headendDpd.retry > seconds(10))
+    {
+        return "headend dpd retry: allowed 2..10 s (ASA isakmp keepalive retry)";
+    }
+    return IkeExchange::Validate(c.ike);
+}
+
+IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
+    : m_host(host)
+    , m_role(role)
+    , m_config(std::move(config))
+{
+    bool client = role == IpsecRole::Client;
+    switch (m_config.encapsulation)
+    {
+        case IpsecEncapsulation::Ctcp:
+            m_transport = std::make_unique<CtcpTransport>(
+                host, client ? CtcpRole::Initiator : CtcpRole::Responder, m_config.localAddress,
+                m_config.remoteAddress, m_config.ctcp);
+            break;
+        case IpsecEncapsulation::Natt:
+            m_transport = std::make_unique<NattTransport>(host, m_config.localAddress,
+                                                          m_config.remoteAddress);
+            break;
+        case IpsecEncapsulation::Esp:
+            m_transport = std::make_unique<EspTransport>(host, m_config.localAddress,
+                                                         m_config.remoteAddress);
+            break;
+    }
+    m_transport->SetCallbacks(TransportCallbacks{[this](wire::ByteView m)
+                                                 {
+                                                     OnIke(m);
+                                                 },
+                                                 [this](wire::ByteView p)
+                                                 {
+                                                     OnEsp(p);
+                                                 },
+                                                 [this](TransportEvent e, const std::string& d)
+                                                 {
+                                                     OnTransportEvent(e, d);
+                                                 }});
+
+    m_ike = std::make_unique<IkeExchange>(host, client ? IkeRole::Initiator : IkeRole::Responder,
+                                          m_config.ike);
+    m_ike->SetCallbacks(IkeCallbacks{[this](wire::ByteView m)
+                                     {
+                                         m_transport->SendIke(m);
+                                     },
+                                     [this]()
+                                     {
+                                         m_transport->OnIkeEncrypted();
+                                     },
+                                     [this]()
+                                     {
+                                         OnEstablished();
+                                     },
+                                     [this](const std::string& d)
+                                     {
+                                         GoDown(DownReason::IkeFailure, d);
+                                     }});
+
+    if (client)
+    {
+        m_dpd = std::make_unique<CiscoClientDpd>(host, m_config.clientDpd);
+    }
+    else
+    {
+        m_dpd = std::make_unique<AsaDpd>(host, m_config.headendDpd);
+    }
+    m_dpd->SetCallbacks(DpdCallbacks{
+        [this](uint32_t seq)
+        {
+            SendDpd(false, seq);
+        },
+        [this, client]()
+        {
+            // A peer that went silent after segments we could not frame died of framing.
+            if (m_framingErrorsSinceHeard > 0)
+            {
+                GoDown(DownReason::FramingError,
+                       std::to_string(m_framingErrorsSinceHeard)
+                           + " unframeable segments, then nothing from the peer");
+                return;
+            }
+            GoDown(client ? DownReason::ClientDpd : DownReason::HeadendDpd,
+                   std::string(m_dpd->Name()) + " dpd: peer not heard since "
+                       + std::to_string(
+                           std::chrono::duration_cast<std::chrono::milliseconds>(m_dpd->LastHeard())
+                               .count())
+                       + " ms");
+        }});
+
+    auto* natt = dynamic_cast<NattTransport*>(m_transport.get());
+    if (natt != nullptr && m_config.natKeepalive.count() > 0)
+    {
+        m_keepalive = std::make_unique<NatKeepalive>(
+            host,
+            [natt]()
+            {
+                natt->SendKeepalive();
+            },
+            m_config.natKeepalive);
+    }
+    m_in.emplace(std::move(wire::EspInboundSa::Create(SaConfig(m_config, !client)).Value()));
+    m_out.emplace(std::move(wire::EspOutboundSa::Create(SaConfig(m_config, client)).Value()));
+}
+
+IpsecTunnel::~IpsecTunnel()
+{
+    if (m_idleTimer)
+    {
+        m_host.CancelTimer(*m_idleTimer);
+    }
+}
+
+void
+IpsecTunnel::SetStatusCallback(std::function<void(const TunnelStatus&)> callback)
+{
+    m_statusCallback = std::move(callback);
+}
+
+void
+IpsecTunnel::Start()
+{
+    m_transport->Start();
+    m_ike->Start();
+}
+
+void
+IpsecTunnel::OnTransportEvent(TransportEvent event, const std::string& /* detail */)
+{
+    if (event == TransportEvent::FramingError)
+    {
+        ++m_counters.framingErrors;
+        ++m_framingErrorsSinceHeard;
+    }
+}
+
+void
+IpsecTunnel::OnEstablished()
+{
+    if (m_ended)
+    {
+        return;
+    }
+    m_state = TunnelState::Up;
+    m_status = TunnelStatus{TunnelState::Up, std::nullopt, "ike: main mode and quick mode done"};
+    m_lastInner = m_host.Now();
+    m_dpd->Start();
+    if (m_keepalive)
+    {
+        m_keepalive->Start();
+    }
+    if (m_role == IpsecRole::Headend && m_config.idleTimeout.count() > 0)
+    {
+        ArmIdle();
+    }
+    if (m_statusCallback)
+    {
+        m_statusCallback(m_status);
+    }
+}
+
+void
+IpsecTunnel::ArmIdle()
+{
+    m_idleTimer = m_host.StartTimer(
+        m_lastInner + m_config.idleTimeout,
+        [this]()
+        {
+            m_idleTimer.reset();
+            if (m_state != TunnelState::Up)
+            {
+                return;
+            }
+            if (m_host.Now() - m_lastInner >= m_config.idleTimeout)
+            {
+                GoDown(DownReason::IdleTimeout, "headend: no inner traffic for vpn-idle-timeout");
+                return;
+            }
+            ArmIdle();
+        });
+}
+
+void
+IpsecTunnel::Heard()
+{
+    m_framingErrorsSinceHeard = 0;
+    if (m_state == TunnelState::Up)
+    {
+        m_dpd->OnPeerHeard();
+    }
+}
+
+void
+IpsecTunnel::Sent()
+{
+    if (m_state == TunnelState::Up)
+    {
+        m_dpd->OnTrafficSent();
+    }
+    if (m_keepalive)
+    {
+        m_keepalive->OnSent();
+    }
+}
+
+void
+IpsecTunnel::SendInner(wire::ByteView inner)
+{
+    if (m_state != TunnelState::Up)
+    {
+        ++m_counters.innerDroppedNotUp;
+        return;
+    }
+    m_scratch.clear();
+    if (!m_out->Encapsulate(inner, wire::kNextHeaderIpv4, m_scratch))
+    {
+        ++m_counters.innerDroppedNotUp; // sequence space exhausted: the SA would need a rekey
+        return;
+    }
+    ++m_counters.innerSent;
+    m_lastInner = m_host.Now();
+    m_transport->SendEsp(m_scratch);
+    Sent();
+}
+
+void
+IpsecTunnel::Receive(const OuterPacket& packet)
+{
+    if (m_ended)
+    {
+        return;
+    }
+    m_transport->Receive(packet);
+}
+
+void
+IpsecTunnel::OnEsp(wire::ByteView packet)
+{
+    if (m_state != TunnelState::Up)
+    {
+        ++m_counters.espMalformed;
+        return;
+    }
+    wire::Bytes payload;
+    auto r = m_in->Decapsulate(packet, payload);
+    if (!r)
+    {
+        switch (r.GetError().code)
+        {
+            case wire::ErrorCode::AuthenticationFailed:
+                ++m_counters.espAuthenticationFailed;
+                break;
+            case wire::ErrorCode::Replayed:
+            case wire::ErrorCode::TooOld:
+                ++m_counters.espReplayed;
+                break;
+            default:
+                ++m_counters.espMalformed;
+                break;
+        }
+        return;
+    }
+    Heard();
+    if (r->nextHeader == wire::kNextHeaderDummy)
+    {
+        return; // TFC dummy packet (RFC 4303 2.6)
+    }
+    ++m_counters.innerReceived;
+    m_lastInner = m_host.Now();
+    m_host.DeliverInner(payload);
+}
+
+void
+IpsecTunnel::OnIke(wire::ByteView message)
+{
+    auto m = wire::ParseIsakmpMessage(message);
+    if (!m)
+    {
+        return;
+    }
+    if (m->header.exchangeType != wire::isakmpexchange::Informational)
+    {
+        m_ike->Receive(*m);
+        return;
+    }
+    wire::Bytes storage;
+    auto chain = m_ike->Open(*m, storage);
+    if (!chain)
+    {
+        return;
+    }
+    Heard();
+    for (const auto& p : *chain)
+    {
+        if (p.type != wire::isakmppayload::Notification)
+        {
+            continue;
+        }
+        auto dpd = wire::ParseDpdNotify(p.body);
+        if (!dpd)
+        {
+            continue;
+        }
+        if (dpd->ack)
+        {
+            m_dpd->OnAck(dpd->sequence);
+        }
+        else
+        {
+            ++m_counters.dpdRequestsReceived;
+            SendDpd(true, dpd->sequence); // R-U-THERE-ACK echoes the sequence (RFC 3706 5)
+        }
+    }
+}
+
+void
+IpsecTunnel::SendDpd(bool ack, uint32_t sequence)
+{
+    if (m_ended)
+    {
+        return;
+    }
+    wire::Bytes m = m_ike->BuildInformational(
+        wire::MakeDpdNotify(ack, m_ike->InitiatorCookie(), m_ike->ResponderCookie(), sequence));
+    m_transport->SendIke(m);
+    if (m_keepalive)
+    {
+        m_keepalive->OnSent();
+    }
+}
+
+void
+IpsecTunnel::GoDown(DownReason reason, const std::string& detail)
+{
+    if (m_ended)
+    {
+        return;
+    }
+    m_ended = true;
+    m_state = TunnelState::Down;
+    m_status = TunnelStatus{TunnelState::Down, reason, detail};
+    m_dpd->Stop();
+    if (m_keepalive)
+    {
+        m_keepalive->Stop();
+    }
+    if (m_idleTimer)
+    {
+        m_host.CancelTimer(*m_idleTimer);
+        m_idleTimer.reset();
+    }
+    if (m_statusCallback)
+    {
+        m_statusCallback(m_status);
+    }
+}
+
+} // namespace engine
+} // namespace vpnsim

@@ -1,0 +1,174 @@
+/*
+ * An IPsec remote-access tunnel: an ESP SA pair, a transport (cTCP, NAT-T or native ESP), IKE
+ * to bring it up, and liveness (DPD; NAT keepalives on NAT-T; the headend's idle timeout).
+ *
+ * The data path, top to bottom: SendInner -> ESP encapsulate (tunnel mode, next header 4) ->
+ * Transport::SendEsp -> Host::SendOuter. Receive: Host -> Transport::Receive -> ESP (anti-replay,
+ * ICV, decrypt) -> Host::DeliverInner; IKE -> the exchange, or DPD when Informational.
+ */
+#ifndef VPNSIM_ENGINE_IPSEC_TUNNEL_H
+#define VPNSIM_ENGINE_IPSEC_TUNNEL_H
+
+#include "model/engine/ctcp-connection.h"
+#include "model/engine/dpd.h"
+#include "model/engine/host.h"
+#include "model/engine/ike-exchange.h"
+#include "model/engine/nat-keepalive.h"
+#include "model/engine/transport.h"
+#include "model/engine/tunnel-state.h"
+#include "model/wire/esp.h"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace vpnsim
+{
+namespace engine
+{
+
+/// Which transport carries IKE and ESP.
+enum class IpsecEncapsulation : uint8_t
+{
+    Ctcp, ///< Cisco IPsec over TCP, port 10000
+    Natt, ///< UDP 4500 (RFC 3948)
+    Esp,  ///< IP protocol 50, IKE on UDP 500
+};
+
+const char* ToString(IpsecEncapsulation e);
+
+enum class IpsecRole : uint8_t
+{
+    Client,  ///< the Cisco VPN Client: IKE initiator, cTCP initiator, Cisco client DPD
+    Headend, ///< the ASA: IKE responder, cTCP responder, ASA DPD
+};
+
+/// Every parameter of one end, with Cisco's defaults (reference sections 1, 2, 5).
+struct IpsecTunnelConfig
+{
+    IpsecEncapsulation encapsulation{IpsecEncapsulation::Ctcp};
+    uint32_t localAddress{0};  ///< IPv4, host order
+    uint32_t remoteAddress{0}; ///< IPv4, host order
+    /// The legacy Cisco VPN Client's transform (it has no GCM, reference 3.5).
+    wire::EspTransformId transform{wire::EspTransformId::AesCbc128HmacSha1_96};
+    uint32_t clientToHeadendSpi{0xc0ffee01};
+    uint32_t headendToClientSpi{0xc0ffee02};
+    /// Static keys (no Diffie-Hellman): each direction's encryption and authentication keys
+    /// are derived from this seed and the SPI, identically at both ends.
+    uint8_t keySeed{0x42};
+    uint32_t replayWindow{64};
+    IkeConfig ike{};
+    CtcpConfig ctcp{};
+    CiscoClientDpdConfig clientDpd{};
+    AsaDpdConfig headendDpd{};
+    Nanos natKeepalive{std::chrono::seconds(20)}; ///< 0 disables
+    /// Headend only: group-policy vpn-idle-timeout (30 min); 0 disables.
+    Nanos idleTimeout{std::chrono::minutes(30)};
+};
+
+/// Counters for the run record.
+struct IpsecTunnelCounters
+{
+    uint64_t innerSent{0};
+    uint64_t innerReceived{0};
+    uint64_t innerDroppedNotUp{0};
+    uint64_t espAuthenticationFailed{0};
+    uint64_t espReplayed{0};
+    uint64_t espMalformed{0};
+    uint64_t framingErrors{0};
+    uint64_t dpdRequestsReceived{0};
+};
+
+class IpsecTunnel
+{
+  public:
+    IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config);
+    ~IpsecTunnel();
+    IpsecTunnel(const IpsecTunnel&) = delete;
+    IpsecTunnel& operator=(const IpsecTunnel&) = delete;
+
+    /// Checks a configuration; the message names the field and what is allowed.
+    static std::optional<std::string> Validate(const IpsecTunnelConfig& config);
+
+    /// Called on every state change (Up; Down with its reason).
+    void SetStatusCallback(std::function<void(const TunnelStatus&)> callback);
+
+    /// Opens the transport and, for the client, starts IKE.
+    void Start();
+
+    /// Encrypts and sends one inner IP packet (dropped, and counted, unless Up).
+    void SendInner(wire::ByteView innerPacket);
+
+    /// Handles one packet from the outer wire.
+    void Receive(const OuterPacket& packet);
+
+    TunnelState State() const
+    {
+        return m_state;
+    }
+
+    const TunnelStatus& Status() const
+    {
+        return m_status;
+    }
+
+    const IpsecTunnelCounters& Counters() const
+    {
+        return m_counters;
+    }
+
+    const Transport& GetTransport() const
+    {
+        return *m_transport;
+    }
+
+    const IkeExchange& Ike() const
+    {
+        return *m_ike;
+    }
+
+    const DeadPeerDetection& Dpd() const
+    {
+        return *m_dpd;
+    }
+
+    /// The ESP SA configuration of one direction, as both ends derive it (for pcaps and tshark).
+    static wire::EspSaConfig SaConfig(const IpsecTunnelConfig& config, bool clientToHeadend);
+
+  private:
+    void OnIke(wire::ByteView message);
+    void OnEsp(wire::ByteView packet);
+    void OnTransportEvent(TransportEvent event, const std::string& detail);
+    void OnEstablished();
+    void SendDpd(bool ack, uint32_t sequence);
+    void Heard();
+    void Sent();
+    void GoDown(DownReason reason, const std::string& detail);
+    void ArmIdle();
+
+    Host& m_host;
+    IpsecRole m_role;
+    IpsecTunnelConfig m_config;
+    std::unique_ptr<Transport> m_transport;
+    std::unique_ptr<IkeExchange> m_ike;
+    std::unique_ptr<DeadPeerDetection> m_dpd;
+    std::unique_ptr<NatKeepalive> m_keepalive;
+    std::optional<wire::EspOutboundSa> m_out;
+    std::optional<wire::EspInboundSa> m_in;
+    TunnelState m_state{TunnelState::Down};
+    TunnelStatus m_status;
+    bool m_ended{false};
+    uint64_t m_framingErrorsSinceHeard{0};
+    Nanos m_lastInner{0};
+    std::optional<TimerId> m_idleTimer;
+    wire::Bytes m_scratch;
+    IpsecTunnelCounters m_counters;
+    std::function<void(const TunnelStatus&)> m_statusCallback;
+};
+
+} // namespace engine
+} // namespace vpnsim
+
+#endif // VPNSIM_ENGINE_IPSEC_TUNNEL_H

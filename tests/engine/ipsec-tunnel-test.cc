@@ -1,0 +1,251 @@
+// A client and a headend back to back: IKE brings the tunnel up over each encapsulation, inner
+// packets cross bit-exact, and the liveness rules end it when the path dies.
+#include "model/engine/ipsec-tunnel.h"
+#include "model/engine/udp-transports.h"
+#include "model/wire/ipv4-datagram.h"
+#include "tests/engine/paired-hosts.h"
+
+#include <gtest/gtest.h>
+
+using namespace vpnsim;
+using namespace vpnsim::engine;
+using namespace std::chrono_literals;
+
+namespace
+{
+
+constexpr uint32_t kClient = 0xc6120001;
+constexpr uint32_t kHeadend = 0xc6130001;
+
+IpsecTunnelConfig
+Config(IpsecEncapsulation e, bool client)
+{
+    IpsecTunnelConfig c;
+    c.encapsulation = e;
+    c.localAddress = client ? kClient : kHeadend;
+    c.remoteAddress = client ? kHeadend : kClient;
+    return c;
+}
+
+/// A client (end a) and a headend (end b) wired together.
+struct Pair
+{
+    explicit Pair(IpsecEncapsulation e, IpsecTunnelConfig* tweak = nullptr)
+    {
+        IpsecTunnelConfig cc = Config(e, true);
+        IpsecTunnelConfig hc = Config(e, false);
+        if (tweak != nullptr)
+        {
+            cc.ike = hc.ike = tweak->ike;
+            cc.clientDpd = tweak->clientDpd;
+            hc.idleTimeout = tweak->idleTimeout;
+        }
+        client = std::make_unique<IpsecTunnel>(net.a, IpsecRole::Client, cc);
+        headend = std::make_unique<IpsecTunnel>(net.b, IpsecRole::Headend, hc);
+        net.a.receive = [this](const OuterPacket& p)
+        {
+            client->Receive(p);
+        };
+        net.b.receive = [this](const OuterPacket& p)
+        {
+            headend->Receive(p);
+        };
+        client->SetStatusCallback(
+            [this](const TunnelStatus& s)
+            {
+                clientStatus.push_back(s);
+                clientAt.push_back(net.Now());
+            });
+        headend->SetStatusCallback(
+            [this](const TunnelStatus& s)
+            {
+                headendStatus.push_back(s);
+                headendAt.push_back(net.Now());
+            });
+        headend->Start();
+        client->Start();
+    }
+
+    test::PairedHosts net;
+    std::unique_ptr<IpsecTunnel> client;
+    std::unique_ptr<IpsecTunnel> headend;
+    std::vector<TunnelStatus> clientStatus;
+    std::vector<TunnelStatus> headendStatus;
+    std::vector<Nanos> clientAt;
+    std::vector<Nanos> headendAt;
+};
+
+wire::Bytes
+Ping(uint16_t seq)
+{
+    return wire::BuildIcmpEchoRequest({0x0a010001, 0x0a020001, seq}, 1, seq, 56);
+}
+
+class EveryEncapsulation : public testing::TestWithParam<IpsecEncapsulation>
+{
+};
+
+} // namespace
+
+TEST_P(EveryEncapsulation, TunnelComesUpAndCarriesInnerPacketsBothWaysBitExact)
+{
+    Pair p(GetParam());
+    p.net.RunUntil(5s);
+    ASSERT_EQ(p.client->State(), TunnelState::Up);
+    ASSERT_EQ(p.headend->State(), TunnelState::Up);
+    EXPECT_EQ(p.client->Ike().Counters().sent, 5u);  // MM1, MM3, MM5, QM1, QM3
+    EXPECT_EQ(p.headend->Ike().Counters().sent, 4u); // MM2, MM4, MM6, QM2
+    for (uint16_t i = 1; i <= 20; ++i)
+    {
+        p.client->SendInner(Ping(i));
+        p.headend->SendInner(Ping(static_cast<uint16_t>(100 + i)));
+        p.net.RunUntil(p.net.Now() + 100ms);
+    }
+    ASSERT_EQ(p.net.b.delivered.size(), 20u);
+    ASSERT_EQ(p.net.a.delivered.size(), 20u);
+    EXPECT_EQ(p.net.b.delivered[7], Ping(8));
+    EXPECT_EQ(p.net.a.delivered[19], Ping(120));
+    // Thirty quiet minutes later a tunnel with traffic every 10 s is still up on both ends.
+    for (int i = 0; i < 180; ++i)
+    {
+        p.client->SendInner(Ping(1000));
+        p.net.RunUntil(p.net.Now() + 5s);
+        p.headend->SendInner(Ping(2000));
+        p.net.RunUntil(p.net.Now() + 5s);
+    }
+    EXPECT_EQ(p.client->State(), TunnelState::Up);
+    EXPECT_EQ(p.headend->State(), TunnelState::Up);
+    EXPECT_EQ(p.client->Counters().espAuthenticationFailed, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Encapsulations, EveryEncapsulation,
+                         testing::Values(IpsecEncapsulation::Ctcp, IpsecEncapsulation::Natt,
+                                         IpsecEncapsulation::Esp),
+                         [](const auto& info)
+                         {
+                             return std::string(ToString(info.param));
+                         });
+
+TEST(IpsecTunnel, IkeRetransmitsALostMessageAndStillComesUp)
+{
+    IpsecTunnelConfig tweak;
+    Pair p(IpsecEncapsulation::Natt, &tweak);
+    // Lose the headend's first answer (MM2): the client resends MM1 after 4 s.
+    p.net.SetDropRule(
+        [](int from, uint64_t index, const OuterPacket&)
+        {
+            return from == 1 && index == 0;
+        });
+    p.net.RunUntil(3s);
+    EXPECT_EQ(p.client->State(), TunnelState::Down);
+    p.net.RunUntil(10s);
+    EXPECT_EQ(p.client->State(), TunnelState::Up);
+    EXPECT_EQ(p.client->Ike().Counters().retransmitted, 1u);
+    EXPECT_EQ(p.headend->Ike().Counters().retransmitted, 1u); // answered the duplicate MM1
+    ASSERT_FALSE(p.clientAt.empty());
+    EXPECT_GE(p.clientAt[0], 4s);
+}
+
+TEST(IpsecTunnel, IkeFailsAfterTheLastRetransmission)
+{
+    Pair p(IpsecEncapsulation::Esp);
+    p.net.SetDropRule(
+        [](int from, uint64_t, const OuterPacket&)
+        {
+            return from == 1;
+        });
+    p.net.RunUntil(600s);
+    ASSERT_EQ(p.clientStatus.size(), 1u);
+    EXPECT_EQ(p.clientStatus[0].state, TunnelState::Down);
+    EXPECT_EQ(p.clientStatus[0].reason, DownReason::IkeFailure);
+    // 4 s * (1 + 1.8 + 1.8^2 + 1.8^3 + 1.8^4 + 1.8^5) = 165.06 s (strongSwan's schedule).
+    EXPECT_NEAR(std::chrono::duration<double>(p.clientAt[0]).count(), 165.061, 0.001);
+    EXPECT_EQ(p.client->Ike().Counters().retransmitted, 5u);
+}
+
+TEST(IpsecTunnel, ClientDpdDeclaresTheHeadendDeadNinetySecondsAfterLastHeard)
+{
+    Pair p(IpsecEncapsulation::Ctcp);
+    p.net.RunUntil(5s);
+    ASSERT_EQ(p.client->State(), TunnelState::Up);
+    // At 30 s the headend->client direction dies (as behind a blocked cTCP direction).
+    Nanos cut = 30s;
+    Nanos lastHeard{0};
+    p.net.SetDropRule(
+        [&](int from, uint64_t, const OuterPacket&)
+        {
+            return from == 1 && p.net.Now() >= cut;
+        });
+    for (int t = 6; t < 200; ++t)
+    {
+        p.client->SendInner(Ping(1));
+        p.headend->SendInner(Ping(2));
+        p.net.RunUntil(std::chrono::seconds(t));
+        if (p.net.Now() <= cut + 1s && !p.net.a.delivered.empty())
+        {
+            lastHeard = p.net.Now();
+        }
+    }
+    ASSERT_EQ(p.clientStatus.size(), 2u);
+    EXPECT_EQ(p.clientStatus[1].reason, DownReason::ClientDpd);
+    // The last packet from the headend arrived at 29.01 s: dead 90 s later.
+    EXPECT_EQ(p.clientAt[1], 29s + 10ms + 90s);
+    EXPECT_GT(p.client->Dpd().Counters().rUThereSent, 10u);
+    // The headend keeps hearing the client, so it stays up.
+    EXPECT_EQ(p.headend->State(), TunnelState::Up);
+}
+
+TEST(IpsecTunnel, HeadendDpdDeclaresAClientDeadAfterThresholdAndRetries)
+{
+    Pair p(IpsecEncapsulation::Natt);
+    p.net.RunUntil(5s);
+    ASSERT_EQ(p.headend->State(), TunnelState::Up);
+    p.net.SetDropRule(
+        [](int from, uint64_t, const OuterPacket&)
+        {
+            return from == 0;
+        });
+    p.net.RunUntil(1000s);
+    ASSERT_EQ(p.headendStatus.size(), 2u);
+    EXPECT_EQ(p.headendStatus[1].reason, DownReason::HeadendDpd);
+    Nanos lastHeard = p.headendAt[0]; // QM3 arrived, the tunnel came up
+    EXPECT_EQ(p.headendAt[1], lastHeard + 300s + 4 * 2s);
+}
+
+TEST(IpsecTunnel, IdleNattTunnelSendsKeepalivesEveryTwentySeconds)
+{
+    Pair p(IpsecEncapsulation::Natt);
+    p.net.RunUntil(5s);
+    ASSERT_EQ(p.client->State(), TunnelState::Up);
+    auto& natt = dynamic_cast<const NattTransport&>(p.client->GetTransport());
+    uint64_t before = natt.Counters().keepalivesSent;
+    p.net.RunUntil(5s + 100s);
+    EXPECT_EQ(natt.Counters().keepalivesSent - before, 5u);
+    EXPECT_TRUE(natt.Floated());
+}
+
+TEST(IpsecTunnel, HeadendIdleTimeoutEndsASilentTunnel)
+{
+    IpsecTunnelConfig tweak;
+    tweak.idleTimeout = 120s;
+    tweak.clientDpd.peerTimeout = 480s;
+    Pair p(IpsecEncapsulation::Esp, &tweak);
+    p.net.RunUntil(2000s);
+    ASSERT_EQ(p.headendStatus.size(), 2u);
+    EXPECT_EQ(p.headendStatus[1].reason, DownReason::IdleTimeout);
+}
+
+TEST(IpsecTunnel, ValidateNamesTheFieldAndRange)
+{
+    IpsecTunnelConfig c = Config(IpsecEncapsulation::Natt, true);
+    EXPECT_FALSE(IpsecTunnel::Validate(c).has_value());
+    c.clientDpd.peerTimeout = 10s;
+    auto e = IpsecTunnel::Validate(c);
+    ASSERT_TRUE(e.has_value());
+    EXPECT_NE(e->find("30..480"), std::string::npos);
+    c = Config(IpsecEncapsulation::Natt, true);
+    c.clientToHeadendSpi = 7;
+    e = IpsecTunnel::Validate(c);
+    ASSERT_TRUE(e.has_value());
+    EXPECT_NE(e->find("256..4294967295"), std::string::npos);
+}
