@@ -100,12 +100,13 @@ IkeTransforms(size_t count)
 
 /// ESP transforms for Quick Mode: AES-128 / 3DES with HMAC-SHA1, tunnel mode.
 std::vector<Bytes>
-EspTransforms(size_t count)
+EspTransforms(size_t count, bool udpEncapsulated)
 {
     std::vector<Bytes> out;
+    uint16_t mode = udpEncapsulated ? 3 : 1; // UDP-Encapsulated-Tunnel (RFC 3947) or Tunnel
     for (size_t i = 0; i < count; ++i)
     {
-        std::vector<std::pair<uint16_t, uint16_t>> a = {{1, 1}, {2, 28800}, {4, 1}, {5, 2}};
+        std::vector<std::pair<uint16_t, uint16_t>> a = {{1, 1}, {2, 28800}, {4, mode}, {5, 2}};
         uint8_t id = i % 2 ? 3 : 12; // ESP_3DES or ESP_AES
         if (id == 12)
         {
@@ -132,7 +133,7 @@ IkeExchange::IkeExchange(Host& host, IkeRole role, IkeConfig config)
 
 IkeExchange::~IkeExchange()
 {
-    CancelTimer();
+    CancelTimers();
 }
 
 std::optional<std::string>
@@ -256,12 +257,18 @@ IkeExchange::Build(int step)
             break;
         case 6:
         case 7:
+        {
             p.push_back({pl::Hash, Filler(kHashLength)});
-            p.push_back({pl::Sa, SaBody(3, Filler(4), EspTransforms(step == 6 ? 2 : 1))});
+            Bytes spi(4);
+            wire::PutU32(spi.data(), m_config.inboundSpi);
+            p.push_back(
+                {pl::Sa,
+                 SaBody(3, spi, EspTransforms(step == 6 ? 2 : 1, m_config.udpEncapsulated))});
             p.push_back({pl::Nonce, Filler(kNonceLength)});
             p.push_back({pl::Identification, subnet});
             p.push_back({pl::Identification, subnet});
             break;
+        }
         default:
             p.push_back({pl::Hash, Filler(kHashLength)});
             break;
@@ -301,14 +308,16 @@ IkeExchange::SendStep(int step)
     if (step == kSteps - 1)
     {
         m_established = true; // the initiator's QM3 ends the exchange
-        CancelTimer();
+        CancelTimers();
         if (m_callbacks.onEstablished)
         {
             m_callbacks.onEstablished();
         }
         return;
     }
-    if (m_role == IkeRole::Initiator)
+    // The initiator waits for every answer; the responder's last message (QM2) gets no answer
+    // but QM3, so it retransmits that one too, as IKEv1 responders do.
+    if (m_role == IkeRole::Initiator || step == kSteps - 2)
     {
         ArmRetransmit();
     }
@@ -357,10 +366,21 @@ IkeExchange::CancelTimer()
 }
 
 void
+IkeExchange::CancelTimers()
+{
+    CancelTimer();
+    if (m_negotiationTimer)
+    {
+        m_host.CancelTimer(*m_negotiationTimer);
+        m_negotiationTimer.reset();
+    }
+}
+
+void
 IkeExchange::Fail(const std::string& detail)
 {
     m_failed = true;
-    CancelTimer();
+    CancelTimers();
     if (m_callbacks.onFailed)
     {
         m_callbacks.onFailed(detail);
@@ -471,6 +491,7 @@ IkeExchange::Receive(const wire::IsakmpMessage& m)
         if (*step == kSteps - 1)
         {
             m_established = true; // the responder has the initiator's QM3
+            CancelTimers();
             if (m_callbacks.onEstablished)
             {
                 m_callbacks.onEstablished();

@@ -45,6 +45,12 @@ struct IkeConfig
     /// negotiation timeout, reference section 1.4).
     Nanos negotiationTimeout{std::chrono::seconds(60)};
     bool natTraversal{true}; ///< NAT-T Vendor IDs and NAT-D payloads in Main Mode
+    /// The SPI this end receives ESP on: offered in its Quick Mode SA payload, so captures show
+    /// the same SPIs in IKE and in ESP.
+    uint32_t inboundSpi{0};
+    /// ESP in UDP: Quick Mode asks for UDP-Encapsulated-Tunnel mode (3, RFC 3947 section 5.1)
+    /// instead of Tunnel (1).
+    bool udpEncapsulated{false};
 };
 
 /// Counters for the run record.
@@ -121,6 +127,7 @@ class IkeExchange
     void SendStep(int step);
     void ArmRetransmit();
     void CancelTimer();
+    void CancelTimers();
     void Fail(const std::string& detail);
     wire::Bytes Filler(size_t n);
     bool MineToSend(int step) const;
@@ -137,7 +144,8 @@ class IkeExchange
     int m_lastSent{-1};        ///< step of our last message
     wire::Bytes m_lastMessage; ///< for retransmission
     uint32_t m_tries{0};
-    std::optional<TimerId> m_timer;
+    std::optional<TimerId> m_timer;            ///< retransmission
+    std::optional<TimerId> m_negotiationTimer; ///< responder's overall deadline
     bool m_established{false};
     bool m_failed{false};
     bool m_encrypted{false};

@@ -125,8 +125,11 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
                                                      OnTransportEvent(e, d);
                                                  }});
 
+    IkeConfig ike = m_config.ike;
+    ike.inboundSpi = client ? m_config.headendToClientSpi : m_config.clientToHeadendSpi;
+    ike.udpEncapsulated = m_config.encapsulation == IpsecEncapsulation::Natt;
     m_ike = std::make_unique<IkeExchange>(host, client ? IkeRole::Initiator : IkeRole::Responder,
-                                          m_config.ike);
+                                          ike);
     m_ike->SetCallbacks(IkeCallbacks{[this](wire::ByteView m)
                                      {
                                          m_transport->SendIke(m);
@@ -368,6 +371,10 @@ IpsecTunnel::OnIke(wire::ByteView message)
     if (m->header.exchangeType != wire::isakmpexchange::Informational)
     {
         m_ike->Receive(*m);
+        if (m_ike->Established())
+        {
+            Heard(); // any IKE message from the peer counts as heard (RFC 3706)
+        }
         return;
     }
     wire::Bytes storage;

@@ -249,3 +249,18 @@ TEST(IpsecTunnel, ValidateNamesTheFieldAndRange)
     ASSERT_TRUE(e.has_value());
     EXPECT_NE(e->find("256..4294967295"), std::string::npos);
 }
+
+TEST(IpsecTunnel, LostQuickMode3IsRecoveredByTheResponderRetransmittingQuickMode2)
+{
+    Pair p(IpsecEncapsulation::Natt);
+    // Client packets: MM1, MM3, MM5, QM1, QM3 - lose QM3 once.
+    p.net.SetDropRule([](int from, uint64_t index, const OuterPacket&) {
+        return from == 0 && index == 4;
+    });
+    p.net.RunUntil(2s);
+    EXPECT_EQ(p.client->State(), TunnelState::Up);   // the initiator is done after QM3
+    EXPECT_EQ(p.headend->State(), TunnelState::Down); // the headend never got it
+    p.net.RunUntil(10s);
+    EXPECT_EQ(p.headend->State(), TunnelState::Up);
+    EXPECT_EQ(p.headend->Ike().Counters().retransmitted, 1u);
+}
