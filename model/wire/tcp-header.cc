@@ -53,6 +53,30 @@ ParseTcpSegmentUnchecked(ByteView segment)
     s.header.urgentPointer = GetU16(&segment[18]);
     s.headerLength = headerLength;
     s.payload = segment.subspan(headerLength);
+    // Options (RFC 793 section 3.1, RFC 7323): end-of-list 0, no-op 1, else kind, length.
+    // A malformed option list ends the walk without failing the segment, as receivers do.
+    for (size_t i = kTcpHeaderLength; i < headerLength;)
+    {
+        uint8_t kind = segment[i];
+        if (kind == 0)
+        {
+            break;
+        }
+        if (kind == 1)
+        {
+            ++i;
+            continue;
+        }
+        if (i + 1 >= headerLength || segment[i + 1] < 2 || i + segment[i + 1] > headerLength)
+        {
+            break;
+        }
+        if (kind == 3 && segment[i + 1] == 3)
+        {
+            s.windowScale = segment[i + 2];
+        }
+        i += segment[i + 1];
+    }
     return s;
 }
 

@@ -10,6 +10,7 @@
 #include "model/wire/result.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace vpnsim
 {
@@ -54,6 +55,9 @@ struct TcpSegment
     size_t headerLength{kTcpHeaderLength}; ///< including options
     uint16_t checksum{0};                  ///< as received
     ByteView payload;
+    /// The window scale option (RFC 7323 section 2), if present: middleboxes that track the
+    /// receiver's window need it to find the window's right edge.
+    std::optional<uint8_t> windowScale;
 };
 
 /// Builds header (data offset 5, no options) + payload with the checksum over the
