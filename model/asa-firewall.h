@@ -1,0 +1,189 @@
+/*
+ * A Cisco ASA on an ns-3 router's forwarding path: the stateful device whose treatment of a
+ * TCP flow decides whether cTCP survives a lost segment.
+ *
+ * Modes (attribute "Mode"; behaviour and numbers from reference protocols.md section 4):
+ *  - stateful:   a firewall with no inspection. Connection table with TCP state and
+ *                sequence/window tracking; out-of-order segments within the window pass
+ * (queue-limit 0: "out-of-order packets are passed through untouched"); seq-past-window and
+ *                invalid-ack segments are dropped (the tcp-map defaults, section 4.1).
+ *  - normalizer: the in-order queue of inspected and IPS flows (section 4.1/4.2): out-of-order
+ *                segments are queued (queue-limit 3, adjusted to the advertised window, 1-250)
+ *                and dropped when not put in order within the timeout (4 s, 1-20 s). A hole that
+ *                is never filled blocks that direction for good.
+ *  - ips-strict: an inline IPS with strict evasion protection (section 4.2): "if a packet is
+ *                missed for any reason, all packets after the missed packet are not processed";
+ *                only the next expected segment passes.
+ *  - proxy:      a full TCP proxy for inspection (section 4.3): the ASA node's own ns-3 TCP
+ *                terminates the client's connection and opens its own to the server (AsaTcpProxy).
+ *  - bypass:     tcp-state-bypass (section 4.4) for flows matching the access-list line
+ *                "BypassAcl" (Cisco's documented `permit tcp any host <headend> eq 10000` by
+ *                default); no state checks at all for them. Other TCP flows keep the inspection
+ *                the bypass was configured around (the normalizer).
+ *
+ * Idle timeouts (section 4.5): conn 1 h, embryonic 30 s, half-closed 10 min, UDP 2 min. A TCP
+ * segment that is not a SYN and has no connection is dropped ("First TCP packet not SYN"), so
+ * an expired cTCP connection is dead too.
+ *
+ * Drop reasons use the ASA's own accelerated-security-path names (`show asp drop`) where one
+ * exists: tcp-not-syn, tcp-seq-past-win, tcp-invalid-ack, tcp-buffer-full, tcp-buffer-timeout,
+ * plus ips-missed-segment, conn-timeout (held segments of an expired connection) and
+ * invalid-ip-header.
+ */
+#ifndef VPNSIM_MODEL_ASA_FIREWALL_H
+#define VPNSIM_MODEL_ASA_FIREWALL_H
+
+#include "model/asa-access-list.h"
+#include "model/wire/bytes.h"
+
+#include <array>
+#include <map>
+#include <memory>
+#include <ns3/event-id.h>
+#include <ns3/net-device.h>
+#include <ns3/nstime.h>
+#include <ns3/object.h>
+#include <ns3/packet.h>
+#include <ns3/traced-callback.h>
+#include <string>
+#include <tuple>
+
+namespace ns3
+{
+
+class Ipv4IngressHook;
+class AsaTcpProxy;
+
+enum class AsaMode
+{
+    Stateful,
+    Normalizer,
+    IpsStrict,
+    Proxy,
+    Bypass,
+};
+
+/// "stateful", "normalizer", "ips-strict", "proxy", "bypass".
+std::string ToString(AsaMode mode);
+
+/// The interface a datagram entered the ASA on.
+enum class AsaSide
+{
+    Outside = 0,
+    Inside = 1,
+};
+
+/// Counters for one connection, as `show conn detail` and `show asp drop` would give them.
+struct AsaFlowCounters
+{
+    uint64_t packetsForwarded{0};
+    uint64_t segmentsQueued{0};
+    uint64_t bytesHeld{0}; ///< in the out-of-order queue (or the proxy's buffers) right now
+    std::map<std::string, uint64_t> drops;
+};
+
+class AsaFirewall : public Object
+{
+  public:
+    static TypeId GetTypeId();
+
+    AsaFirewall();
+    ~AsaFirewall() override;
+
+    /// Puts the ASA on the forwarding path of the router that owns both devices.
+    void Install(Ptr<NetDevice> outside, Ptr<NetDevice> inside);
+
+    /// Where datagrams that pass go. Install() sets this to "continue into IPv4 routing";
+    /// tests set it to collect what passes.
+    using ForwardCallback = Callback<void, AsaSide, Ptr<const Packet>>;
+    void SetForwardCallback(ForwardCallback forward);
+
+    /// Inspects one IPv4 datagram that entered on `from`.
+    void Receive(AsaSide from, Ptr<const Packet> datagram);
+
+    AsaMode GetMode() const;
+
+    /// Totals over all connections, past and present.
+    const AsaFlowCounters& GetCounters() const;
+    uint64_t GetDrops(const std::string& reason) const;
+    uint64_t GetTotalDrops() const;
+    uint64_t GetPeakBytesHeld() const;
+    size_t GetConnectionCount() const;
+
+    /// Counters of the live connection carrying this 5-tuple (either direction), or nullptr.
+    const AsaFlowCounters* FindConnection(uint8_t protocol, uint32_t a, uint16_t aPort, uint32_t b,
+                                          uint16_t bPort) const;
+
+    /// Called by the proxy when its buffers grow or shrink.
+    void AdjustBytesHeld(int64_t delta, AsaFlowCounters* flow);
+
+    /// Records a drop (trace source "Drop" and counters).
+    void CountDrop(Ptr<const Packet> packet, const std::string& reason, AsaFlowCounters* flow);
+
+    /// Hands a datagram on (trace source "Forward" and counters).
+    void Forward(AsaSide from, Ptr<const Packet> datagram, AsaFlowCounters* flow);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct Held;
+    struct TcpHalf;
+    struct Flow;
+    /// protocol, initiator address, initiator port, responder address, responder port
+    using FlowKey = std::tuple<uint8_t, uint32_t, uint16_t, uint32_t, uint16_t>;
+
+    void ReceiveOutside(Ptr<NetDevice> device, Ptr<const Packet> datagram);
+    void ReceiveInside(Ptr<NetDevice> device, Ptr<const Packet> datagram);
+    void ContinueToIpv4(AsaSide from, Ptr<const Packet> datagram);
+    void SetMode(const std::string& mode);
+    std::string GetModeName() const;
+    void SetBypassAcl(const std::string& acl);
+    std::string GetBypassAcl() const;
+
+    void ReceiveTcp(AsaSide from, Ptr<const Packet> datagram, const vpnsim::wire::Bytes& bytes,
+                    size_t ipHeaderLength, uint32_t source, uint32_t destination);
+    void InspectTcp(Flow& flow, int dir, AsaSide from, Ptr<const Packet> datagram,
+                    const vpnsim::wire::Bytes& bytes, size_t ipHeaderLength);
+    void Enqueue(Flow& flow, int dir, AsaSide from, Ptr<const Packet> datagram, uint32_t seq,
+                 uint32_t length);
+    void ReleaseInOrder(Flow& flow, int dir);
+    void HeldTimeout(FlowKey key, int dir, uint32_t relativeSeq);
+    uint32_t QueueLimit(const Flow& flow, int dir) const;
+    Time IdleTimeout(const Flow& flow) const;
+    void Touch(FlowKey key, Flow& flow);
+    void CheckIdle(FlowKey key);
+    void Close(FlowKey key, const std::string& reason);
+    bool MatchesBypass(uint8_t protocol, uint32_t source, uint16_t sourcePort, uint32_t destination,
+                       uint16_t destinationPort) const;
+
+    AsaMode m_mode{AsaMode::Normalizer};
+    std::string m_bypassAclText;
+    AsaAccessListEntry m_bypassAcl;
+    uint32_t m_queueLimit{3};
+    bool m_adjustQueueLimit{true};
+    Time m_queueTimeout;
+    Time m_connTimeout;
+    Time m_embryonicTimeout;
+    Time m_halfClosedTimeout;
+    Time m_udpTimeout;
+    Time m_otherTimeout;
+
+    std::map<FlowKey, std::unique_ptr<Flow>> m_flows;
+    AsaFlowCounters m_totals;
+    uint64_t m_peakBytesHeld{0};
+
+    ForwardCallback m_forward;
+    Ptr<Ipv4IngressHook> m_hook;
+    std::array<Ptr<NetDevice>, 2> m_devices;
+    Ptr<AsaTcpProxy> m_proxy;
+
+    TracedCallback<Ptr<const Packet>, const std::string&> m_dropTrace;
+    TracedCallback<Ptr<const Packet>> m_forwardTrace;
+    TracedCallback<Ptr<const Packet>> m_queueTrace;
+    TracedCallback<const std::string&> m_connectionClosedTrace;
+};
+
+} // namespace ns3
+
+#endif // VPNSIM_MODEL_ASA_FIREWALL_H
