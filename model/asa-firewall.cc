@@ -137,6 +137,13 @@ AsaFirewall::GetTypeId()
                             BooleanValue(true),
                             MakeBooleanAccessor(&AsaFirewall::m_adjustQueueLimit),
                             MakeBooleanChecker())
+              .AddAttribute("ProxyResegment",
+                            "In proxy mode, relay a plain byte stream that re-cuts segments "
+                            "(see AsaTcpProxy::Resegment) instead of one segment per in-order "
+                            "chunk.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&AsaFirewall::m_proxyResegment),
+                            MakeBooleanChecker())
               .AddAttribute("QueueTimeout",
                             "How long an out-of-order segment may wait to be put in order "
                             "(tcp-map queue-limit timeout, 1-20 s).",
@@ -241,6 +248,7 @@ AsaFirewall::Install(Ptr<NetDevice> outside, Ptr<NetDevice> inside)
     if (m_mode == AsaMode::Proxy)
     {
         m_proxy = CreateObject<AsaTcpProxy>();
+        m_proxy->SetAttribute("Resegment", BooleanValue(m_proxyResegment));
         m_proxy->Install(this, outside, inside);
     }
 }
@@ -372,6 +380,9 @@ AsaFirewall::ReceiveTcp(AsaSide from, Ptr<const Packet> datagram, const vpnsim::
     if (m_mode == AsaMode::Proxy)
     {
         NS_ABORT_MSG_IF(!m_proxy, "AsaFirewall: proxy mode needs Install() on a node");
+        // The proxy's own TCP tracks the connection; the table only needs its age class.
+        flow.established
+            = flow.established || ((h.flags & tcpflag::Ack) && !(h.flags & tcpflag::Syn));
         m_proxy->Receive(from, datagram, &flow.counters);
         return;
     }

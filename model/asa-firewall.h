@@ -162,6 +162,7 @@ class AsaFirewall : public Object
     AsaAccessListEntry m_bypassAcl;
     uint32_t m_queueLimit{3};
     bool m_adjustQueueLimit{true};
+    bool m_proxyResegment{false};
     Time m_queueTimeout;
     Time m_connTimeout;
     Time m_embryonicTimeout;

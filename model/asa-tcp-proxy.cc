@@ -133,16 +133,23 @@ void
 AsaTcpProxy::SendDown(Ptr<Packet> packet, Ipv4Address source, Ipv4Address destination,
                       uint8_t protocol, Ptr<Ipv4Route> route)
 {
-    TcpHeader tcp;
-    packet->PeekHeader(tcp);
+    TcpHeader peeked;
+    packet->PeekHeader(peeked);
+    NS_LOG_LOGIC("down " << source << ":" << peeked.GetSourcePort() << " > " << destination << ":"
+                         << peeked.GetDestinationPort());
     for (const auto& splice : m_splices)
     {
-        if (source == splice->serverLocal.GetIpv4()
-            && tcp.GetSourcePort() == splice->serverLocal.GetPort()
+        // The server side's segments: from the client's port to the server. (The client side
+        // sends to the client, so the two never match each other.)
+        if (source != splice->client.GetIpv4() && peeked.GetSourcePort() == splice->client.GetPort()
             && destination == splice->server.GetIpv4()
-            && tcp.GetDestinationPort() == splice->server.GetPort())
+            && peeked.GetDestinationPort() == splice->server.GetPort())
         {
+            // The SYN, sent from inside Connect(), is the first to come here: it tells which
+            // local address ns-3 chose, for turning the replies back to this socket.
+            splice->serverLocal = InetSocketAddress(source, peeked.GetSourcePort());
             // Transparent: the server sees the client's address, as through a routed ASA.
+            TcpHeader tcp;
             packet->RemoveHeader(tcp);
             source = splice->client.GetIpv4();
             tcp.EnableChecksums();
@@ -158,6 +165,7 @@ void
 AsaTcpProxy::Accept(Ptr<Socket> socket, const Address& from)
 {
     InetSocketAddress client = InetSocketAddress::ConvertFrom(from);
+    NS_LOG_INFO("accepted " << client.GetIpv4() << ":" << client.GetPort());
     Address local;
     socket->GetSockName(local);
     auto splice = std::make_unique<Splice>();
@@ -183,11 +191,10 @@ AsaTcpProxy::Accept(Ptr<Socket> socket, const Address& from)
     socket->SetRecvCallback(MakeCallback(&AsaTcpProxy::Relay, this));
     socket->SetCloseCallbacks(MakeCallback(&AsaTcpProxy::CloseBoth, this),
                               MakeCallback(&AsaTcpProxy::CloseBoth, this));
-    splice->serverSide->Connect(splice->server);
-    Address serverLocal;
-    splice->serverSide->GetSockName(serverLocal);
-    splice->serverLocal = InetSocketAddress::ConvertFrom(serverLocal);
-    m_splices.push_back(std::move(splice));
+    Ptr<Socket> serverSide = splice->serverSide;
+    InetSocketAddress server = splice->server;
+    m_splices.push_back(std::move(splice)); // before Connect(): its SYN must find the splice
+    serverSide->Connect(server);
     Relay(socket); // data that arrived with or right after the handshake
 }
 
@@ -200,6 +207,8 @@ AsaTcpProxy::ServerConnected(Ptr<Socket> socket)
         return;
     }
     splice->serverConnected = true;
+    NS_LOG_INFO("server side connected for " << splice->client.GetIpv4() << ":"
+                                             << splice->client.GetPort());
     while (!splice->toServer.empty())
     {
         splice->serverSide->Send(splice->toServer.front());
@@ -217,6 +226,7 @@ AsaTcpProxy::Relay(Ptr<Socket> socket)
         return;
     }
     bool fromClient = socket == splice->clientSide;
+    NS_LOG_LOGIC("relay from " << (fromClient ? "client" : "server") << " side");
     // Each read takes what TCP has delivered in order since the last one: one segment while
     // nothing is missing.
     while (Ptr<Packet> chunk = socket->Recv())
@@ -271,12 +281,12 @@ void
 AsaTcpProxy::CloseBoth(Ptr<Socket> socket)
 {
     Splice* splice = FindBySocket(socket);
-    if (!splice)
+    if (!splice || splice->closing)
     {
-        return;
+        return; // closing a socket can call back here; the other side is closed once
     }
-    splice->clientSide->Close();
-    splice->serverSide->Close();
+    splice->closing = true;
+    (socket == splice->clientSide ? splice->serverSide : splice->clientSide)->Close();
 }
 
 AsaTcpProxy::Splice*

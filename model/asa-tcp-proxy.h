@@ -66,6 +66,7 @@ class AsaTcpProxy : public Object
         Ptr<Socket> clientSide;
         Ptr<Socket> serverSide;
         bool serverConnected{false};
+        bool closing{false};
         std::deque<Ptr<Packet>> toServer; ///< chunks waiting for the server connection
         uint64_t held{0};                 ///< bytes last reported to the ASA as held
     };

@@ -1,106 +1,16 @@
 // The VPN endpoints in a real ns-3 simulation: client - router - headend over point-to-point
 // links, ordinary ns-3 applications through the tunnel interface, for every encapsulation.
-#include "helper/vpn-helper.h"
-// Single headers, not the *-module.h aggregates: some ns-3 3.37 headers those pull in
-// (singleton.h) are not valid C++20, which the rest of vpnsim uses.
-#include "ns3/boolean.h"
-#include "ns3/bulk-send-helper.h"
-#include "ns3/double.h"
-#include "ns3/error-model.h"
-#include "ns3/global-value.h"
-#include "ns3/inet-socket-address.h"
-#include "ns3/internet-stack-helper.h"
-#include "ns3/ipv4-address-helper.h"
-#include "ns3/ipv4-global-routing-helper.h"
-#include "ns3/packet-sink-helper.h"
-#include "ns3/packet-sink.h"
-#include "ns3/point-to-point-helper.h"
-#include "ns3/pointer.h"
-#include "ns3/simulator.h"
-#include "ns3/string.h"
-#include "ns3/udp-echo-helper.h"
-#include "ns3/uinteger.h"
+#include "tests/helper/line-topology.h"
 #include "tests/wire/tshark-runner.h"
 
 #include <filesystem>
 #include <gtest/gtest.h>
 
 using namespace ns3;
+using ns3::test::Line;
 
 namespace
 {
-
-/// client(198.18.1.2) - router - headend(198.18.2.2), 10 Mbit/s, 10 ms per link.
-struct Line
-{
-    explicit Line(const std::string& encapsulation, double lossClientSide = 0.0)
-    {
-        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true)); // real bytes: real checksums
-        nodes.Create(3);
-        InternetStackHelper stack;
-        stack.Install(nodes);
-        PointToPointHelper p2p;
-        p2p.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
-        p2p.SetChannelAttribute("Delay", StringValue("10ms"));
-        left = p2p.Install(nodes.Get(0), nodes.Get(1));
-        right = p2p.Install(nodes.Get(1), nodes.Get(2));
-        if (lossClientSide > 0)
-        {
-            for (uint32_t i = 0; i < 2; ++i)
-            {
-                Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
-                em->SetAttribute("ErrorRate", DoubleValue(lossClientSide));
-                em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
-                em->AssignStreams(100 + i);
-                left.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(em));
-            }
-        }
-        Ipv4AddressHelper a;
-        a.SetBase("198.18.1.0", "255.255.255.0");
-        Ipv4InterfaceContainer l = a.Assign(left);
-        a.SetBase("198.18.2.0", "255.255.255.0");
-        Ipv4InterfaceContainer r = a.Assign(right);
-        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
-        VpnHelper vpn;
-        vpn.SetAttribute("Encapsulation", StringValue(encapsulation));
-        apps = vpn.Install(nodes.Get(0), l.GetAddress(0), nodes.Get(2), r.GetAddress(1));
-        apps.Start(Seconds(0.5));
-        client = DynamicCast<VpnEndpoint>(apps.Get(0));
-        headend = DynamicCast<VpnEndpoint>(apps.Get(1));
-    }
-
-    ~Line()
-    {
-        Simulator::Destroy();
-    }
-
-    /// UDP echo from the client to the headend's tunnel address, `count` packets 1 s apart.
-    void Echo(uint32_t count)
-    {
-        UdpEchoServerHelper server(9);
-        server.Install(nodes.Get(2)).Start(Seconds(0));
-        UdpEchoClientHelper echo(VpnHelper::TunnelAddress(Ipv4Address("10.8.0.0"), true), 9);
-        echo.SetAttribute("MaxPackets", UintegerValue(count));
-        echo.SetAttribute("Interval", TimeValue(Seconds(1)));
-        echo.SetAttribute("PacketSize", UintegerValue(200));
-        ApplicationContainer c = echo.Install(nodes.Get(0));
-        c.Start(Seconds(5));
-        c.Get(0)->TraceConnectWithoutContext("Rx", MakeCallback(&Line::CountEcho, this));
-    }
-
-    void CountEcho(Ptr<const Packet>)
-    {
-        ++echoes;
-    }
-
-    NodeContainer nodes;
-    NetDeviceContainer left;
-    NetDeviceContainer right;
-    ApplicationContainer apps;
-    Ptr<VpnEndpoint> client;
-    Ptr<VpnEndpoint> headend;
-    uint32_t echoes{0};
-};
 
 class EveryEncapsulation : public testing::TestWithParam<std::string>
 {
