@@ -241,7 +241,7 @@ void
 AsaFirewall::Install(Ptr<NetDevice> outside, Ptr<NetDevice> inside)
 {
     m_devices = {outside, inside};
-    m_hook = CreateObject<Ipv4IngressHook>();
+    m_hook = Ipv4IngressHook::Get(outside->GetNode());
     m_hook->Hook(outside, MakeCallback(&AsaFirewall::ReceiveOutside, this));
     m_hook->Hook(inside, MakeCallback(&AsaFirewall::ReceiveInside, this));
     m_forward = MakeCallback(&AsaFirewall::ContinueToIpv4, this);

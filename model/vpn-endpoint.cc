@@ -429,7 +429,12 @@ VpnEndpoint::ReceiveRaw(Ptr<Socket> socket)
         // ns-3 raw sockets hand up the IPv4 header with the payload.
         Ipv4Header ip;
         p->RemoveHeader(ip);
-        if (ip.GetSource() != m_remote)
+        // The headend takes ESP from any address: a client behind NAT arrives from the NAT's,
+        // which it cannot know beforehand, and the engine decides by ESP authentication
+        // (it follows the peer, RFC 3948). cTCP keeps the configured peer: the raw socket sees
+        // all TCP to this address, and cTCP through a NAT is not modelled.
+        bool anySource = m_role == HEADEND && ip.GetProtocol() == 50;
+        if (!anySource && ip.GetSource() != m_remote)
         {
             continue;
         }

@@ -19,10 +19,11 @@ JOBS=${JOBS:-$(nproc)}
 PACKAGES=(
     build-essential cmake pkg-config git
     ns3 libns3-dev libgsl-dev libxml2-dev libsqlite3-dev python3-dev
-    libboost-graph-dev libssl-dev libpcap-dev
+    libboost-graph-dev libssl-dev libpcap-dev nlohmann-json3-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     clang libclang-rt-14-dev
     tshark
+    python3 python3-matplotlib python3-statsmodels python3-tqdm python3-pytest
 )
 
 install_packages() {

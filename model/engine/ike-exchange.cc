@@ -450,18 +450,18 @@ IkeExchange::StepOf(const wire::IsakmpMessage& m)
     return std::nullopt;
 }
 
-void
+bool
 IkeExchange::Receive(const wire::IsakmpMessage& m)
 {
     if (m_failed)
     {
-        return;
+        return false;
     }
     auto step = StepOf(m);
     if (!step)
     {
         ++m_counters.ignored;
-        return;
+        return false;
     }
     if (*step == 0 && m_role == IkeRole::Responder && m_nextFromPeer == 0)
     {
@@ -477,7 +477,7 @@ IkeExchange::Receive(const wire::IsakmpMessage& m)
         || (*step > 0 && m.header.responderCookie != m_rcookie))
     {
         ++m_counters.ignored;
-        return;
+        return false;
     }
     if (*step == 6)
     {
@@ -496,10 +496,10 @@ IkeExchange::Receive(const wire::IsakmpMessage& m)
             {
                 m_callbacks.onEstablished();
             }
-            return;
+            return true;
         }
         SendStep(*step + 1);
-        return;
+        return true;
     }
     if (*step == m_nextFromPeer - 2 && m_lastSent == *step + 1)
     {
@@ -509,9 +509,10 @@ IkeExchange::Receive(const wire::IsakmpMessage& m)
         {
             m_callbacks.send(m_lastMessage);
         }
-        return;
+        return true;
     }
     ++m_counters.ignored;
+    return false;
 }
 
 Bytes

@@ -91,8 +91,10 @@ class IkeExchange
     /// The initiator sends Main Mode 1; the responder waits.
     void Start();
 
-    /// Handles one ISAKMP message other than Informational.
-    void Receive(const wire::IsakmpMessage& message);
+    /// Handles one ISAKMP message other than Informational. Returns whether the message
+    /// belonged to this exchange (the next one expected, or a retransmission answered); false
+    /// when it was ignored.
+    bool Receive(const wire::IsakmpMessage& message);
 
     bool Established() const
     {

@@ -112,6 +112,12 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
                                                          m_config.remoteAddress);
             break;
     }
+    if (auto* datagram = dynamic_cast<DatagramTransport*>(m_transport.get()); datagram && !client)
+    {
+        // The headend answers a client behind NAT where its packets come from (RFC 3947/3948);
+        // the client always talks to the headend's public address.
+        datagram->FollowPeer(true);
+    }
     m_transport->SetCallbacks(TransportCallbacks{[this](wire::ByteView m)
                                                  {
                                                      OnIke(m);
@@ -350,6 +356,7 @@ IpsecTunnel::OnEsp(wire::ByteView packet)
         }
         return;
     }
+    m_transport->PeerConfirmed(); // authenticated: the peer really is where this came from
     Heard();
     if (r->nextHeader == wire::kNextHeaderDummy)
     {
@@ -370,7 +377,10 @@ IpsecTunnel::OnIke(wire::ByteView message)
     }
     if (m->header.exchangeType != wire::isakmpexchange::Informational)
     {
-        m_ike->Receive(*m);
+        if (m_ike->Receive(*m))
+        {
+            m_transport->PeerConfirmed();
+        }
         if (m_ike->Established())
         {
             Heard(); // any IKE message from the peer counts as heard (RFC 3706)
@@ -383,6 +393,7 @@ IpsecTunnel::OnIke(wire::ByteView message)
     {
         return;
     }
+    m_transport->PeerConfirmed(); // it decrypted under the IKE SA
     Heard();
     for (const auto& p : *chain)
     {

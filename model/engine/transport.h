@@ -68,6 +68,13 @@ class Transport
     /// IKE has moved to encrypted messages (Main Mode 5 on). NAT-T floats to UDP 4500 here
     /// (RFC 3947 section 4); other transports do nothing.
     virtual void OnIkeEncrypted() {}
+
+    /// The packet being handled by Receive (this is only called from within it) has been
+    /// accepted: an ESP packet that authenticated, an IKE message the exchange took, an
+    /// Informational that decrypted. A transport that follows its peer (see
+    /// DatagramTransport::FollowPeer) now sends to where that packet came from; others do
+    /// nothing.
+    virtual void PeerConfirmed() {}
 };
 
 } // namespace engine

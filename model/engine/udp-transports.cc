@@ -11,7 +11,63 @@ DatagramTransport::DatagramTransport(Host& host, uint32_t localAddress, uint32_t
     : m_host(host)
     , m_local(localAddress)
     , m_remote(remoteAddress)
+    , m_remoteIkePort(NattTransport::kIkePort)
+    , m_remoteNattPort(wire::kNattPort)
 {
+}
+
+DatagramTransport::Handling::Handling(DatagramTransport& transport, const OuterPacket& packet)
+    : m_transport(transport)
+{
+    m_transport.m_handling
+        = Source{packet.protocol, packet.sourceAddress, packet.sourcePort, packet.destinationPort};
+}
+
+DatagramTransport::Handling::~Handling()
+{
+    m_transport.m_handling.reset();
+}
+
+void
+DatagramTransport::FollowPeer(bool follow)
+{
+    m_follow = follow;
+}
+
+uint16_t
+DatagramTransport::RemotePort(uint16_t localPort) const
+{
+    return localPort == wire::kNattPort           ? m_remoteNattPort
+           : localPort == NattTransport::kIkePort ? m_remoteIkePort
+                                                  : localPort;
+}
+
+void
+DatagramTransport::PeerConfirmed()
+{
+    if (!m_follow || !m_handling)
+    {
+        return;
+    }
+    m_remote = m_handling->address;
+    if (m_handling->protocol != OuterProtocol::Udp)
+    {
+        return; // native ESP: only the address (a NAT passing ESP rewrites nothing else)
+    }
+    if (m_handling->localPort == wire::kNattPort)
+    {
+        m_remoteNattPort = m_handling->port;
+    }
+    else if (m_handling->localPort == NattTransport::kIkePort)
+    {
+        m_remoteIkePort = m_handling->port;
+    }
+}
+
+uint32_t
+DatagramTransport::Destination() const
+{
+    return m_follow && m_handling ? m_handling->address : m_remote;
 }
 
 void
@@ -39,7 +95,16 @@ DatagramTransport::IsReady() const
 void
 DatagramTransport::SendUdp(uint16_t sourcePort, uint16_t destinationPort, wire::ByteView payload)
 {
-    OuterPacket p{OuterProtocol::Udp, m_local, m_remote, sourcePort, destinationPort, payload};
+    uint16_t port = destinationPort;
+    if (m_follow)
+    {
+        // An answer to a packet that came in on this local port goes back to its source port;
+        // anything else to the port the peer was last confirmed at.
+        bool answer = m_handling && m_handling->protocol == OuterProtocol::Udp
+                      && m_handling->localPort == sourcePort;
+        port = answer ? m_handling->port : RemotePort(sourcePort);
+    }
+    OuterPacket p{OuterProtocol::Udp, m_local, Destination(), sourcePort, port, payload};
     m_host.SendOuter(p);
 }
 
@@ -95,6 +160,7 @@ NattTransport::OnIkeEncrypted()
 void
 NattTransport::Receive(const OuterPacket& packet)
 {
+    Handling handling(*this, packet);
     if (packet.protocol != OuterProtocol::Udp)
     {
         Drop("natt: not UDP");
@@ -171,13 +237,14 @@ void
 EspTransport::SendEsp(wire::ByteView espPacket)
 {
     ++m_counters.espSent;
-    OuterPacket p{OuterProtocol::Esp, m_local, m_remote, 0, 0, espPacket};
+    OuterPacket p{OuterProtocol::Esp, m_local, Destination(), 0, 0, espPacket};
     m_host.SendOuter(p);
 }
 
 void
 EspTransport::Receive(const OuterPacket& packet)
 {
+    Handling handling(*this, packet);
     if (packet.protocol == OuterProtocol::Esp)
     {
         ++m_counters.espReceived;

@@ -14,6 +14,7 @@
 #include "model/engine/transport.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace vpnsim
 {
@@ -32,7 +33,7 @@ struct DatagramTransportCounters
     uint64_t dropped{0}; ///< malformed or unexpected outer packets
 };
 
-/// Common part: addresses, callbacks, counters, UDP sending.
+/// Common part: addresses, callbacks, counters, UDP sending, following a peer behind a NAT.
 class DatagramTransport : public Transport
 {
   public:
@@ -40,6 +41,25 @@ class DatagramTransport : public Transport
     void SetCallbacks(TransportCallbacks callbacks) override;
     void Start() override;
     bool IsReady() const override;
+    void PeerConfirmed() override;
+
+    /// Follow the peer to the address and UDP ports it is seen at, as a headend must for a
+    /// client behind NAT: the client knows only its private address and ports, and the NAT
+    /// rewrites them (RFC 3947/3948: the peer is the source of the packets received). While a
+    /// packet is being handled, answers (IKE replies, DPD acks) go back to its source, as any
+    /// responder answers a request; a packet that is then accepted (PeerConfirmed) makes its
+    /// source the peer for everything later: the address, and the remote port for the local
+    /// port it came in on (500 for IKE, 4500 for NAT-T). Unauthenticated packets (a
+    /// NAT-keepalive, ESP that fails its ICV) never move the peer.
+    void FollowPeer(bool follow);
+
+    /// The peer's address (host order) and the remote ports used toward local 500 and 4500.
+    uint32_t RemoteAddress() const
+    {
+        return m_remote;
+    }
+
+    uint16_t RemotePort(uint16_t localPort) const;
 
     const DatagramTransportCounters& Counters() const
     {
@@ -47,14 +67,47 @@ class DatagramTransport : public Transport
     }
 
   protected:
+    /// Sends from local `sourcePort` to the peer's port for it (`destinationPort` unless a
+    /// NAT moved it, see FollowPeer).
     void SendUdp(uint16_t sourcePort, uint16_t destinationPort, wire::ByteView payload);
+    /// Where a datagram goes now: the source of the packet being handled, or the peer.
+    uint32_t Destination() const;
     void Drop(const std::string& detail);
+
+    /// The source of the packet being handled.
+    struct Source
+    {
+        OuterProtocol protocol;
+        uint32_t address;
+        uint16_t port;
+        uint16_t localPort;
+    };
+
+    /// Marks the packet being handled, for answers and PeerConfirmed (derived Receive).
+    class Handling
+    {
+      public:
+        Handling(DatagramTransport& transport, const OuterPacket& packet);
+        ~Handling();
+        Handling(const Handling&) = delete;
+        Handling& operator=(const Handling&) = delete;
+
+      private:
+        DatagramTransport& m_transport;
+        std::optional<Source> m_outer; ///< the packet being handled around this one, if any
+    };
 
     Host& m_host;
     uint32_t m_local;
     uint32_t m_remote;
     TransportCallbacks m_callbacks;
     DatagramTransportCounters m_counters;
+
+  private:
+    bool m_follow{false};
+    std::optional<Source> m_handling;
+    uint16_t m_remoteIkePort;  ///< the peer's port for our 500
+    uint16_t m_remoteNattPort; ///< the peer's port for our 4500
 };
 
 /// IPsec over UDP 4500 (NAT-T).

@@ -55,5 +55,13 @@ TransportChecksum(uint32_t source, uint32_t destination, uint8_t protocol, ByteV
         ChecksumAdd(PseudoHeaderSum(source, destination, protocol, l4.size()), l4));
 }
 
+uint16_t
+ChecksumAdjust(uint16_t checksum, uint16_t oldWord, uint16_t newWord)
+{
+    uint32_t sum = uint32_t{static_cast<uint16_t>(~checksum)}
+                   + uint32_t{static_cast<uint16_t>(~oldWord)} + newWord;
+    return ChecksumFinish(sum);
+}
+
 } // namespace wire
 } // namespace vpnsim

@@ -32,6 +32,12 @@ uint16_t InternetChecksum(ByteView data);
 /// checksum, it is 0.
 uint16_t TransportChecksum(uint32_t source, uint32_t destination, uint8_t protocol, ByteView l4);
 
+/// The checksum field after one 16-bit word of the checksummed data (or of the pseudo-header)
+/// changed from `oldWord` to `newWord`, without reading the data: RFC 1624 eqn. 3,
+/// HC' = ~(~HC + ~m + m'), the incremental update NATs use (RFC 3022 section 4.2). A checksum
+/// that was right stays right, and one that was wrong stays wrong.
+uint16_t ChecksumAdjust(uint16_t checksum, uint16_t oldWord, uint16_t newWord);
+
 } // namespace wire
 } // namespace vpnsim
 

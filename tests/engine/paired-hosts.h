@@ -89,6 +89,15 @@ class PairedHosts
         m_drop = std::move(rule);
     }
 
+    /// `rewrite(from, packet)` may change the addresses and ports of a packet that is not
+    /// dropped, as a NAT in the path would (the payload is left alone).
+    using RewriteRule = std::function<void(int from, engine::OuterPacket& packet)>;
+
+    void SetRewriteRule(RewriteRule rule)
+    {
+        m_rewrite = std::move(rule);
+    }
+
     /// Runs every event up to `until`.
     void RunUntil(engine::Nanos until)
     {
@@ -120,6 +129,10 @@ class PairedHosts
         }
         wire::Bytes copy(p.payload.begin(), p.payload.end());
         engine::OuterPacket header = p;
+        if (m_rewrite)
+        {
+            m_rewrite(from, header);
+        }
         Schedule(m_now + m_delay,
                  [this, from, header, copy]() mutable
                  {
@@ -156,6 +169,7 @@ class PairedHosts
     engine::TimerId m_nextId{0};
     std::map<std::pair<engine::Nanos, engine::TimerId>, std::function<void()>> m_events;
     DropRule m_drop;
+    RewriteRule m_rewrite;
 };
 
 } // namespace test
