@@ -1,0 +1,299 @@
+#include "helper/topology-spec.h"
+
+#include "helper/lossy-link-helper.h"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/graphviz.hpp>
+#include <boost/property_map/dynamic_property_map.hpp>
+#include <cmath>
+#include <deque>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <ns3/data-rate.h>
+#include <ns3/nstime.h>
+#include <set>
+#include <sstream>
+
+namespace ns3
+{
+
+using vpnsim::wire::ErrorCode;
+using SpecResult = vpnsim::wire::Result<TopologySpec>;
+
+namespace
+{
+
+struct VertexProperties
+{
+    std::string name;
+    std::string role;
+    std::string natMode;
+};
+
+struct EdgeProperties
+{
+    std::string rate;
+    std::string delay;
+    std::string loss;
+    std::string lossReverse;
+    std::string internet;
+};
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexProperties,
+                                    EdgeProperties>;
+
+const std::set<std::string> kRoles{"client", "headend", "asa", "nat", "router", "server"};
+
+} // namespace
+
+std::optional<Time>
+ParseDelay(const std::string& text)
+{
+    // ns-3's own Time parser aborts on bad input; a topology file deserves an error instead.
+    size_t used = 0;
+    double value = 0;
+    try
+    {
+        value = std::stod(text, &used);
+    }
+    catch (const std::exception&)
+    {
+        return std::nullopt;
+    }
+    std::string unit = text.substr(used);
+    static const std::map<std::string, double> kSeconds{
+        {"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
+    auto it = kSeconds.find(unit);
+    if (it == kSeconds.end() || !std::isfinite(value) || value < 0 || value > 3600 / it->second)
+    {
+        return std::nullopt;
+    }
+    return Seconds(value * it->second);
+}
+
+std::vector<size_t>
+TopologySpec::WithRole(const std::string& role) const
+{
+    std::vector<size_t> out;
+    for (size_t i = 0; i < vertices.size(); ++i)
+    {
+        if (vertices[i].role == role)
+        {
+            out.push_back(i);
+        }
+    }
+    return out;
+}
+
+std::vector<size_t>
+TopologySpec::HopsFrom(size_t from) const
+{
+    std::vector<size_t> hops(vertices.size(), std::numeric_limits<size_t>::max());
+    std::deque<size_t> queue{from};
+    hops[from] = 0;
+    while (!queue.empty())
+    {
+        size_t v = queue.front();
+        queue.pop_front();
+        for (const auto& e : edges)
+        {
+            for (auto [a, b] : {std::pair{e.first, e.second}, std::pair{e.second, e.first}})
+            {
+                if (a == v && hops[b] == std::numeric_limits<size_t>::max())
+                {
+                    hops[b] = hops[v] + 1;
+                    queue.push_back(b);
+                }
+            }
+        }
+    }
+    return hops;
+}
+
+TopologySpec
+TechNoteLine()
+{
+    TopologySpec s;
+    s.vertices = {{"client", "client", "pat"},
+                  {"asa", "asa", "pat"},
+                  {"headend", "headend", "pat"},
+                  {"server", "server", "pat"}};
+    TopologyEdge internet;
+    internet.first = 0;
+    internet.second = 1;
+    internet.rate = "10Mbps";
+    internet.delay = "20ms";
+    internet.internet = true;
+    TopologyEdge lan1;
+    lan1.first = 1;
+    lan1.second = 2;
+    lan1.rate = "1Gbps";
+    lan1.delay = "100us";
+    TopologyEdge lan2 = lan1;
+    lan2.first = 2;
+    lan2.second = 3;
+    s.edges = {internet, lan1, lan2};
+    return s;
+}
+
+SpecResult
+ReadTopologyDot(std::istream& dot, const std::string& origin)
+{
+    Graph g;
+    boost::dynamic_properties dp; // no generator: an unknown attribute is an error
+    dp.property("node_id", boost::get(&VertexProperties::name, g));
+    dp.property("role", boost::get(&VertexProperties::role, g));
+    dp.property("nat_mode", boost::get(&VertexProperties::natMode, g));
+    dp.property("rate", boost::get(&EdgeProperties::rate, g));
+    dp.property("delay", boost::get(&EdgeProperties::delay, g));
+    dp.property("loss", boost::get(&EdgeProperties::loss, g));
+    dp.property("loss_reverse", boost::get(&EdgeProperties::lossReverse, g));
+    dp.property("internet", boost::get(&EdgeProperties::internet, g));
+    std::string text((std::istreambuf_iterator<char>(dot)), std::istreambuf_iterator<char>());
+    try
+    {
+        if (!boost::read_graphviz(text, g, dp, "node_id"))
+        {
+            return SpecResult::Fail(ErrorCode::BadValue, origin + ": not a graph");
+        }
+    }
+    catch (const boost::property_not_found& e)
+    {
+        return SpecResult::Fail(ErrorCode::BadValue,
+                                origin + ": unknown attribute '" + e.property
+                                    + "' (vertices: role, "
+                                      "nat_mode; edges: rate, delay, loss, loss_reverse, "
+                                      "internet)");
+    }
+    catch (const boost::graph_exception& e)
+    {
+        return SpecResult::Fail(ErrorCode::BadValue, origin + ": " + e.what());
+    }
+    catch (const std::exception& e)
+    {
+        return SpecResult::Fail(ErrorCode::BadValue, origin + ": " + e.what());
+    }
+    TopologySpec spec;
+    for (auto v : boost::make_iterator_range(boost::vertices(g)))
+    {
+        spec.vertices.push_back(
+            {g[v].name, g[v].role, g[v].natMode.empty() ? "pat" : g[v].natMode});
+    }
+    for (auto e : boost::make_iterator_range(boost::edges(g)))
+    {
+        TopologyEdge edge;
+        edge.first = boost::source(e, g);
+        edge.second = boost::target(e, g);
+        const EdgeProperties& p = g[e];
+        edge.rate = p.rate.empty() ? edge.rate : p.rate;
+        edge.delay = p.delay.empty() ? edge.delay : p.delay;
+        edge.loss = p.loss.empty() ? edge.loss : p.loss;
+        edge.lossReverse = p.lossReverse.empty() ? edge.loss : p.lossReverse;
+        if (!p.internet.empty() && p.internet != "true" && p.internet != "false")
+        {
+            return SpecResult::Fail(ErrorCode::BadValue,
+                                    origin + ": edge " + spec.vertices[edge.first].name + " -- "
+                                        + spec.vertices[edge.second].name + ": internet='"
+                                        + p.internet + "' is not true or false");
+        }
+        edge.internet = p.internet == "true";
+        spec.edges.push_back(edge);
+    }
+    auto valid = ValidateTopology(spec, origin);
+    if (!valid)
+    {
+        return valid.GetError();
+    }
+    return spec;
+}
+
+SpecResult
+ReadTopologyDotFile(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in)
+    {
+        return SpecResult::Fail(ErrorCode::BadValue, path + ": cannot be read");
+    }
+    return ReadTopologyDot(in, path);
+}
+
+vpnsim::wire::Status
+ValidateTopology(const TopologySpec& spec, const std::string& origin)
+{
+    auto fail = [&origin](const std::string& what)
+    {
+        return vpnsim::wire::Status::Fail(ErrorCode::BadValue, origin + ": " + what);
+    };
+    for (const auto& v : spec.vertices)
+    {
+        if (!kRoles.count(v.role))
+        {
+            return fail("vertex " + v.name + ": role '" + v.role
+                        + "' is not one of client, headend, asa, nat, router, server");
+        }
+        if (v.natMode != "pat" && v.natMode != "static")
+        {
+            return fail("vertex " + v.name + ": nat_mode '" + v.natMode + "' is not pat or static");
+        }
+    }
+    for (const auto& e : spec.edges)
+    {
+        std::string name
+            = "edge " + spec.vertices[e.first].name + " -- " + spec.vertices[e.second].name;
+        DataRateValue rate;
+        if (!rate.DeserializeFromString(e.rate, MakeDataRateChecker())
+            || rate.Get().GetBitRate() == 0)
+        {
+            return fail(name + ": rate '" + e.rate + "' is not a data rate such as 10Mbps");
+        }
+        if (!ParseDelay(e.delay))
+        {
+            return fail(name + ": delay '" + e.delay
+                        + "' is not a time such as 20ms (units s, ms, us, ns)");
+        }
+        for (const auto& loss : {e.loss, e.lossReverse})
+        {
+            auto model = MakeLossModel(loss, 0);
+            if (!model)
+            {
+                return fail(name + ": " + model.GetError().detail);
+            }
+        }
+    }
+    auto clients = spec.WithRole("client");
+    auto headends = spec.WithRole("headend");
+    if (clients.size() != 1 || headends.size() != 1)
+    {
+        return fail("needs exactly one client and one headend (found "
+                    + std::to_string(clients.size()) + " and " + std::to_string(headends.size())
+                    + "); a headend serving many clients is not modelled yet");
+    }
+    auto hops = spec.HopsFrom(headends[0]);
+    for (size_t i = 0; i < spec.vertices.size(); ++i)
+    {
+        if (hops[i] == std::numeric_limits<size_t>::max())
+        {
+            return fail("vertex " + spec.vertices[i].name + " is not connected to the headend");
+        }
+        const auto& role = spec.vertices[i].role;
+        if (role == "asa" || role == "nat")
+        {
+            size_t degree = 0;
+            for (const auto& e : spec.edges)
+            {
+                degree += (e.first == i) + (e.second == i);
+            }
+            if (degree != 2)
+            {
+                return fail("vertex " + spec.vertices[i].name + ": an " + role
+                            + " sits between exactly two neighbours (outside and inside), found "
+                            + std::to_string(degree));
+            }
+        }
+    }
+    return vpnsim::wire::Success();
+}
+
+} // namespace ns3
