@@ -281,15 +281,9 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     {
         std::optional<std::pair<Ptr<NetDevice>, Ipv4Address>> best;
         size_t bestHops = 0;
-        for (size_t i = 0; i < topology.edges.size(); ++i)
+        for (auto [i, neighbour] : topology.Incident(vertex))
         {
-            const TopologyEdge& e = topology.edges[i];
-            if (e.first != vertex && e.second != vertex)
-            {
-                continue;
-            }
-            int me = e.first == vertex ? 0 : 1;
-            size_t neighbour = me == 0 ? e.second : e.first;
+            int me = topology.edges[i].first == vertex ? 0 : 1;
             if (!best || (nearest ? hops[neighbour] < bestHops : hops[neighbour] > bestHops))
             {
                 best = std::make_pair(links[i].Get(me), interfaces[i].GetAddress(me));
@@ -383,15 +377,9 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
             {
                 continue;
             }
-            for (size_t i = 0; i < topology.edges.size(); ++i)
+            for (auto [i, neighbour] : topology.Incident(v))
             {
-                const TopologyEdge& e = topology.edges[i];
-                if (e.first != v && e.second != v)
-                {
-                    continue;
-                }
-                int me = e.first == v ? 0 : 1;
-                size_t neighbour = me == 0 ? e.second : e.first;
+                int me = topology.edges[i].first == v ? 0 : 1;
                 if (hopsToHeadend[neighbour] + 1 == hopsToHeadend[v]
                     && hopsToClient[v] > hopsToClient[headendIndex])
                 {
@@ -498,6 +486,7 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     }
     if (timeline)
     {
+        timeline->events = Simulator::GetEventCount();
         timeline->tunnelUpS = up;
         for (const auto& l : losses)
         {

@@ -59,6 +59,7 @@ struct ScenarioTimeline
     std::optional<double> firstUpstreamLossS; ///< first packet lost client -> ASA side
     std::optional<double> firstDownS;         ///< either end down
     std::string firstDownSide;                ///< "client" or "headend"
+    uint64_t events{0};                       ///< simulator events executed
 };
 
 /// Builds and runs one scenario. Call ValidateScenario first; bad parameters abort here.

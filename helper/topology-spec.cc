@@ -86,6 +86,24 @@ TopologySpec::WithRole(const std::string& role) const
     return out;
 }
 
+std::vector<std::pair<size_t, size_t>>
+TopologySpec::Incident(size_t vertex) const
+{
+    std::vector<std::pair<size_t, size_t>> out;
+    for (size_t i = 0; i < edges.size(); ++i)
+    {
+        if (edges[i].first == vertex)
+        {
+            out.emplace_back(i, edges[i].second);
+        }
+        else if (edges[i].second == vertex)
+        {
+            out.emplace_back(i, edges[i].first);
+        }
+    }
+    return out;
+}
+
 std::vector<size_t>
 TopologySpec::HopsFrom(size_t from) const
 {
@@ -96,15 +114,12 @@ TopologySpec::HopsFrom(size_t from) const
     {
         size_t v = queue.front();
         queue.pop_front();
-        for (const auto& e : edges)
+        for (auto [edge, neighbour] : Incident(v))
         {
-            for (auto [a, b] : {std::pair{e.first, e.second}, std::pair{e.second, e.first}})
+            if (hops[neighbour] == std::numeric_limits<size_t>::max())
             {
-                if (a == v && hops[b] == std::numeric_limits<size_t>::max())
-                {
-                    hops[b] = hops[v] + 1;
-                    queue.push_back(b);
-                }
+                hops[neighbour] = hops[v] + 1;
+                queue.push_back(neighbour);
             }
         }
     }
@@ -280,11 +295,7 @@ ValidateTopology(const TopologySpec& spec, const std::string& origin)
         const auto& role = spec.vertices[i].role;
         if (role == "asa" || role == "nat")
         {
-            size_t degree = 0;
-            for (const auto& e : spec.edges)
-            {
-                degree += (e.first == i) + (e.second == i);
-            }
+            size_t degree = spec.Incident(i).size();
             if (degree != 2)
             {
                 return fail("vertex " + spec.vertices[i].name + ": an " + role

@@ -22,6 +22,7 @@
 #include <ns3/nstime.h>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -52,6 +53,8 @@ struct TopologySpec
 
     /// Indices of the vertices with `role`.
     std::vector<size_t> WithRole(const std::string& role) const;
+    /// The edges at `vertex`: (edge index, the neighbour at its other end).
+    std::vector<std::pair<size_t, size_t>> Incident(size_t vertex) const;
     /// Hop counts from `from` to every vertex (SIZE_MAX where unreachable).
     std::vector<size_t> HopsFrom(size_t from) const;
 };
