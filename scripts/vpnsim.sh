@@ -24,6 +24,8 @@ PACKAGES=(
     clang libclang-rt-14-dev
     tshark
     python3 python3-matplotlib python3-statsmodels python3-tqdm python3-pytest
+    slurmctld slurmd slurm-client munge
+    nftables iputils-ping iproute2
 )
 
 install_packages() {
@@ -63,7 +65,11 @@ case "$cmd" in
         install_packages
         build
         mkdir -p "$ROOT/results"
-        "$BUILD_DIR/examples/vpnsim-wire-demo" --pcap="$ROOT/results/wire-demo.pcap"
+        # The default sweep (a killed sweep resumes where it stopped), then its plots.
+        VPNSIM_RUN="$BUILD_DIR/examples/vpnsim-run" "$ROOT/experiments/vpnsim-sweep" run \
+            "$ROOT/experiments/sweeps/default.toml" --store "$ROOT/results/sweep.sqlite"
+        "$ROOT/experiments/vpnsim-sweep" plot --store "$ROOT/results/sweep.sqlite" \
+            --sweep "$ROOT/experiments/sweeps/default.toml" --out "$ROOT/results"
         ;;
     test)
         install_packages

@@ -1,0 +1,101 @@
+"""Runs a list of runs in parallel, each a separate vpnsim-run process, and stores each result
+as it arrives. The local backend of `run`, and the body of every SLURM task.
+
+Threads only wait on processes (the simulation itself runs in the child), so a thread pool
+gives N parallel simulations; one thread, the caller's, writes to the store, so SQLite sees a
+single writer. SIGINT and SIGTERM kill the runs in flight and leave the store as committed.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from .runner import Outcome, Runner
+from .store import Store
+
+
+@dataclass
+class Summary:
+    attempted: int = 0
+    stored: int = 0
+    already: int = 0  # stored meanwhile by someone else (duplicate key ignored)
+    tunnel_failures: int = 0
+    errors: int = 0
+    error_messages: Counter = field(default_factory=Counter)
+    wall_s: list = field(default_factory=list)
+
+
+class _Stop(Exception):
+    pass
+
+
+def execute(runs: list[dict], store: Store, runner: Runner, jobs: int, progress: bool = True,
+            desc: str = "runs", log=None) -> Summary:
+    """Runs every run in `runs` (which the caller has already filtered to what is missing)."""
+    summary = Summary()
+    runner.identify()
+    bar = _progress_bar(len(runs), desc) if progress else None
+    old_term = signal.signal(signal.SIGTERM, _raise_stop) if _main_thread() else None
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        pending = {pool.submit(runner.run, flags) for flags in runs}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                _record(fut.result(), store, runner, summary, log)
+                if bar is not None:
+                    bar.set_postfix_str(f"tunnel failed {summary.tunnel_failures}, "
+                                        f"errors {summary.errors}", refresh=False)
+                    bar.update(1)
+    except (KeyboardInterrupt, _Stop):
+        # Pending runs are dropped; live ones are killed; the store keeps what was committed.
+        pool.shutdown(wait=False, cancel_futures=True)
+        runner.stop()
+        raise KeyboardInterrupt from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if bar is not None:
+            bar.close()
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    return summary
+
+
+def _record(outcome: Outcome, store: Store, runner: Runner, summary: Summary, log) -> None:
+    summary.attempted += 1
+    if outcome.ok:
+        new = store.add(outcome.flags, outcome.line, outcome.record, str(runner.path),
+                        runner.version, outcome.wall_s)
+        summary.stored += new
+        summary.already += not new
+        summary.tunnel_failures += bool(outcome.record["failed"])
+        summary.wall_s.append(outcome.wall_s)
+        if log:
+            log(f"done {outcome.key} failed={outcome.record['failed']} wall={outcome.wall_s:.2f}s")
+    else:
+        store.add_error(outcome.key, outcome.error, outcome.exit_code, str(runner.path))
+        summary.errors += 1
+        summary.error_messages[outcome.error] += 1
+        if log:
+            log(f"error {outcome.key}: {outcome.error}")
+
+
+def _progress_bar(total: int, desc: str):
+    from tqdm import tqdm
+    # Into a log file (CI, nohup) a redraw is a new line's worth of text: redraw less often.
+    interactive = sys.stderr.isatty()
+    return tqdm(total=total, desc=desc, unit="run", file=sys.stderr, dynamic_ncols=True,
+                smoothing=0.05, mininterval=0.5 if interactive else 15)
+
+
+def _raise_stop(signum, frame):
+    raise _Stop()
+
+
+def _main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
