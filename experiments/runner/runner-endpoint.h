@@ -1,0 +1,193 @@
+/*
+ * One end of a tunnel on the testbed, without the OS: the engine's tunnel (IPsec or AnyConnect)
+ * on a PosixHost, the receive path that decides what of the sockets' traffic the tunnel gets,
+ * the inner side (TUN packets, probes and echoes), the pcap of the outer wire, and the run
+ * record. Everything protocol-specific is model/engine's and model/wire's; the sockets are a
+ * RunnerWire, so a unit test can drive the whole receive path with crafted bytes.
+ */
+#ifndef VPNSIM_RUNNER_RUNNER_ENDPOINT_H
+#define VPNSIM_RUNNER_RUNNER_ENDPOINT_H
+
+#include "experiments/runner/posix-host.h"
+#include "experiments/runner/probe.h"
+#include "experiments/runner/runner-config.h"
+#include "model/engine/anyconnect-tunnel.h"
+#include "model/engine/ipsec-tunnel.h"
+#include "model/engine/raw-demux.h"
+#include "model/engine/run-record.h"
+#include "model/wire/pcap-writer.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+
+namespace vpnsim
+{
+namespace runner
+{
+
+/// What the endpoint needs from the OS (real sockets, or a test's fakes). Sends return false
+/// when the kernel refused the packet.
+class RunnerWire
+{
+  public:
+    virtual ~RunnerWire() = default;
+    /// A whole IPv4 datagram (cTCP segment or ESP) for a raw IP_HDRINCL socket.
+    virtual bool SendRaw(wire::ByteView datagram, uint32_t destination) = 0;
+    /// A UDP payload from local port `sourcePort` (500 or 4500).
+    virtual bool SendUdp(uint16_t sourcePort, uint32_t destination, uint16_t destinationPort,
+                         wire::ByteView payload)
+        = 0;
+    /// Bytes for the kernel TCP stream (AnyConnect).
+    virtual void SendStream(wire::ByteView bytes) = 0;
+    /// An inner packet for the TUN interface; false if there is none.
+    virtual bool WriteTun(wire::ByteView packet) = 0;
+};
+
+/// The runner's own counters (the engine keeps its own).
+struct RunnerCounters
+{
+    uint64_t outerSent{0};
+    uint64_t outerSendErrors{0};
+    uint64_t outerReceived{0}; ///< handed to the tunnel
+    uint64_t rawMalformed{0};  ///< not a well-formed IPv4 datagram
+    uint64_t rawFragments{0};
+    uint64_t rawNotOurs{0}; ///< another protocol, destination, peer or port
+    uint64_t udpNotOurs{0}; ///< a UDP datagram on a port this encapsulation does not use
+    uint64_t streamBytesSent{0};
+    uint64_t streamBytesReceived{0};
+    uint64_t innerFromTun{0};
+    uint64_t innerFromTunNotIpv4{0}; ///< e.g. the IPv6 router solicitation of a new TUN
+    uint64_t innerDelivered{0};      ///< inner packets out of the tunnel, probes included
+    uint64_t innerBytesDelivered{0};
+    uint64_t innerToTun{0};
+    uint64_t innerNoTun{0}; ///< delivered inner packets with nowhere to go
+    uint64_t probesSent{0};
+    uint64_t probesReceived{0};
+    uint64_t probeBytesReceived{0};
+    uint64_t echoesSent{0};
+    uint64_t echoesReceived{0};
+    double echoRttSumMs{0};
+};
+
+class RunnerEndpoint : public HostIo
+{
+  public:
+    /// `config` must have passed ParseRunnerArgs; Validate() tells whether the engine agrees.
+    RunnerEndpoint(const RunnerConfig& config, PosixHost& host, RunnerWire& wire);
+    ~RunnerEndpoint() override;
+    RunnerEndpoint(const RunnerEndpoint&) = delete;
+    RunnerEndpoint& operator=(const RunnerEndpoint&) = delete;
+
+    /// The engine's verdict on the configuration (a message naming what is wrong), if any.
+    std::optional<std::string> Validate() const;
+
+    /// Writes a pcap of the outer packets from now on.
+    void SetPcap(wire::PcapWriter pcap);
+
+    /// IPsec: opens the transport, and the client starts IKE. AnyConnect waits for the stream.
+    void Start();
+
+    /// The kernel TCP stream (AnyConnect) is connected or accepted: the tunnel comes up.
+    void StreamConnected();
+    /// The stream could not be opened, or the peer closed it.
+    void StreamClosed(const std::string& detail);
+
+    // Receive path: everything the sockets hand up. Nothing here trusts the bytes.
+    /// A datagram from a raw socket (IPv4 header first).
+    void ReceiveRaw(wire::ByteView datagram);
+    /// A UDP payload that arrived on local port `localPort` from `source`:`sourcePort`.
+    void ReceiveUdp(uint32_t source, uint16_t sourcePort, uint16_t localPort,
+                    wire::ByteView payload);
+    /// Bytes from the kernel TCP stream, in any chunking.
+    void ReceiveStream(wire::ByteView bytes);
+    /// A packet read from the TUN interface.
+    void ReceiveTun(wire::ByteView packet);
+
+    /// The run is over: an AnyConnect client says goodbye (CSTP DISCONNECT), as a user who
+    /// disconnects would, so that the headend does not take the closing socket for a failure.
+    void Finish();
+
+    /// Sends the probes that are due; returns when the next one is (none: no probing now).
+    std::optional<engine::Nanos> SendDueProbes();
+
+    /// The local TCP port cTCP uses (the client's source port or the headend's port).
+    uint16_t CtcpLocalPort() const
+    {
+        return m_ctcpLocalPort;
+    }
+
+    bool IsUp() const;
+    bool EverUp() const
+    {
+        return m_firstUp.has_value();
+    }
+
+    /// Whether the tunnel has gone down for good (the engine never restarts it).
+    bool Ended() const
+    {
+        return m_down.has_value();
+    }
+
+    const RunnerCounters& Counters() const
+    {
+        return m_counters;
+    }
+
+    /// The engine's IPsec tunnel (null for AnyConnect).
+    const engine::IpsecTunnel* Ipsec() const
+    {
+        return m_ipsec.get();
+    }
+
+    /// The engine's AnyConnect tunnel (null for IPsec).
+    const engine::AnyConnectTunnel* AnyConnect() const
+    {
+        return m_anyconnect.get();
+    }
+
+    /// One short line of state and counters, for logs.
+    std::string StatusLine() const;
+
+    /// The run record after `elapsedS` seconds (source "testbed").
+    engine::RunRecord Record(double elapsedS) const;
+
+    // HostIo: what the engine sends.
+    void SendOuter(const engine::OuterPacket& packet) override;
+    void SendStream(wire::ByteView bytes) override;
+    void DeliverInner(wire::ByteView innerPacket) override;
+
+  private:
+    void OnStatus(const engine::TunnelStatus& status);
+    void SendInner(wire::ByteView inner);
+    void Capture(wire::ByteView datagram);
+    uint16_t NextIpId()
+    {
+        return m_ipId++;
+    }
+
+    RunnerConfig m_config;
+    PosixHost& m_host;
+    RunnerWire& m_wire;
+    std::unique_ptr<engine::IpsecTunnel> m_ipsec;
+    std::unique_ptr<engine::AnyConnectTunnel> m_anyconnect;
+    std::optional<std::string> m_invalid;
+    engine::RawDemuxConfig m_demux;
+    uint16_t m_ctcpLocalPort{0};
+    uint16_t m_ipId{0}; ///< IPv4 ID of the next datagram this end builds (outer or inner)
+    std::optional<wire::PcapWriter> m_pcap;
+    RunnerCounters m_counters;
+    std::optional<engine::Nanos> m_firstUp;
+    std::optional<engine::Nanos> m_down;
+    engine::TunnelStatus m_status;
+    std::optional<engine::Nanos> m_nextProbe;
+    std::optional<engine::Nanos> m_lastProbeReceived;
+    uint64_t m_probeSequence{0};
+};
+
+} // namespace runner
+} // namespace vpnsim
+
+#endif // VPNSIM_RUNNER_RUNNER_ENDPOINT_H

@@ -1,0 +1,296 @@
+# shellcheck shell=bash
+# The vpnsim testbed: client - fw - headend, as three network namespaces on this machine
+# (TB_MODE=netns, the default) or as three real hosts reached over ssh (TB_MODE=hosts).
+# Sourced by scenario, bench and validate; every function works in both modes.
+#
+# Addresses (netns mode) are in 198.18.0.0/15, the benchmarking range, and nothing leaves the
+# namespaces:   client 198.18.1.2 (c0) -- (f0) 198.18.1.1  fw  198.18.2.1 (f1) -- (h0) 198.18.2.2 headend
+# Tunnel inner addresses (TUN, probes): client 198.19.0.1, headend 198.19.0.2.
+#
+# Physical testbed (TB_MODE=hosts): set
+#   TB_CLIENT_HOST TB_FW_HOST TB_HEADEND_HOST   ssh destinations (user@host), root on each
+#   TB_CLIENT_ADDR TB_HEADEND_ADDR              the endpoints' addresses on the test network
+#   TB_FW_IN_IF TB_FW_OUT_IF                    fw's client-side and headend-side interfaces
+#   TB_REMOTE_RUNNER TB_REMOTE_PROXY            paths of vpnsim-runner (client, headend) and
+#                                               tcp_proxy.py (fw) on those hosts
+#   TB_SSH                                      the ssh command (default: ssh -o BatchMode=yes)
+# fw must already route between the two networks (ip_forward=1) and have nftables. Remote
+# processes are bounded with timeout(1) there, since killing the local ssh does not stop them.
+
+TB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TB_ROOT=$(cd "$TB_LIB_DIR/../.." && pwd)
+TB_MODE=${TB_MODE:-netns}
+TB_SSH=${TB_SSH:-ssh -o BatchMode=yes}
+TB_PIDS=()
+TB_NAMESPACES=()
+TB_FW_TABLES=()
+
+# Skip code shared with ctest (SKIP_RETURN_CODE).
+TB_SKIP=77
+
+tb_log() {
+    echo "testbed: $*" >&2
+}
+
+# tb_require_root: exit with the skip code when this machine cannot host the testbed.
+tb_require_root() {
+    if [ "$TB_MODE" != netns ]; then
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        tb_log "skipped: needs root (network namespaces, raw sockets, nftables)"
+        exit $TB_SKIP
+    fi
+    local probe="vpnsim-probe-$$-$RANDOM"
+    if ! ip netns add "$probe" 2>/dev/null; then
+        tb_log "skipped: 'ip netns add' does not work here"
+        exit $TB_SKIP
+    fi
+    ip netns del "$probe"
+    if ! command -v nft >/dev/null 2>&1 && [ ! -x /usr/sbin/nft ]; then
+        tb_log "skipped: nft (nftables) is not installed"
+        exit $TB_SKIP
+    fi
+}
+
+# tb_init ID: names and addresses of one testbed instance (ID unique per run).
+tb_init() {
+    TB_ID=$1
+    if [ "$TB_MODE" = netns ]; then
+        TB_NS_CLIENT="vpnsim-$TB_ID-c"
+        TB_NS_FW="vpnsim-$TB_ID-f"
+        TB_NS_HEADEND="vpnsim-$TB_ID-h"
+        TB_CLIENT_ADDR=198.18.1.2
+        TB_HEADEND_ADDR=198.18.2.2
+        TB_FW_IN_IF=f0
+        TB_FW_OUT_IF=f1
+    else
+        : "${TB_CLIENT_HOST:?TB_MODE=hosts needs TB_CLIENT_HOST}"
+        : "${TB_FW_HOST:?TB_MODE=hosts needs TB_FW_HOST}"
+        : "${TB_HEADEND_HOST:?TB_MODE=hosts needs TB_HEADEND_HOST}"
+        : "${TB_CLIENT_ADDR:?TB_MODE=hosts needs TB_CLIENT_ADDR}"
+        : "${TB_HEADEND_ADDR:?TB_MODE=hosts needs TB_HEADEND_ADDR}"
+        : "${TB_FW_IN_IF:?TB_MODE=hosts needs TB_FW_IN_IF}"
+        : "${TB_FW_OUT_IF:?TB_MODE=hosts needs TB_FW_OUT_IF}"
+    fi
+    TB_INNER_CLIENT=198.19.0.1
+    TB_INNER_HEADEND=198.19.0.2
+}
+
+# tb_prefix NODE: sets TB_PREFIX to the command that runs something on NODE (client, fw,
+# headend): `ip netns exec NS` or the ssh command and host.
+tb_prefix() {
+    if [ "$TB_MODE" = netns ]; then
+        case $1 in
+            client) TB_PREFIX=(ip netns exec "$TB_NS_CLIENT") ;;
+            fw) TB_PREFIX=(ip netns exec "$TB_NS_FW") ;;
+            headend) TB_PREFIX=(ip netns exec "$TB_NS_HEADEND") ;;
+            *) tb_log "unknown node $1"; return 2 ;;
+        esac
+    else
+        local host
+        case $1 in
+            client) host=$TB_CLIENT_HOST ;;
+            fw) host=$TB_FW_HOST ;;
+            headend) host=$TB_HEADEND_HOST ;;
+            *) tb_log "unknown node $1"; return 2 ;;
+        esac
+        # shellcheck disable=SC2206
+        TB_PREFIX=($TB_SSH "$host" --)
+    fi
+}
+
+# tb_exec NODE CMD...: runs CMD on NODE and waits for it.
+tb_exec() {
+    tb_prefix "$1" || return
+    shift
+    if [ "$TB_MODE" = netns ]; then
+        "${TB_PREFIX[@]}" "$@"
+    else
+        "${TB_PREFIX[@]}" "$(printf '%q ' "$@")"
+    fi
+}
+
+# tb_bg NODE OUT ERR SECONDS CMD...: starts CMD on NODE in the background under
+# timeout(SECONDS), stdout to OUT and stderr to ERR, and records its PID for tb_cleanup.
+# The command is started here, not through a shell function: `ip netns exec` execs, so $! is
+# timeout's own PID and a TERM to it stops CMD (a backgrounded function would be a subshell
+# whose death leaves CMD running).
+tb_bg() {
+    local node=$1 out=$2 err=$3 seconds=$4
+    shift 4
+    tb_prefix "$node" || return
+    if [ "$TB_MODE" = netns ]; then
+        "${TB_PREFIX[@]}" timeout -k 2 "$seconds" "$@" >"$out" 2>"$err" &
+    else
+        "${TB_PREFIX[@]}" "$(printf '%q ' timeout -k 2 "$seconds" "$@")" >"$out" 2>"$err" &
+    fi
+    TB_PIDS+=($!)
+}
+
+# tb_up: creates the three namespaces, the two veth links, addresses and routes.
+tb_up() {
+    if [ "$TB_MODE" != netns ]; then
+        return 0
+    fi
+    local n
+    for n in "$TB_NS_CLIENT" "$TB_NS_FW" "$TB_NS_HEADEND"; do
+        ip netns add "$n"
+        TB_NAMESPACES+=("$n")
+        ip -n "$n" link set lo up
+    done
+    ip link add c0 netns "$TB_NS_CLIENT" type veth peer name f0 netns "$TB_NS_FW"
+    ip link add h0 netns "$TB_NS_HEADEND" type veth peer name f1 netns "$TB_NS_FW"
+    ip -n "$TB_NS_CLIENT" addr add 198.18.1.2/24 dev c0
+    ip -n "$TB_NS_FW" addr add 198.18.1.1/24 dev f0
+    ip -n "$TB_NS_FW" addr add 198.18.2.1/24 dev f1
+    ip -n "$TB_NS_HEADEND" addr add 198.18.2.2/24 dev h0
+    ip -n "$TB_NS_CLIENT" link set c0 up
+    ip -n "$TB_NS_FW" link set f0 up
+    ip -n "$TB_NS_FW" link set f1 up
+    ip -n "$TB_NS_HEADEND" link set h0 up
+    ip -n "$TB_NS_CLIENT" route add default via 198.18.1.1
+    ip -n "$TB_NS_HEADEND" route add default via 198.18.2.1
+    ip netns exec "$TB_NS_FW" sysctl -qw net.ipv4.ip_forward=1
+    # Final checksums and one frame per packet on every veth, as on a real wire (see
+    # offload_off.py): raw sockets then see what a NIC would have sent.
+    ip netns exec "$TB_NS_CLIENT" python3 "$TB_LIB_DIR/offload_off.py" c0
+    ip netns exec "$TB_NS_FW" python3 "$TB_LIB_DIR/offload_off.py" f0 f1
+    ip netns exec "$TB_NS_HEADEND" python3 "$TB_LIB_DIR/offload_off.py" h0
+}
+
+# tb_fw MODE PORTS: sets fw to bypass/none (plain forwarding), stateful (conntrack with strict
+# window tracking, INVALID dropped) or proxy (tcp_proxy.py, transparent, for TCP PORTS, a
+# comma-separated list). The proxy runs for PROXY_SECONDS (default 120) and writes its
+# counters to $TB_OUT/proxy.json.
+tb_fw() {
+    local mode=$1 ports=${2:-10000}
+    case $mode in
+        none | bypass)
+            ;;
+        stateful)
+            tb_exec fw sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=0 2>/dev/null || true
+            tb_exec fw nft -f - <<EOF
+table inet vpnsim_ct {
+  counter ct_invalid {}
+  chain forward_filter { type filter hook forward priority 0; policy accept;
+    ct state invalid counter name ct_invalid drop
+  }
+}
+EOF
+            TB_FW_TABLES+=("inet vpnsim_ct")
+            ;;
+        proxy)
+            tb_exec fw nft -f - <<EOF
+table ip vpnsim_tproxy {
+  chain pre { type filter hook prerouting priority mangle; policy accept;
+    iifname "$TB_FW_IN_IF" meta l4proto tcp socket transparent 1 meta mark set 0x1 accept
+    iifname "$TB_FW_OUT_IF" meta l4proto tcp socket transparent 1 meta mark set 0x1 accept
+    iifname "$TB_FW_IN_IF" ip daddr $TB_HEADEND_ADDR tcp dport { $ports } tproxy to :10001 meta mark set 0x1 accept
+  }
+}
+EOF
+            TB_FW_TABLES+=("ip vpnsim_tproxy")
+            tb_exec fw ip rule add fwmark 1 lookup 100
+            tb_exec fw ip route add local 0.0.0.0/0 dev lo table 100
+            TB_FW_ROUTES=1
+            local proxy=${TB_REMOTE_PROXY:-$TB_LIB_DIR/tcp_proxy.py}
+            local seconds=${PROXY_SECONDS:-120}
+            tb_bg fw "$TB_OUT/proxy.json" "$TB_OUT/proxy.log" $((${seconds%.*} + 5)) \
+                python3 "$proxy" --listen-port 10001 --transparent --spoof --keep-port \
+                --duration "$seconds"
+            TB_PROXY_PID=${TB_PIDS[-1]}
+            # Bounded wait for the listener.
+            local i
+            for i in $(seq 1 50); do
+                if tb_exec fw ss -ltn 2>/dev/null | grep -q ':10001 '; then
+                    return 0
+                fi
+                sleep 0.1
+            done
+            tb_log "proxy did not start; see $TB_OUT/proxy.log"
+            return 1
+            ;;
+        *)
+            tb_log "fw mode $mode: allowed none, bypass, stateful, proxy"
+            return 2
+            ;;
+    esac
+}
+
+# tb_loss KIND ARG: loss on fw's client-side ingress (netdev hook: before conntrack, tproxy and
+# routing, so it acts as the wire). KIND random ARG=fraction 0..1 of every IPv4 packet;
+# KIND nth ARG=K drops exactly the K-th client-to-headend ESP packet (SPI 0xc0ffee01) in any
+# encapsulation (cTCP segment, ESP-in-UDP, native ESP), or for AnyConnect the K-th TCP data
+# segment to port 443; KIND none.
+tb_loss() {
+    local kind=$1 arg=${2:-0} rules=""
+    case $kind in
+        none) return 0 ;;
+        random)
+            local n
+            n=$(awk -v f="$arg" 'BEGIN { printf "%d", f * 10000 + 0.5 }')
+            rules="meta protocol ip numgen random mod 10000 < $n counter name lost drop"
+            ;;
+        nth)
+            local k=$((arg - 1))
+            rules="ip protocol tcp tcp dport ${TB_CTCP_PORT:-10000} @th,160,32 0xc0ffee01 numgen inc mod 1000000000 == $k counter name lost drop
+    meta protocol ip udp dport 4500 @th,64,32 0xc0ffee01 numgen inc mod 1000000000 == $k counter name lost drop
+    ip protocol esp esp spi 0xc0ffee01 numgen inc mod 1000000000 == $k counter name lost drop
+    ip protocol tcp tcp dport ${TB_ANYCONNECT_PORT:-443} tcp flags & (syn|fin|rst) == 0 ip length > 200 numgen inc mod 1000000000 == $k counter name lost drop"
+            ;;
+        *)
+            tb_log "loss $kind: allowed none, random, nth"
+            return 2
+            ;;
+    esac
+    tb_exec fw nft -f - <<EOF
+table netdev vpnsim_loss {
+  counter lost {}
+  chain wire { type filter hook ingress device "$TB_FW_IN_IF" priority 0; policy accept;
+    $rules
+  }
+}
+EOF
+    TB_FW_TABLES+=("netdev vpnsim_loss")
+}
+
+# tb_counter TABLE NAME: packets of a named nft counter on fw (0 if absent).
+tb_counter() {
+    local n
+    # shellcheck disable=SC2086
+    n=$(tb_exec fw nft list counter $1 "$2" 2>/dev/null \
+        | awk '{ for (i = 1; i < NF; i++) if ($i == "packets") { print $(i + 1); exit } }')
+    echo "${n:-0}"
+}
+
+# tb_cleanup: stops every process this script started (by PID), waits for them, and removes
+# what it installed: the namespaces (netns mode), or fw's tables and routes (hosts mode).
+tb_cleanup() {
+    local pid
+    for pid in "${TB_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${TB_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    TB_PIDS=()
+    if [ "$TB_MODE" = netns ]; then
+        local n
+        for n in "${TB_NAMESPACES[@]}"; do
+            ip netns del "$n" 2>/dev/null || true
+        done
+        TB_NAMESPACES=()
+    else
+        local t
+        for t in "${TB_FW_TABLES[@]}"; do
+            # shellcheck disable=SC2086
+            tb_exec fw nft delete table $t 2>/dev/null || true
+        done
+        if [ -n "${TB_FW_ROUTES:-}" ]; then
+            tb_exec fw ip rule del fwmark 1 lookup 100 2>/dev/null || true
+            tb_exec fw ip route del local 0.0.0.0/0 dev lo table 100 2>/dev/null || true
+        fi
+    fi
+    TB_FW_TABLES=()
+}
