@@ -2,6 +2,7 @@
 
 #include "helper/lossy-link-helper.h"
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/dynamic_property_map.hpp>
@@ -152,10 +153,13 @@ TechNoteLine()
     return s;
 }
 
-SpecResult
-ReadTopologyDot(std::istream& dot, const std::string& origin)
+namespace
 {
-    Graph g;
+
+/// Parses `text` into `g`; an empty string on success, else the parser's complaint.
+std::string
+ParseDot(const std::string& text, Graph& g)
+{
     boost::dynamic_properties dp; // no generator: an unknown attribute is an error
     dp.property("node_id", boost::get(&VertexProperties::name, g));
     dp.property("role", boost::get(&VertexProperties::role, g));
@@ -165,29 +169,68 @@ ReadTopologyDot(std::istream& dot, const std::string& origin)
     dp.property("loss", boost::get(&EdgeProperties::loss, g));
     dp.property("loss_reverse", boost::get(&EdgeProperties::lossReverse, g));
     dp.property("internet", boost::get(&EdgeProperties::internet, g));
-    std::string text((std::istreambuf_iterator<char>(dot)), std::istreambuf_iterator<char>());
     try
     {
-        if (!boost::read_graphviz(text, g, dp, "node_id"))
-        {
-            return SpecResult::Fail(ErrorCode::BadValue, origin + ": not a graph");
-        }
+        return boost::read_graphviz(text, g, dp, "node_id") ? "" : "not a graph";
     }
     catch (const boost::property_not_found& e)
     {
-        return SpecResult::Fail(ErrorCode::BadValue,
-                                origin + ": unknown attribute '" + e.property
-                                    + "' (vertices: role, "
-                                      "nat_mode; edges: rate, delay, loss, loss_reverse, "
-                                      "internet)");
-    }
-    catch (const boost::graph_exception& e)
-    {
-        return SpecResult::Fail(ErrorCode::BadValue, origin + ": " + e.what());
+        return "unknown attribute '" + e.property
+               + "' (vertices: role, nat_mode; edges: rate, delay, loss, loss_reverse, internet)";
     }
     catch (const std::exception& e)
     {
-        return SpecResult::Fail(ErrorCode::BadValue, origin + ": " + e.what());
+        return e.what();
+    }
+}
+
+/// The line a DOT error is on. Boost's parser does not say, so parse growing prefixes of the
+/// file, each closed with an extra "}": the first prefix that fails on something other than
+/// that added brace ends on the offending line. If every prefix only lacks its end, the file
+/// ends too early: the last line that has anything on it.
+std::optional<size_t>
+LocateDotError(const std::string& text)
+{
+    std::vector<size_t> lineEnds;
+    for (size_t i = 0; i < text.size(); ++i)
+    {
+        if (text[i] == '\n')
+        {
+            lineEnds.push_back(i);
+        }
+    }
+    lineEnds.push_back(text.size());
+    for (size_t line = 0; line < lineEnds.size(); ++line)
+    {
+        Graph probe;
+        std::string error = ParseDot(text.substr(0, lineEnds[line]) + "\n}\n", probe);
+        if (!error.empty() && error.find("'}'") == std::string::npos)
+        {
+            return line + 1;
+        }
+    }
+    size_t last = text.find_last_not_of(" \t\r\n");
+    if (last == std::string::npos)
+    {
+        return std::nullopt;
+    }
+    return static_cast<size_t>(std::count(text.begin(), text.begin() + last, '\n')) + 1;
+}
+
+} // namespace
+
+SpecResult
+ReadTopologyDot(std::istream& dot, const std::string& origin)
+{
+    std::string text((std::istreambuf_iterator<char>(dot)), std::istreambuf_iterator<char>());
+    Graph g;
+    std::string error = ParseDot(text, g);
+    if (!error.empty())
+    {
+        auto line = LocateDotError(text);
+        return SpecResult::Fail(ErrorCode::BadValue, origin + ":"
+                                                         + (line ? std::to_string(*line) + ":" : "")
+                                                         + " " + error);
     }
     TopologySpec spec;
     for (auto v : boost::make_iterator_range(boost::vertices(g)))

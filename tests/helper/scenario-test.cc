@@ -237,7 +237,11 @@ TEST(Topologies, ErrorsNameTheElement)
         {"graph g { a [role=\"client\"]; b [role=\"headend\"]; a -- b [colour=\"red\"]; }",
          "unknown attribute 'colour'"},
         {"graph g { a [role=\"client\"]; b [role=\"firewall\"]; }", "vertex b: role 'firewall'"},
-        {"graph g { a [role=\"client\" ; }", "t.dot: "},
+        {"graph g { a [role=\"client\" ; }", "t.dot:1: "},
+        {"graph g {\n a [role=\"client\"];\n h [role=\"headend\"];\n a -- h -- ;\n}\n",
+         "t.dot:4: "},
+        {"graph g {\n a [role=\"client\"];\n h [role=\"headend\",\n    colour=\"red\"];\n}\n",
+         "t.dot:4: unknown attribute 'colour'"},
         {"graph g { a [role=\"client\"]; h [role=\"headend\"]; a -- h [rate=\"fast\"]; }",
          "edge a -- h: rate 'fast'"},
         {"graph g { a [role=\"client\"]; h [role=\"headend\"]; a -- h [delay=\"10 parsecs\"]; }",
@@ -258,7 +262,7 @@ TEST(Topologies, ErrorsNameTheElement)
         ASSERT_FALSE(spec) << c.dot;
         EXPECT_NE(spec.GetError().detail.find(c.expected), std::string::npos)
             << c.dot << "\n -> " << spec.GetError().detail;
-        EXPECT_EQ(spec.GetError().detail.rfind("t.dot: ", 0), 0u);
+        EXPECT_EQ(spec.GetError().detail.rfind("t.dot:", 0), 0u);
     }
 }
 
