@@ -121,7 +121,27 @@ VpnEndpoint::GetTypeId()
                               "ns3::Packet::TracedCallback")
               .AddTraceSource("InnerRx", "An inner packet came out of the tunnel.",
                               MakeTraceSourceAccessor(&VpnEndpoint::m_innerRxTrace),
-                              "ns3::Packet::TracedCallback");
+                              "ns3::Packet::TracedCallback")
+              .AddTraceSource("OuterTx",
+                              "The engine put a packet on the outer wire: a UDP payload, an ESP "
+                              "packet, a whole cTCP segment, or AnyConnect stream bytes.",
+                              MakeTraceSourceAccessor(&VpnEndpoint::m_outerTxTrace),
+                              "ns3::Packet::TracedCallback")
+              .AddTraceSource("OuterRx",
+                              "A packet from the outer wire went to the engine (without its "
+                              "IPv4 and UDP headers; AnyConnect: a chunk of the stream).",
+                              MakeTraceSourceAccessor(&VpnEndpoint::m_outerRxTrace),
+                              "ns3::Packet::TracedCallback")
+              .AddTraceSource("Drop",
+                              "The engine dropped a packet: esp-icv, esp-replay, esp-malformed, "
+                              "framing, not-up, ...",
+                              MakeTraceSourceAccessor(&VpnEndpoint::m_dropTrace),
+                              "ns3::VpnEndpoint::DropCallback")
+              .AddTraceSource("Dpd",
+                              "A liveness message was sent or received (IKE DPD, NAT-T or CSTP "
+                              "keepalive, CSTP DPD), or the peer was declared dead.",
+                              MakeTraceSourceAccessor(&VpnEndpoint::m_dpdTrace),
+                              "ns3::VpnEndpoint::DpdCallback");
     return tid;
 }
 
@@ -193,6 +213,27 @@ VpnEndpoint::GetIpsecTunnel() const
     return m_ipsec.get();
 }
 
+const vpnsim::engine::AnyConnectTunnel*
+VpnEndpoint::GetAnyConnectTunnel() const
+{
+    return m_anyconnect.get();
+}
+
+VpnEndpoint::Counters
+VpnEndpoint::GetCounters() const
+{
+    Counters c = m_outer;
+    if (m_ipsec)
+    {
+        static_cast<vpnsim::engine::TunnelCounters&>(c) = m_ipsec->Summary();
+    }
+    else if (m_anyconnect)
+    {
+        static_cast<vpnsim::engine::TunnelCounters&>(c) = m_anyconnect->Summary();
+    }
+    return c;
+}
+
 int64_t
 VpnEndpoint::AssignStreams(int64_t stream)
 {
@@ -219,6 +260,7 @@ VpnEndpoint::CreateEngine()
             {
                 OnStatus(s);
             });
+        m_anyconnect->SetObserver(MakeObserver());
         return;
     }
     vpnsim::engine::IpsecTunnelConfig c;
@@ -248,6 +290,60 @@ VpnEndpoint::CreateEngine()
         {
             OnStatus(s);
         });
+    m_ipsec->SetObserver(MakeObserver());
+}
+
+vpnsim::engine::TunnelObserver
+VpnEndpoint::MakeObserver()
+{
+    return vpnsim::engine::TunnelObserver{
+        [this](vpnsim::engine::DropReason r, vpnsim::wire::ByteView p, const std::string& d)
+        {
+            OnDrop(r, p, d);
+        },
+        [this](vpnsim::engine::LivenessEvent e)
+        {
+            OnLiveness(e);
+        }};
+}
+
+void
+VpnEndpoint::OnDrop(vpnsim::engine::DropReason reason, vpnsim::wire::ByteView packet,
+                    const std::string& detail)
+{
+    NS_LOG_LOGIC((m_role == CLIENT ? "client" : "headend")
+                 << " drop " << vpnsim::engine::ToString(reason) << " (" << packet.size()
+                 << " bytes): " << detail);
+    if (!m_dropTrace.IsEmpty())
+    {
+        Ptr<Packet> p
+            = packet.empty() ? Create<Packet>() : Create<Packet>(packet.data(), packet.size());
+        m_dropTrace(p, vpnsim::engine::ToString(reason));
+    }
+}
+
+void
+VpnEndpoint::OnLiveness(vpnsim::engine::LivenessEvent event)
+{
+    NS_LOG_LOGIC((m_role == CLIENT ? "client" : "headend")
+                 << " " << vpnsim::engine::ToString(event));
+    m_dpdTrace(vpnsim::engine::ToString(event));
+}
+
+void
+VpnEndpoint::OuterSent(Ptr<const Packet> packet)
+{
+    ++m_outer.outerPacketsSent;
+    m_outer.outerBytesSent += packet->GetSize();
+    m_outerTxTrace(packet);
+}
+
+void
+VpnEndpoint::OuterReceived(Ptr<const Packet> packet)
+{
+    ++m_outer.outerPacketsReceived;
+    m_outer.outerBytesReceived += packet->GetSize();
+    m_outerRxTrace(packet);
 }
 
 Ptr<Socket>
@@ -391,6 +487,7 @@ VpnEndpoint::SendOuter(const OuterPacket& packet)
             Ptr<Socket> s = packet.sourcePort == 4500 ? m_udp4500 : m_udp500;
             if (s)
             {
+                OuterSent(p);
                 s->SendTo(p, 0, InetSocketAddress(to, packet.destinationPort));
             }
             break;
@@ -399,6 +496,7 @@ VpnEndpoint::SendOuter(const OuterPacket& packet)
         case OuterProtocol::Tcp:
             if (m_raw)
             {
+                OuterSent(p);
                 m_raw->SendTo(p, 0, InetSocketAddress(to, 0));
             }
             break;
@@ -412,6 +510,7 @@ VpnEndpoint::ReceiveUdp(Ptr<Socket> socket)
     while (Ptr<Packet> p = socket->RecvFrom(from))
     {
         InetSocketAddress src = InetSocketAddress::ConvertFrom(from);
+        OuterReceived(p);
         vpnsim::wire::Bytes b = ToBytes(p);
         uint16_t localPort = socket == m_udp4500 ? 4500 : 500;
         OuterPacket o{OuterProtocol::Udp, src.GetIpv4().Get(), m_local.Get(),
@@ -438,6 +537,7 @@ VpnEndpoint::ReceiveRaw(Ptr<Socket> socket)
         {
             continue;
         }
+        OuterReceived(p);
         vpnsim::wire::Bytes b = ToBytes(p);
         OuterPacket o{ip.GetProtocol() == 6 ? OuterProtocol::Tcp : OuterProtocol::Esp,
                       ip.GetSource().Get(),
@@ -487,6 +587,7 @@ VpnEndpoint::ReceiveStream(Ptr<Socket> socket)
         {
             break;
         }
+        OuterReceived(p);
         m_anyconnect->ReceiveStream(ToBytes(p));
     }
 }
@@ -494,6 +595,14 @@ VpnEndpoint::ReceiveStream(Ptr<Socket> socket)
 void
 VpnEndpoint::SendStream(vpnsim::wire::ByteView bytes)
 {
+    // Counted and traced as the engine writes (one CSTP packet in one TLS record per write);
+    // TCP segments them as it likes.
+    ++m_outer.outerPacketsSent;
+    m_outer.outerBytesSent += bytes.size();
+    if (!m_outerTxTrace.IsEmpty())
+    {
+        m_outerTxTrace(Create<Packet>(bytes.data(), bytes.size()));
+    }
     m_streamBacklog.insert(m_streamBacklog.end(), bytes.begin(), bytes.end());
     if (m_stream)
     {

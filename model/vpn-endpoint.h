@@ -7,12 +7,17 @@
  *   stack is kept from answering them by an endpoint on the cTCP port that swallows them;
  * - NAT-T: UDP sockets on 500 and 4500; native ESP: a raw socket for protocol 50 and UDP 500;
  * - AnyConnect: ns-3's own TCP (TcpSocketBase) to port 443, so losses are really repaired.
+ *
+ * Trace sources: TunnelState (up/down with the reason), InnerTx/InnerRx (the inner packets),
+ * OuterTx/OuterRx (what the engine put on and took off the outer wire), Drop (a packet the
+ * engine dropped, with the reason) and Dpd (liveness messages: DPD, keepalives, peer dead).
  */
 #ifndef VPNSIM_VPN_ENDPOINT_H
 #define VPNSIM_VPN_ENDPOINT_H
 
 #include "model/engine/anyconnect-tunnel.h"
 #include "model/engine/ipsec-tunnel.h"
+#include "model/engine/tunnel-events.h"
 #include "model/simulator-host.h"
 #include "ns3/application.h"
 #include "ns3/ipv4-address.h"
@@ -66,14 +71,43 @@ class VpnEndpoint : public Application
     /// When the tunnel last went down (Seconds(-1) if it never did).
     Time GetDownTime() const;
 
-    /// The engine's IPsec tunnel (null for AnyConnect), for counters.
+    /// The engine's IPsec tunnel (null for AnyConnect, and before the application starts):
+    /// its own counters, and its SAs (OutboundSa, InboundSa) to decrypt captures.
     const vpnsim::engine::IpsecTunnel* GetIpsecTunnel() const;
+
+    /// The engine's AnyConnect tunnel (null for IPsec, and before the application starts).
+    const vpnsim::engine::AnyConnectTunnel* GetAnyConnectTunnel() const;
+
+    /// What the endpoint counted: the tunnel's counters, the same for every encapsulation
+    /// (fields a kind does not have stay 0), and the outer packets and bytes this end put on
+    /// and took off the wire (AnyConnect: stream writes and reads, TLS records included).
+    struct Counters : public vpnsim::engine::TunnelCounters
+    {
+        uint64_t outerPacketsSent{0};
+        uint64_t outerBytesSent{0};
+        uint64_t outerPacketsReceived{0};
+        uint64_t outerBytesReceived{0};
+    };
+
+    /// The counters so far (all 0 before the application starts).
+    Counters GetCounters() const;
 
     /// Fixes the random streams used by this endpoint; returns how many it used.
     int64_t AssignStreams(int64_t stream);
 
     /// Signature of the TunnelState trace: state ("up"/"down"), reason, detail.
     typedef void (*TunnelStateCallback)(std::string state, std::string reason, std::string detail);
+
+    /// Signature of the Drop trace: what was dropped (the inner packet, the ESP packet, the
+    /// outer datagram or segment, or the stream chunk; empty if the engine never had its
+    /// bytes) and why: "not-up", "esp-icv", "esp-replay", "esp-malformed", "framing", ...
+    /// (vpnsim::engine::DropReason).
+    typedef void (*DropCallback)(Ptr<const Packet> packet, std::string reason);
+
+    /// Signature of the Dpd trace: "r-u-there-sent", "r-u-there-ack-received",
+    /// "nat-keepalive-sent", "cstp-dpd-request-sent", "cstp-keepalive-received", "peer-dead",
+    /// ... (vpnsim::engine::LivenessEvent).
+    typedef void (*DpdCallback)(std::string event);
 
   private:
     void StartApplication() override;
@@ -83,6 +117,12 @@ class VpnEndpoint : public Application
     void CreateEngine();
     void OpenSockets();
     void OnStatus(const vpnsim::engine::TunnelStatus& status);
+    vpnsim::engine::TunnelObserver MakeObserver();
+    void OnDrop(vpnsim::engine::DropReason reason, vpnsim::wire::ByteView packet,
+                const std::string& detail);
+    void OnLiveness(vpnsim::engine::LivenessEvent event);
+    void OuterSent(Ptr<const Packet> packet);
+    void OuterReceived(Ptr<const Packet> packet);
     bool OnTunnelSend(Ptr<Packet> packet, const Address& source, const Address& dest,
                       uint16_t protocol);
     void SendOuter(const vpnsim::engine::OuterPacket& packet);
@@ -129,10 +169,15 @@ class VpnEndpoint : public Application
     uint16_t m_clientPort{0};
     vpnsim::engine::TunnelStatus m_status;
     Time m_downTime{Seconds(-1)};
+    Counters m_outer; ///< only the outer fields; GetCounters adds the engine's
 
     TracedCallback<std::string, std::string, std::string> m_stateTrace;
     TracedCallback<Ptr<const Packet>> m_innerTxTrace;
     TracedCallback<Ptr<const Packet>> m_innerRxTrace;
+    TracedCallback<Ptr<const Packet>> m_outerTxTrace;
+    TracedCallback<Ptr<const Packet>> m_outerRxTrace;
+    TracedCallback<Ptr<const Packet>, std::string> m_dropTrace;
+    TracedCallback<std::string> m_dpdTrace;
 };
 
 } // namespace ns3

@@ -25,6 +25,7 @@ AnyConnectTunnel::AnyConnectTunnel(Host& host, AnyConnectRole role, AnyConnectCo
                                          },
                                          [this](const std::string& d)
                                          {
+                                             Drop(DropReason::Framing, m_receiving, d);
                                              GoDown(DownReason::FramingError, d);
                                          }});
 }
@@ -38,6 +39,48 @@ void
 AnyConnectTunnel::SetStatusCallback(std::function<void(const TunnelStatus&)> callback)
 {
     m_statusCallback = std::move(callback);
+}
+
+void
+AnyConnectTunnel::SetObserver(TunnelObserver observer)
+{
+    m_observer = std::move(observer);
+}
+
+TunnelCounters
+AnyConnectTunnel::Summary() const
+{
+    const CstpCounters& c = m_session.Counters();
+    TunnelCounters t;
+    t.innerSent = c.dataSent;
+    t.innerReceived = c.dataReceived;
+    t.innerDroppedNotUp = m_innerDroppedNotUp;
+    t.framingErrors = c.framingErrors;
+    t.dpdRequestsSent = c.dpdRequestsSent;
+    t.dpdRequestsReceived = c.dpdRequestsReceived;
+    t.dpdResponsesSent = c.dpdResponsesSent;
+    t.dpdResponsesReceived = c.dpdResponsesReceived;
+    t.keepalivesSent = c.keepalivesSent;
+    t.keepalivesReceived = c.keepalivesReceived;
+    return t;
+}
+
+void
+AnyConnectTunnel::Drop(DropReason reason, wire::ByteView packet, const std::string& detail)
+{
+    if (m_observer.onDrop)
+    {
+        m_observer.onDrop(reason, packet, detail);
+    }
+}
+
+void
+AnyConnectTunnel::Report(LivenessEvent event)
+{
+    if (m_observer.onLiveness)
+    {
+        m_observer.onLiveness(event);
+    }
 }
 
 void
@@ -59,19 +102,26 @@ AnyConnectTunnel::Start()
 void
 AnyConnectTunnel::SendInner(wire::ByteView innerPacket)
 {
-    if (m_state == TunnelState::Up)
+    if (m_state != TunnelState::Up)
     {
-        m_session.SendData(innerPacket);
+        ++m_innerDroppedNotUp;
+        Drop(DropReason::NotUp, innerPacket, "cstp: inner packet while the tunnel is not up");
+        return;
     }
+    m_session.SendData(innerPacket);
 }
 
 void
 AnyConnectTunnel::ReceiveStream(wire::ByteView chunk)
 {
-    if (m_state == TunnelState::Up)
+    if (m_state != TunnelState::Up)
     {
-        m_session.ReceiveStream(chunk);
+        Drop(DropReason::NotUp, chunk, "cstp: stream bytes while the tunnel is not up");
+        return;
     }
+    m_receiving = chunk;
+    m_session.ReceiveStream(chunk);
+    m_receiving = {};
 }
 
 void
@@ -90,6 +140,21 @@ AnyConnectTunnel::Disconnect(const std::string& reason)
 void
 AnyConnectTunnel::OnControl(wire::CstpType type, wire::ByteView payload)
 {
+    switch (type)
+    {
+        case wire::CstpType::DpdRequest:
+            Report(LivenessEvent::CstpDpdRequestReceived);
+            Report(LivenessEvent::CstpDpdResponseSent); // the session answered at once
+            return;
+        case wire::CstpType::DpdResponse:
+            Report(LivenessEvent::CstpDpdResponseReceived);
+            return;
+        case wire::CstpType::Keepalive:
+            Report(LivenessEvent::CstpKeepaliveReceived);
+            return;
+        default:
+            break;
+    }
     if (type == wire::CstpType::Disconnect || type == wire::CstpType::Terminate)
     {
         std::string text;
@@ -124,6 +189,7 @@ AnyConnectTunnel::Evaluate()
         switch (d.action)
         {
             case KeepaliveAction::Dead:
+                Report(LivenessEvent::PeerDead);
                 GoDown(m_role == AnyConnectRole::Client ? DownReason::ClientDpd
                                                         : DownReason::HeadendDpd,
                        "cstp: nothing received for 2*dpd");
@@ -131,9 +197,11 @@ AnyConnectTunnel::Evaluate()
             case KeepaliveAction::SendDpd:
                 m_lastDpd = now;
                 m_session.SendControl(wire::CstpType::DpdRequest);
+                Report(LivenessEvent::CstpDpdRequestSent);
                 continue;
             case KeepaliveAction::SendKeepalive:
                 m_session.SendControl(wire::CstpType::Keepalive);
+                Report(LivenessEvent::CstpKeepaliveSent);
                 continue;
             case KeepaliveAction::None:
                 break;

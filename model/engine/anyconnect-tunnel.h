@@ -12,6 +12,7 @@
 #include "model/engine/cstp-keepalive.h"
 #include "model/engine/cstp-session.h"
 #include "model/engine/host.h"
+#include "model/engine/tunnel-events.h"
 #include "model/engine/tunnel-state.h"
 
 #include <chrono>
@@ -56,6 +57,9 @@ class AnyConnectTunnel
     /// Called on every Up/Down change.
     void SetStatusCallback(std::function<void(const TunnelStatus& status)> callback);
 
+    /// Where drops and liveness messages (CSTP DPD, keepalives) are reported.
+    void SetObserver(TunnelObserver observer);
+
     /// The TLS stream is open: the tunnel is Up and the DPD/keepalive clock starts now.
     void Start();
 
@@ -87,12 +91,17 @@ class AnyConnectTunnel
         return m_config;
     }
 
+    /// The counters every kind of tunnel has (tunnel-events.h).
+    TunnelCounters Summary() const;
+
   private:
     void OnControl(wire::CstpType type, wire::ByteView payload);
     void OnTimer();
     void Evaluate();
     void GoDown(std::optional<DownReason> reason, const std::string& detail);
     void CancelTimer();
+    void Drop(DropReason reason, wire::ByteView packet, const std::string& detail);
+    void Report(LivenessEvent event);
 
     Host& m_host;
     AnyConnectRole m_role;
@@ -104,6 +113,9 @@ class AnyConnectTunnel
     std::optional<TimerId> m_timer;
     std::optional<Nanos> m_timerAt;
     std::function<void(const TunnelStatus&)> m_statusCallback;
+    TunnelObserver m_observer;
+    wire::ByteView m_receiving; ///< the stream chunk being handled, for framing drops
+    uint64_t m_innerDroppedNotUp{0};
 };
 
 } // namespace engine

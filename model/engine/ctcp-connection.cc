@@ -57,6 +57,8 @@ ToString(CtcpEvent event)
             return "fin-received";
         case CtcpEvent::FramingError:
             return "framing-error";
+        case CtcpEvent::BadChecksum:
+            return "bad-checksum";
     }
     return "?";
 }
@@ -156,6 +158,7 @@ CtcpConnection::Receive(const OuterPacket& packet)
         if (parsed.GetError().code == wire::ErrorCode::BadChecksum)
         {
             ++m_counters.badChecksums;
+            Emit(CtcpEvent::BadChecksum, "ctcp: bad TCP checksum");
         }
         return;
     }

@@ -68,6 +68,7 @@ enum class CtcpEvent : uint8_t
     ResetReceived,    ///< the peer sent RST; removed
     FinReceived,      ///< the peer sent FIN; answered with RST and removed
     FramingError,     ///< a data segment was not exactly one packet plus trailer; dropped
+    BadChecksum,      ///< a segment failed its TCP checksum; dropped
 };
 
 /// Short name of an event for logs and traces.

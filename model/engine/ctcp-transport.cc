@@ -108,6 +108,7 @@ CtcpTransport::SendEsp(wire::ByteView espPacket)
     else
     {
         ++m_counters.espDroppedNotReady;
+        Report(TransportEvent::Dropped, "ctcp: ESP with no connection to send it on");
     }
 }
 
@@ -184,6 +185,9 @@ CtcpTransport::OnConnectionEvent(CtcpEvent event, const std::string& detail)
             break;
         case CtcpEvent::FramingError:
             Report(TransportEvent::FramingError, detail);
+            break;
+        case CtcpEvent::BadChecksum:
+            Report(TransportEvent::BadChecksum, detail);
             break;
     }
 }

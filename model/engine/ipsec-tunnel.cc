@@ -138,7 +138,11 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
                                           ike);
     m_ike->SetCallbacks(IkeCallbacks{[this](wire::ByteView m)
                                      {
-                                         m_transport->SendIke(m);
+                                         Handling(m, false,
+                                                  [this, m]()
+                                                  {
+                                                      m_transport->SendIke(m);
+                                                  });
                                      },
                                      [this]()
                                      {
@@ -168,6 +172,7 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
         },
         [this, client]()
         {
+            Report(LivenessEvent::PeerDead);
             // A peer that went silent after segments we could not frame died of framing.
             if (m_framingErrorsSinceHeard > 0)
             {
@@ -189,9 +194,10 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
     {
         m_keepalive = std::make_unique<NatKeepalive>(
             host,
-            [natt]()
+            [this, natt]()
             {
                 natt->SendKeepalive();
+                Report(LivenessEvent::NatKeepaliveSent);
             },
             m_config.natKeepalive);
     }
@@ -214,6 +220,78 @@ IpsecTunnel::SetStatusCallback(std::function<void(const TunnelStatus&)> callback
 }
 
 void
+IpsecTunnel::SetObserver(TunnelObserver observer)
+{
+    m_observer = std::move(observer);
+}
+
+wire::EspSaConfig
+IpsecTunnel::OutboundSa() const
+{
+    return SaConfig(m_config, m_role == IpsecRole::Client);
+}
+
+wire::EspSaConfig
+IpsecTunnel::InboundSa() const
+{
+    return SaConfig(m_config, m_role != IpsecRole::Client);
+}
+
+TunnelCounters
+IpsecTunnel::Summary() const
+{
+    TunnelCounters t;
+    t.innerSent = m_counters.innerSent;
+    t.innerReceived = m_counters.innerReceived;
+    t.innerDroppedNotUp = m_counters.innerDroppedNotUp;
+    t.framingErrors = m_counters.framingErrors;
+    t.espAuthenticationFailed = m_counters.espAuthenticationFailed;
+    t.espReplayed = m_counters.espReplayed;
+    t.espMalformed = m_counters.espMalformed;
+    t.dpdRequestsSent = m_dpd->Counters().rUThereSent;
+    t.dpdRequestsReceived = m_counters.dpdRequestsReceived;
+    t.dpdResponsesSent = m_counters.dpdAcksSent;
+    t.dpdResponsesReceived = m_dpd->Counters().acksReceived;
+    if (const auto* natt = dynamic_cast<const NattTransport*>(m_transport.get()))
+    {
+        t.keepalivesSent = natt->Counters().keepalivesSent;
+        t.keepalivesReceived = natt->Counters().keepalivesReceived;
+    }
+    return t;
+}
+
+void
+IpsecTunnel::Drop(DropReason reason, wire::ByteView packet, const std::string& detail)
+{
+    if (m_observer.onDrop)
+    {
+        m_observer.onDrop(reason, packet, detail);
+    }
+}
+
+void
+IpsecTunnel::Report(LivenessEvent event)
+{
+    if (m_observer.onLiveness)
+    {
+        m_observer.onLiveness(event);
+    }
+}
+
+template<typename F>
+void
+IpsecTunnel::Handling(wire::ByteView packet, bool received, F&& f)
+{
+    wire::ByteView outerPacket = m_handling;
+    bool outerReceived = m_handlingReceived;
+    m_handling = packet;
+    m_handlingReceived = received;
+    f();
+    m_handling = outerPacket;
+    m_handlingReceived = outerReceived;
+}
+
+void
 IpsecTunnel::Start()
 {
     m_transport->Start();
@@ -221,12 +299,30 @@ IpsecTunnel::Start()
 }
 
 void
-IpsecTunnel::OnTransportEvent(TransportEvent event, const std::string& /* detail */)
+IpsecTunnel::OnTransportEvent(TransportEvent event, const std::string& detail)
 {
-    if (event == TransportEvent::FramingError)
+    switch (event)
     {
-        ++m_counters.framingErrors;
-        ++m_framingErrorsSinceHeard;
+        case TransportEvent::FramingError:
+            ++m_counters.framingErrors;
+            ++m_framingErrorsSinceHeard;
+            Drop(DropReason::Framing, m_handling, detail);
+            break;
+        case TransportEvent::BadChecksum:
+            Drop(DropReason::BadChecksum, m_handling, detail);
+            break;
+        case TransportEvent::Dropped:
+            // Received: not something this transport carries. Otherwise the transport could
+            // not send it (no cTCP connection), or lost what it held (handshake timeout).
+            Drop(m_handlingReceived ? DropReason::OuterMalformed : DropReason::TransportNotReady,
+                 m_handling, detail);
+            break;
+        case TransportEvent::KeepaliveReceived:
+            Report(LivenessEvent::NatKeepaliveReceived);
+            break;
+        case TransportEvent::Ready:
+        case TransportEvent::Reset:
+            break;
     }
 }
 
@@ -305,17 +401,23 @@ IpsecTunnel::SendInner(wire::ByteView inner)
     if (m_state != TunnelState::Up)
     {
         ++m_counters.innerDroppedNotUp;
+        Drop(DropReason::NotUp, inner, "ipsec: inner packet while the tunnel is not up");
         return;
     }
     m_scratch.clear();
     if (!m_out->Encapsulate(inner, wire::kNextHeaderIpv4, m_scratch))
     {
         ++m_counters.innerDroppedNotUp; // sequence space exhausted: the SA would need a rekey
+        Drop(DropReason::EspSequenceExhausted, inner, "esp: outbound sequence space exhausted");
         return;
     }
     ++m_counters.innerSent;
     m_lastInner = m_host.Now();
-    m_transport->SendEsp(m_scratch);
+    Handling(m_scratch, false,
+             [this]()
+             {
+                 m_transport->SendEsp(m_scratch);
+             });
     Sent();
 }
 
@@ -324,9 +426,14 @@ IpsecTunnel::Receive(const OuterPacket& packet)
 {
     if (m_ended)
     {
+        Drop(DropReason::NotUp, packet.payload, "ipsec: the tunnel has ended");
         return;
     }
-    m_transport->Receive(packet);
+    Handling(packet.payload, true,
+             [this, &packet]()
+             {
+                 m_transport->Receive(packet);
+             });
 }
 
 void
@@ -335,6 +442,7 @@ IpsecTunnel::OnEsp(wire::ByteView packet)
     if (m_state != TunnelState::Up)
     {
         ++m_counters.espMalformed;
+        Drop(DropReason::NotUp, packet, "esp: received while the tunnel is not up");
         return;
     }
     wire::Bytes payload;
@@ -345,13 +453,16 @@ IpsecTunnel::OnEsp(wire::ByteView packet)
         {
             case wire::ErrorCode::AuthenticationFailed:
                 ++m_counters.espAuthenticationFailed;
+                Drop(DropReason::EspIcv, packet, r.GetError().detail);
                 break;
             case wire::ErrorCode::Replayed:
             case wire::ErrorCode::TooOld:
                 ++m_counters.espReplayed;
+                Drop(DropReason::EspReplay, packet, r.GetError().detail);
                 break;
             default:
                 ++m_counters.espMalformed;
+                Drop(DropReason::EspMalformed, packet, r.GetError().detail);
                 break;
         }
         return;
@@ -373,6 +484,7 @@ IpsecTunnel::OnIke(wire::ByteView message)
     auto m = wire::ParseIsakmpMessage(message);
     if (!m)
     {
+        Drop(DropReason::IkeMalformed, message, m.GetError().detail);
         return;
     }
     if (m->header.exchangeType != wire::isakmpexchange::Informational)
@@ -380,6 +492,10 @@ IpsecTunnel::OnIke(wire::ByteView message)
         if (m_ike->Receive(*m))
         {
             m_transport->PeerConfirmed();
+        }
+        else
+        {
+            Drop(DropReason::IkeUnexpected, message, "ike: not the next message of the exchange");
         }
         if (m_ike->Established())
         {
@@ -391,6 +507,7 @@ IpsecTunnel::OnIke(wire::ByteView message)
     auto chain = m_ike->Open(*m, storage);
     if (!chain)
     {
+        Drop(DropReason::IkeMalformed, message, "ike: informational does not decrypt");
         return;
     }
     m_transport->PeerConfirmed(); // it decrypted under the IKE SA
@@ -408,11 +525,13 @@ IpsecTunnel::OnIke(wire::ByteView message)
         }
         if (dpd->ack)
         {
+            Report(LivenessEvent::RUThereAckReceived);
             m_dpd->OnAck(dpd->sequence);
         }
         else
         {
             ++m_counters.dpdRequestsReceived;
+            Report(LivenessEvent::RUThereReceived);
             SendDpd(true, dpd->sequence); // R-U-THERE-ACK echoes the sequence (RFC 3706 5)
         }
     }
@@ -427,7 +546,16 @@ IpsecTunnel::SendDpd(bool ack, uint32_t sequence)
     }
     wire::Bytes m = m_ike->BuildInformational(
         wire::MakeDpdNotify(ack, m_ike->InitiatorCookie(), m_ike->ResponderCookie(), sequence));
-    m_transport->SendIke(m);
+    if (ack)
+    {
+        ++m_counters.dpdAcksSent;
+    }
+    Report(ack ? LivenessEvent::RUThereAckSent : LivenessEvent::RUThereSent);
+    Handling(m, false,
+             [this, &m]()
+             {
+                 m_transport->SendIke(m);
+             });
     if (m_keepalive)
     {
         m_keepalive->OnSent();

@@ -15,6 +15,7 @@
 #include "model/engine/ike-exchange.h"
 #include "model/engine/nat-keepalive.h"
 #include "model/engine/transport.h"
+#include "model/engine/tunnel-events.h"
 #include "model/engine/tunnel-state.h"
 #include "model/wire/esp.h"
 
@@ -68,7 +69,7 @@ struct IpsecTunnelConfig
     Nanos idleTimeout{std::chrono::minutes(30)};
 };
 
-/// Counters for the run record.
+/// Counters for the run record (Summary() adds the DPD and transport ones).
 struct IpsecTunnelCounters
 {
     uint64_t innerSent{0};
@@ -79,6 +80,7 @@ struct IpsecTunnelCounters
     uint64_t espMalformed{0};
     uint64_t framingErrors{0};
     uint64_t dpdRequestsReceived{0};
+    uint64_t dpdAcksSent{0};
 };
 
 class IpsecTunnel
@@ -94,6 +96,9 @@ class IpsecTunnel
 
     /// Called on every state change (Up; Down with its reason).
     void SetStatusCallback(std::function<void(const TunnelStatus&)> callback);
+
+    /// Where drops and liveness messages (DPD, NAT keepalives) are reported.
+    void SetObserver(TunnelObserver observer);
 
     /// Opens the transport and, for the client, starts IKE.
     void Start();
@@ -119,6 +124,21 @@ class IpsecTunnel
         return m_counters;
     }
 
+    /// The counters every kind of tunnel has (tunnel-events.h), DPD and keepalives included.
+    TunnelCounters Summary() const;
+
+    /// The configuration in use.
+    const IpsecTunnelConfig& Config() const
+    {
+        return m_config;
+    }
+
+    /// The SA this end sends with (SPI, transform, keys), as SaConfig derives it.
+    wire::EspSaConfig OutboundSa() const;
+
+    /// The SA this end receives with.
+    wire::EspSaConfig InboundSa() const;
+
     const Transport& GetTransport() const
     {
         return *m_transport;
@@ -141,6 +161,11 @@ class IpsecTunnel
     void OnIke(wire::ByteView message);
     void OnEsp(wire::ByteView packet);
     void OnTransportEvent(TransportEvent event, const std::string& detail);
+    void Drop(DropReason reason, wire::ByteView packet, const std::string& detail);
+    void Report(LivenessEvent event);
+    /// Runs `f` with `packet` noted as the one being handled, for drops a transport reports.
+    template<typename F>
+    void Handling(wire::ByteView packet, bool received, F&& f);
     void OnEstablished();
     void SendDpd(bool ack, uint32_t sequence);
     void Heard();
@@ -166,6 +191,9 @@ class IpsecTunnel
     wire::Bytes m_scratch;
     IpsecTunnelCounters m_counters;
     std::function<void(const TunnelStatus&)> m_statusCallback;
+    TunnelObserver m_observer;
+    wire::ByteView m_handling;      ///< the packet being sent or received, if any
+    bool m_handlingReceived{false}; ///< whether it came from the wire
 };
 
 } // namespace engine

@@ -21,10 +21,12 @@ namespace engine
 /// Why a transport gave up or dropped something; the tunnel reports it with its own reason.
 enum class TransportEvent : uint8_t
 {
-    Ready,        ///< can carry IKE and ESP now (cTCP: handshake done; UDP/ESP: at once)
-    FramingError, ///< a received segment was not exactly one packet plus trailer (cTCP)
-    Reset,        ///< the peer reset the connection (cTCP RST)
-    Dropped,      ///< an unrecognised or malformed outer packet was dropped
+    Ready,             ///< can carry IKE and ESP now (cTCP: handshake done; UDP/ESP: at once)
+    FramingError,      ///< a received segment was not exactly one packet plus trailer (cTCP)
+    Reset,             ///< the peer reset the connection (cTCP RST)
+    Dropped,           ///< an unrecognised or malformed outer packet, or one it could not send
+    BadChecksum,       ///< a received segment failed its TCP checksum (cTCP)
+    KeepaliveReceived, ///< a NAT-keepalive arrived (NAT-T); it never counts as the peer heard
 };
 
 /// The upward interface a transport calls.

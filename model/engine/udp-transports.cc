@@ -189,7 +189,11 @@ NattTransport::Receive(const OuterPacket& packet)
     switch (p->kind)
     {
         case wire::NattPacketKind::Keepalive:
-            ++m_counters.keepalivesReceived; // ignored, and never taken as liveness
+            ++m_counters.keepalivesReceived; // never taken as liveness: only reported
+            if (m_callbacks.onEvent)
+            {
+                m_callbacks.onEvent(TransportEvent::KeepaliveReceived, "natt: NAT-keepalive");
+            }
             return;
         case wire::NattPacketKind::Ike:
             m_floated = true; // the peer has floated: follow it (RFC 3947 section 4)

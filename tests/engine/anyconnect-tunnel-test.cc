@@ -3,6 +3,7 @@
  * keepalive cadence, disconnect, and two tunnels back to back.
  */
 #include "model/engine/anyconnect-tunnel.h"
+#include "tests/engine/event-recorder.h"
 #include "tests/engine/fake-host.h"
 
 #include <gtest/gtest.h>
@@ -292,6 +293,88 @@ TEST(AnyConnectTunnel, TwoTunnelsBackToBackStayUpIdleAndCarryDataInOneByteChunks
     // runs every 30 s of silence from the headend and is answered.
     EXPECT_EQ(headendHost.TimesOf(wire::CstpType::DpdRequest).size(), 0u);
     EXPECT_GT(client.Session().Counters().dpdResponsesReceived, 0u);
+}
+
+TEST(AnyConnectTunnelEvents, IdleClientReportsKeepalivesDpdRequestsAndPeerDead)
+{
+    TimedHost host;
+    EventRecorder events(host);
+    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(30s, 20s));
+    t.SetObserver(events.Observer());
+    t.Start();
+    host.Advance(100s);
+
+    // Keepalive after 20 s of sending nothing, DPD at 30 s and 45 s of hearing nothing, each
+    // send pushing the next keepalive out, and dead at 60 s.
+    using E = LivenessEvent;
+    std::vector<std::pair<Nanos, E>> expected = {{20s, E::CstpKeepaliveSent},
+                                                 {30s, E::CstpDpdRequestSent},
+                                                 {45s, E::CstpDpdRequestSent},
+                                                 {60s, E::PeerDead}};
+    EXPECT_EQ(events.liveness, expected);
+    EXPECT_STREQ(ToString(E::CstpDpdRequestSent), "cstp-dpd-request-sent");
+    TunnelCounters c = t.Summary();
+    EXPECT_EQ(c.keepalivesSent, 1u);
+    EXPECT_EQ(c.dpdRequestsSent, 2u);
+    EXPECT_EQ(c.dpdResponsesReceived, 0u);
+}
+
+TEST(AnyConnectTunnelEvents, HeadendReportsWhatItReceivesAndItsAnswer)
+{
+    TimedHost host;
+    EventRecorder events(host);
+    wire::TlsRecordStream peer;
+    AnyConnectTunnel t(host, AnyConnectRole::Headend, Config(30s, 0s));
+    t.SetObserver(events.Observer());
+    t.Start();
+    host.Advance(1s);
+    t.ReceiveStream(FromPeer(peer, wire::CstpType::Keepalive));
+    t.ReceiveStream(FromPeer(peer, wire::CstpType::DpdRequest));
+    t.ReceiveStream(FromPeer(peer, wire::CstpType::DpdResponse));
+
+    using E = LivenessEvent;
+    std::vector<std::pair<Nanos, E>> expected = {{1s, E::CstpKeepaliveReceived},
+                                                 {1s, E::CstpDpdRequestReceived},
+                                                 {1s, E::CstpDpdResponseSent},
+                                                 {1s, E::CstpDpdResponseReceived}};
+    EXPECT_EQ(events.liveness, expected);
+    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdResponse), (std::vector<Nanos>{1s}));
+    TunnelCounters c = t.Summary();
+    EXPECT_EQ(c.keepalivesReceived, 1u);
+    EXPECT_EQ(c.dpdRequestsReceived, 1u);
+    EXPECT_EQ(c.dpdResponsesSent, 1u);
+    EXPECT_EQ(c.dpdResponsesReceived, 1u);
+}
+
+TEST(AnyConnectTunnelEvents, FramingErrorAndWhatFollowsAreDroppedWithTheirReason)
+{
+    TimedHost host;
+    EventRecorder events(host);
+    wire::TlsRecordStream peer;
+    AnyConnectTunnel t(host, AnyConnectRole::Client);
+    t.SetObserver(events.Observer());
+    t.SendInner(wire::FromHex("45000000")); // not started: not up
+    t.Start();
+    t.ReceiveStream(FromPeer(peer, wire::CstpType::Data, wire::FromHex("45000000")));
+    wire::Bytes bad = peer.Seal(wire::FromHex("00112233"));
+    t.ReceiveStream(bad);
+    t.SendInner(wire::FromHex("45000001"));
+    wire::Bytes late = FromPeer(peer, wire::CstpType::Data, wire::FromHex("45000002"));
+    t.ReceiveStream(late);
+
+    ASSERT_EQ(events.drops.size(), 4u);
+    EXPECT_EQ(events.drops[0].reason, DropReason::NotUp);
+    EXPECT_EQ(events.drops[1].reason, DropReason::Framing);
+    EXPECT_EQ(events.drops[1].packet, bad);
+    EXPECT_EQ(events.drops[2].reason, DropReason::NotUp);
+    EXPECT_EQ(wire::ToHex(events.drops[2].packet), "45000001");
+    EXPECT_EQ(events.drops[3].reason, DropReason::NotUp);
+    EXPECT_EQ(events.drops[3].packet, late);
+    TunnelCounters c = t.Summary();
+    EXPECT_EQ(c.innerReceived, 1u);
+    EXPECT_EQ(c.framingErrors, 1u);
+    EXPECT_EQ(c.innerDroppedNotUp, 2u);
+    EXPECT_EQ(host.delivered.size(), 1u);
 }
 
 } // namespace

@@ -421,6 +421,7 @@ TEST_F(CtcpClientTest, BadChecksumIsDroppedAndCounted)
 
     EXPECT_TRUE(received.empty());
     EXPECT_EQ(conn.Counters().badChecksums, 1u);
+    EXPECT_EQ(events.back(), CtcpEvent::BadChecksum);
     EXPECT_EQ(conn.ReceiveNext(), 5001u);
 }
 

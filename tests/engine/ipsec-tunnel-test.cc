@@ -2,7 +2,10 @@
 // packets cross bit-exact, and the liveness rules end it when the path dies.
 #include "model/engine/ipsec-tunnel.h"
 #include "model/engine/udp-transports.h"
+#include "model/wire/esp-in-udp.h"
 #include "model/wire/ipv4-datagram.h"
+#include "model/wire/tcp-header.h"
+#include "tests/engine/event-recorder.h"
 #include "tests/engine/paired-hosts.h"
 
 #include <gtest/gtest.h>
@@ -62,11 +65,15 @@ struct Pair
                 headendStatus.push_back(s);
                 headendAt.push_back(net.Now());
             });
+        client->SetObserver(clientEvents.Observer());
+        headend->SetObserver(headendEvents.Observer());
         headend->Start();
         client->Start();
     }
 
     test::PairedHosts net;
+    test::EventRecorder clientEvents{net.a};
+    test::EventRecorder headendEvents{net.b};
     std::unique_ptr<IpsecTunnel> client;
     std::unique_ptr<IpsecTunnel> headend;
     std::vector<TunnelStatus> clientStatus;
@@ -254,13 +261,198 @@ TEST(IpsecTunnel, LostQuickMode3IsRecoveredByTheResponderRetransmittingQuickMode
 {
     Pair p(IpsecEncapsulation::Natt);
     // Client packets: MM1, MM3, MM5, QM1, QM3 - lose QM3 once.
-    p.net.SetDropRule([](int from, uint64_t index, const OuterPacket&) {
-        return from == 0 && index == 4;
-    });
+    p.net.SetDropRule(
+        [](int from, uint64_t index, const OuterPacket&)
+        {
+            return from == 0 && index == 4;
+        });
     p.net.RunUntil(2s);
-    EXPECT_EQ(p.client->State(), TunnelState::Up);   // the initiator is done after QM3
+    EXPECT_EQ(p.client->State(), TunnelState::Up);    // the initiator is done after QM3
     EXPECT_EQ(p.headend->State(), TunnelState::Down); // the headend never got it
     p.net.RunUntil(10s);
     EXPECT_EQ(p.headend->State(), TunnelState::Up);
     EXPECT_EQ(p.headend->Ike().Counters().retransmitted, 1u);
+}
+
+namespace
+{
+
+/// The outer packets one end sent, kept whole (payload copied), to be replayed or altered.
+struct Captured
+{
+    OuterPacket header;
+    wire::Bytes payload;
+
+    /// The packet as the peer's host would hand it up, with `bytes` as payload.
+    OuterPacket As(const wire::Bytes& bytes) const
+    {
+        OuterPacket p = header;
+        p.payload = bytes;
+        return p;
+    }
+};
+
+/// Keeps every packet end `from` sends that `keep` selects; drops nothing.
+void
+Capture(Pair& p, int from, std::function<bool(const OuterPacket&)> keep,
+        std::vector<Captured>& into)
+{
+    p.net.SetDropRule(
+        [from, keep, &into](int f, uint64_t, const OuterPacket& o)
+        {
+            if (f == from && keep(o))
+            {
+                into.push_back(Captured{o, wire::Bytes(o.payload.begin(), o.payload.end())});
+            }
+            return false;
+        });
+}
+
+bool
+IsNattEsp(const OuterPacket& o)
+{
+    auto c = wire::ClassifyNattPayload(o.payload);
+    return o.destinationPort == wire::kNattPort && c && c->kind == wire::NattPacketKind::Esp;
+}
+
+} // namespace
+
+TEST(IpsecTunnelEvents, ReplayedTamperedAndTruncatedEspAreDroppedWithTheirReason)
+{
+    Pair p(IpsecEncapsulation::Natt);
+    p.client->SendInner(Ping(1)); // before IKE is done
+    ASSERT_EQ(p.clientEvents.drops.size(), 1u);
+    EXPECT_EQ(p.clientEvents.drops[0].reason, DropReason::NotUp);
+    EXPECT_EQ(p.clientEvents.drops[0].packet, Ping(1));
+
+    std::vector<Captured> esp;
+    Capture(p, 0, IsNattEsp, esp);
+    p.net.RunUntil(5s);
+    ASSERT_EQ(p.headend->State(), TunnelState::Up);
+    for (uint16_t i = 1; i <= 3; ++i)
+    {
+        p.client->SendInner(Ping(i));
+    }
+    p.net.RunUntil(6s);
+    ASSERT_EQ(esp.size(), 3u);
+    ASSERT_EQ(p.net.b.delivered.size(), 3u);
+    ASSERT_TRUE(p.headendEvents.drops.empty());
+
+    // An on-path attacker sends the first packet again...
+    p.headend->Receive(esp[0].As(esp[0].payload));
+    // ...then one with a sequence number not seen yet, which the ICV no longer covers...
+    wire::Bytes tampered = esp[2].payload;
+    tampered[7] = 100;
+    p.headend->Receive(esp[2].As(tampered));
+    // ...then SPI and sequence number with nothing behind them.
+    wire::Bytes truncated(esp[2].payload.begin(), esp[2].payload.begin() + 12);
+    p.headend->Receive(esp[2].As(truncated));
+    // And garbage to the IKE port.
+    wire::Bytes garbage = wire::FromHex("0102030405");
+    OuterPacket ike = esp[0].As(garbage);
+    ike.sourcePort = ike.destinationPort = 500;
+    p.headend->Receive(ike);
+
+    const auto& d = p.headendEvents.drops;
+    ASSERT_EQ(d.size(), 4u);
+    EXPECT_EQ(d[0].reason, DropReason::EspReplay);
+    EXPECT_EQ(d[0].packet, esp[0].payload);
+    EXPECT_EQ(d[1].reason, DropReason::EspIcv);
+    EXPECT_EQ(d[1].packet, tampered);
+    EXPECT_EQ(d[2].reason, DropReason::EspMalformed);
+    EXPECT_EQ(d[3].reason, DropReason::IkeMalformed);
+    EXPECT_EQ(d[3].packet, garbage);
+    EXPECT_STREQ(ToString(d[0].reason), "esp-replay");
+    EXPECT_STREQ(ToString(d[1].reason), "esp-icv");
+
+    TunnelCounters c = p.headend->Summary();
+    EXPECT_EQ(c.innerReceived, 3u);
+    EXPECT_EQ(c.espReplayed, 1u);
+    EXPECT_EQ(c.espAuthenticationFailed, 1u);
+    EXPECT_EQ(c.espMalformed, 1u);
+    EXPECT_EQ(p.client->Summary().innerSent, 3u);
+    EXPECT_EQ(p.client->Summary().innerDroppedNotUp, 1u);
+    EXPECT_EQ(p.net.b.delivered.size(), 3u); // nothing of it reached the inner side
+    EXPECT_EQ(p.headend->State(), TunnelState::Up);
+}
+
+TEST(IpsecTunnelEvents, CtcpSegmentsThatDoNotFrameOrCheckAreReported)
+{
+    Pair p(IpsecEncapsulation::Ctcp);
+    std::vector<Captured> segments;
+    Capture(
+        p, 0,
+        [](const OuterPacket& o)
+        {
+            return o.payload.size() > 100; // data segments: ESP and trailer
+        },
+        segments);
+    p.net.RunUntil(5s);
+    p.client->SendInner(Ping(1));
+    p.net.RunUntil(6s);
+    ASSERT_FALSE(segments.empty());
+    const Captured& last = segments.back();
+
+    wire::Bytes corrupt = last.payload;
+    corrupt.back() ^= 0x01;
+    p.headend->Receive(last.As(corrupt));
+
+    // The same segment without its trailer, with a correct checksum: it cannot be framed.
+    auto s = wire::ParseTcpSegmentUnchecked(last.payload);
+    ASSERT_TRUE(s.Ok());
+    wire::ByteView payload = s->payload.first(s->payload.size() - wire::kCtcpTrailerLength);
+    wire::Bytes split = wire::BuildTcpSegment(s->header, payload, kClient, kHeadend);
+    p.headend->Receive(last.As(split));
+
+    const auto& d = p.headendEvents.drops;
+    ASSERT_EQ(d.size(), 2u);
+    EXPECT_EQ(d[0].reason, DropReason::BadChecksum);
+    EXPECT_EQ(d[0].packet, corrupt);
+    EXPECT_EQ(d[1].reason, DropReason::Framing);
+    EXPECT_EQ(d[1].packet, split);
+    EXPECT_EQ(p.headend->Summary().framingErrors, 1u);
+}
+
+TEST(IpsecTunnelEvents, IdleTunnelReportsTheHeadendsDpdAndNatKeepalives)
+{
+    Pair p(IpsecEncapsulation::Natt);
+    p.net.RunUntil(5s);
+    ASSERT_EQ(p.headend->State(), TunnelState::Up);
+    Nanos up = p.headendAt[0];
+    p.net.RunUntil(up + 301s);
+
+    // Nothing heard for the 300 s threshold: the headend asks, the client answers.
+    EXPECT_EQ(p.headendEvents.TimesOf(LivenessEvent::RUThereSent), (std::vector<Nanos>{up + 300s}));
+    EXPECT_EQ(p.clientEvents.TimesOf(LivenessEvent::RUThereReceived),
+              (std::vector<Nanos>{up + 300s + 10ms}));
+    EXPECT_EQ(p.clientEvents.TimesOf(LivenessEvent::RUThereAckSent),
+              (std::vector<Nanos>{up + 300s + 10ms}));
+    EXPECT_EQ(p.headendEvents.TimesOf(LivenessEvent::RUThereAckReceived),
+              (std::vector<Nanos>{up + 300s + 20ms}));
+    // The idle client asks nothing (on-demand DPD), but both ends keep the NAT open.
+    EXPECT_EQ(p.clientEvents.Count(LivenessEvent::RUThereSent), 0u);
+    EXPECT_GE(p.clientEvents.Count(LivenessEvent::NatKeepaliveSent), 14u);
+    EXPECT_EQ(p.headendEvents.Count(LivenessEvent::NatKeepaliveReceived),
+              p.clientEvents.Count(LivenessEvent::NatKeepaliveSent));
+    EXPECT_STREQ(ToString(LivenessEvent::RUThereAckReceived), "r-u-there-ack-received");
+
+    TunnelCounters h = p.headend->Summary();
+    TunnelCounters c = p.client->Summary();
+    EXPECT_EQ(h.dpdRequestsSent, 1u);
+    EXPECT_EQ(c.dpdRequestsReceived, 1u);
+    EXPECT_EQ(c.dpdResponsesSent, 1u);
+    EXPECT_EQ(h.dpdResponsesReceived, 1u);
+    EXPECT_EQ(h.keepalivesReceived, c.keepalivesSent);
+
+    // Then the client vanishes: three unanswered retries and the headend gives it up.
+    p.net.SetDropRule(
+        [](int from, uint64_t, const OuterPacket&)
+        {
+            return from == 0;
+        });
+    p.net.RunUntil(up + 1000s);
+    EXPECT_EQ(p.headendEvents.Count(LivenessEvent::RUThereSent), 1u + 4u);
+    EXPECT_EQ(p.headendEvents.Count(LivenessEvent::PeerDead), 1u);
+    EXPECT_EQ(p.headendEvents.liveness.back().second, LivenessEvent::PeerDead);
+    EXPECT_EQ(p.headendEvents.liveness.back().first, p.headendAt[1]);
 }
