@@ -5,6 +5,7 @@
 #define VPNSIM_TESTS_HELPER_LINE_TOPOLOGY_H
 
 #include "helper/vpn-helper.h"
+#include "tests/support/three-node-line.h"
 // Single headers, not the *-module.h aggregates: some ns-3 3.37 headers those pull in
 // (singleton.h) are not valid C++20, which the rest of vpnsim uses.
 #include "ns3/boolean.h"
@@ -32,20 +33,13 @@ namespace ns3
 namespace test
 {
 
-/// client(198.18.1.2) - middle - headend(198.18.2.2), 10 Mbit/s, 10 ms per link.
-struct Line
+/// client(198.18.1.1) - middle - headend(198.18.2.2), 10 Mbit/s, 10 ms per link, with the VPN
+/// installed on the ends and optional random loss on the client's link.
+struct Line : ThreeNodeLine
 {
     explicit Line(const std::string& encapsulation, double lossClientSide = 0.0)
+        : ThreeNodeLine("10Mbps", "10ms")
     {
-        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true)); // real bytes: real checksums
-        nodes.Create(3);
-        InternetStackHelper stack;
-        stack.Install(nodes);
-        PointToPointHelper p2p;
-        p2p.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
-        p2p.SetChannelAttribute("Delay", StringValue("10ms"));
-        left = p2p.Install(nodes.Get(0), nodes.Get(1));
-        right = p2p.Install(nodes.Get(1), nodes.Get(2));
         if (lossClientSide > 0)
         {
             for (uint32_t i = 0; i < 2; ++i)
@@ -57,15 +51,10 @@ struct Line
                 left.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(em));
             }
         }
-        Ipv4AddressHelper a;
-        a.SetBase("198.18.1.0", "255.255.255.0");
-        Ipv4InterfaceContainer l = a.Assign(left);
-        a.SetBase("198.18.2.0", "255.255.255.0");
-        Ipv4InterfaceContainer r = a.Assign(right);
-        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
         VpnHelper vpn;
         vpn.SetAttribute("Encapsulation", StringValue(encapsulation));
-        apps = vpn.Install(nodes.Get(0), l.GetAddress(0), nodes.Get(2), r.GetAddress(1));
+        apps = vpn.Install(nodes.Get(0), leftInterfaces.GetAddress(0), nodes.Get(2),
+                           rightInterfaces.GetAddress(1));
         apps.Start(Seconds(0.5));
         client = DynamicCast<VpnEndpoint>(apps.Get(0));
         headend = DynamicCast<VpnEndpoint>(apps.Get(1));
@@ -96,9 +85,6 @@ struct Line
         ++echoes;
     }
 
-    NodeContainer nodes;
-    NetDeviceContainer left;
-    NetDeviceContainer right;
     ApplicationContainer apps;
     Ptr<VpnEndpoint> client;
     Ptr<VpnEndpoint> headend;

@@ -7,6 +7,7 @@
 #include "model/asa-firewall.h"
 #include "model/wire/ipv4-datagram.h"
 #include "model/wire/tcp-header.h"
+#include "tests/support/three-node-line.h"
 // Single headers, not the *-module.h aggregates (not valid C++20 in ns-3 3.37).
 #include "ns3/boolean.h"
 #include "ns3/bulk-send-helper.h"
@@ -45,21 +46,11 @@ CountPacket(uint64_t* count, Ptr<const Packet>)
 std::pair<double, uint64_t>
 Transfer(const char* mode)
 {
-    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
-    NodeContainer nodes;
-    nodes.Create(3);
-    InternetStackHelper stack;
-    stack.Install(nodes);
-    PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", StringValue("100Mbps"));
-    p2p.SetChannelAttribute("Delay", StringValue("1ms"));
-    NetDeviceContainer left = p2p.Install(nodes.Get(0), nodes.Get(1));
-    NetDeviceContainer right = p2p.Install(nodes.Get(1), nodes.Get(2));
-    Ipv4AddressHelper a("198.18.1.0", "255.255.255.0");
-    a.Assign(left);
-    a.SetBase("198.18.2.0", "255.255.255.0");
-    Ipv4InterfaceContainer r = a.Assign(right);
-    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    test::ThreeNodeLine line("100Mbps", "1ms");
+    NodeContainer& nodes = line.nodes;
+    NetDeviceContainer& left = line.left;
+    NetDeviceContainer& right = line.right;
+    Ipv4InterfaceContainer& r = line.rightInterfaces;
     Ptr<AsaFirewall> asa;
     if (mode)
     {

@@ -1,6 +1,7 @@
 // Ipv4IngressHook on a router: what arrives on a hooked device reaches the handler and only
 // the handler; Continue hands it to IPv4 exactly once; other devices are untouched.
 #include "model/ipv4-ingress-hook.h"
+#include "tests/support/three-node-line.h"
 // Single headers, not the *-module.h aggregates (not valid C++20 in ns-3 3.37).
 #include <gtest/gtest.h>
 #include <map>
@@ -23,25 +24,11 @@ namespace
 {
 
 /// a(198.18.1.1) - router - b(198.18.2.2); a sends UDP echoes to b.
-struct Triangle
+struct Triangle : ns3::test::ThreeNodeLine
 {
     Triangle()
+        : ThreeNodeLine("10Mbps", "1ms")
     {
-        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
-        nodes.Create(3);
-        InternetStackHelper stack;
-        stack.Install(nodes);
-        PointToPointHelper p2p;
-        p2p.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
-        p2p.SetChannelAttribute("Delay", StringValue("1ms"));
-        left = p2p.Install(nodes.Get(0), nodes.Get(1));
-        right = p2p.Install(nodes.Get(1), nodes.Get(2));
-        Ipv4AddressHelper a;
-        a.SetBase("198.18.1.0", "255.255.255.0");
-        a.Assign(left);
-        a.SetBase("198.18.2.0", "255.255.255.0");
-        a.Assign(right);
-        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
         router = nodes.Get(1);
         router->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
             "Rx", MakeCallback(&Triangle::OnRouterRx, this));
@@ -89,9 +76,6 @@ struct Triangle
         return router->GetObject<Ipv4>()->GetInterfaceForDevice(d);
     }
 
-    NodeContainer nodes;
-    NetDeviceContainer left;
-    NetDeviceContainer right;
     Ptr<Node> router;
     std::map<uint32_t, uint32_t> routerRx;
     uint32_t serverRx{0};
