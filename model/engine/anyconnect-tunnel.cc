@@ -25,7 +25,7 @@ AnyConnectTunnel::AnyConnectTunnel(Host& host, AnyConnectRole role, AnyConnectCo
                                          },
                                          [this](const std::string& d)
                                          {
-                                             Drop(DropReason::Framing, m_receiving, d);
+                                             m_observer.Drop(DropReason::Framing, m_receiving, d);
                                              GoDown(DownReason::FramingError, d);
                                          }});
 }
@@ -66,24 +66,6 @@ AnyConnectTunnel::Summary() const
 }
 
 void
-AnyConnectTunnel::Drop(DropReason reason, wire::ByteView packet, const std::string& detail)
-{
-    if (m_observer.onDrop)
-    {
-        m_observer.onDrop(reason, packet, detail);
-    }
-}
-
-void
-AnyConnectTunnel::Report(LivenessEvent event)
-{
-    if (m_observer.onLiveness)
-    {
-        m_observer.onLiveness(event);
-    }
-}
-
-void
 AnyConnectTunnel::Start()
 {
     if (m_started)
@@ -105,7 +87,8 @@ AnyConnectTunnel::SendInner(wire::ByteView innerPacket)
     if (m_state != TunnelState::Up)
     {
         ++m_innerDroppedNotUp;
-        Drop(DropReason::NotUp, innerPacket, "cstp: inner packet while the tunnel is not up");
+        m_observer.Drop(DropReason::NotUp, innerPacket,
+                        "cstp: inner packet while the tunnel is not up");
         return;
     }
     m_session.SendData(innerPacket);
@@ -116,7 +99,7 @@ AnyConnectTunnel::ReceiveStream(wire::ByteView chunk)
 {
     if (m_state != TunnelState::Up)
     {
-        Drop(DropReason::NotUp, chunk, "cstp: stream bytes while the tunnel is not up");
+        m_observer.Drop(DropReason::NotUp, chunk, "cstp: stream bytes while the tunnel is not up");
         return;
     }
     m_receiving = chunk;
@@ -143,14 +126,14 @@ AnyConnectTunnel::OnControl(wire::CstpType type, wire::ByteView payload)
     switch (type)
     {
         case wire::CstpType::DpdRequest:
-            Report(LivenessEvent::CstpDpdRequestReceived);
-            Report(LivenessEvent::CstpDpdResponseSent); // the session answered at once
+            m_observer.Report(LivenessEvent::CstpDpdRequestReceived);
+            m_observer.Report(LivenessEvent::CstpDpdResponseSent); // the session answered at once
             return;
         case wire::CstpType::DpdResponse:
-            Report(LivenessEvent::CstpDpdResponseReceived);
+            m_observer.Report(LivenessEvent::CstpDpdResponseReceived);
             return;
         case wire::CstpType::Keepalive:
-            Report(LivenessEvent::CstpKeepaliveReceived);
+            m_observer.Report(LivenessEvent::CstpKeepaliveReceived);
             return;
         default:
             break;
@@ -189,7 +172,7 @@ AnyConnectTunnel::Evaluate()
         switch (d.action)
         {
             case KeepaliveAction::Dead:
-                Report(LivenessEvent::PeerDead);
+                m_observer.Report(LivenessEvent::PeerDead);
                 GoDown(m_role == AnyConnectRole::Client ? DownReason::ClientDpd
                                                         : DownReason::HeadendDpd,
                        "cstp: nothing received for 2*dpd");
@@ -197,11 +180,11 @@ AnyConnectTunnel::Evaluate()
             case KeepaliveAction::SendDpd:
                 m_lastDpd = now;
                 m_session.SendControl(wire::CstpType::DpdRequest);
-                Report(LivenessEvent::CstpDpdRequestSent);
+                m_observer.Report(LivenessEvent::CstpDpdRequestSent);
                 continue;
             case KeepaliveAction::SendKeepalive:
                 m_session.SendControl(wire::CstpType::Keepalive);
-                Report(LivenessEvent::CstpKeepaliveSent);
+                m_observer.Report(LivenessEvent::CstpKeepaliveSent);
                 continue;
             case KeepaliveAction::None:
                 break;

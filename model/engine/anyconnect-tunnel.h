@@ -100,8 +100,6 @@ class AnyConnectTunnel
     void Evaluate();
     void GoDown(std::optional<DownReason> reason, const std::string& detail);
     void CancelTimer();
-    void Drop(DropReason reason, wire::ByteView packet, const std::string& detail);
-    void Report(LivenessEvent event);
 
     Host& m_host;
     AnyConnectRole m_role;

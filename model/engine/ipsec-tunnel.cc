@@ -172,7 +172,7 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
         },
         [this, client]()
         {
-            Report(LivenessEvent::PeerDead);
+            m_observer.Report(LivenessEvent::PeerDead);
             // A peer that went silent after segments we could not frame died of framing.
             if (m_framingErrorsSinceHeard > 0)
             {
@@ -197,7 +197,7 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
             [this, natt]()
             {
                 natt->SendKeepalive();
-                Report(LivenessEvent::NatKeepaliveSent);
+                m_observer.Report(LivenessEvent::NatKeepaliveSent);
             },
             m_config.natKeepalive);
     }
@@ -260,24 +260,6 @@ IpsecTunnel::Summary() const
     return t;
 }
 
-void
-IpsecTunnel::Drop(DropReason reason, wire::ByteView packet, const std::string& detail)
-{
-    if (m_observer.onDrop)
-    {
-        m_observer.onDrop(reason, packet, detail);
-    }
-}
-
-void
-IpsecTunnel::Report(LivenessEvent event)
-{
-    if (m_observer.onLiveness)
-    {
-        m_observer.onLiveness(event);
-    }
-}
-
 template<typename F>
 void
 IpsecTunnel::Handling(wire::ByteView packet, bool received, F&& f)
@@ -306,19 +288,20 @@ IpsecTunnel::OnTransportEvent(TransportEvent event, const std::string& detail)
         case TransportEvent::FramingError:
             ++m_counters.framingErrors;
             ++m_framingErrorsSinceHeard;
-            Drop(DropReason::Framing, m_handling, detail);
+            m_observer.Drop(DropReason::Framing, m_handling, detail);
             break;
         case TransportEvent::BadChecksum:
-            Drop(DropReason::BadChecksum, m_handling, detail);
+            m_observer.Drop(DropReason::BadChecksum, m_handling, detail);
             break;
         case TransportEvent::Dropped:
             // Received: not something this transport carries. Otherwise the transport could
             // not send it (no cTCP connection), or lost what it held (handshake timeout).
-            Drop(m_handlingReceived ? DropReason::OuterMalformed : DropReason::TransportNotReady,
-                 m_handling, detail);
+            m_observer.Drop(m_handlingReceived ? DropReason::OuterMalformed
+                                               : DropReason::TransportNotReady,
+                            m_handling, detail);
             break;
         case TransportEvent::KeepaliveReceived:
-            Report(LivenessEvent::NatKeepaliveReceived);
+            m_observer.Report(LivenessEvent::NatKeepaliveReceived);
             break;
         case TransportEvent::Ready:
         case TransportEvent::Reset:
@@ -401,14 +384,15 @@ IpsecTunnel::SendInner(wire::ByteView inner)
     if (m_state != TunnelState::Up)
     {
         ++m_counters.innerDroppedNotUp;
-        Drop(DropReason::NotUp, inner, "ipsec: inner packet while the tunnel is not up");
+        m_observer.Drop(DropReason::NotUp, inner, "ipsec: inner packet while the tunnel is not up");
         return;
     }
     m_scratch.clear();
     if (!m_out->Encapsulate(inner, wire::kNextHeaderIpv4, m_scratch))
     {
         ++m_counters.innerDroppedNotUp; // sequence space exhausted: the SA would need a rekey
-        Drop(DropReason::EspSequenceExhausted, inner, "esp: outbound sequence space exhausted");
+        m_observer.Drop(DropReason::EspSequenceExhausted, inner,
+                        "esp: outbound sequence space exhausted");
         return;
     }
     ++m_counters.innerSent;
@@ -426,7 +410,7 @@ IpsecTunnel::Receive(const OuterPacket& packet)
 {
     if (m_ended)
     {
-        Drop(DropReason::NotUp, packet.payload, "ipsec: the tunnel has ended");
+        m_observer.Drop(DropReason::NotUp, packet.payload, "ipsec: the tunnel has ended");
         return;
     }
     Handling(packet.payload, true,
@@ -442,7 +426,7 @@ IpsecTunnel::OnEsp(wire::ByteView packet)
     if (m_state != TunnelState::Up)
     {
         ++m_counters.espMalformed;
-        Drop(DropReason::NotUp, packet, "esp: received while the tunnel is not up");
+        m_observer.Drop(DropReason::NotUp, packet, "esp: received while the tunnel is not up");
         return;
     }
     wire::Bytes payload;
@@ -453,16 +437,16 @@ IpsecTunnel::OnEsp(wire::ByteView packet)
         {
             case wire::ErrorCode::AuthenticationFailed:
                 ++m_counters.espAuthenticationFailed;
-                Drop(DropReason::EspIcv, packet, r.GetError().detail);
+                m_observer.Drop(DropReason::EspIcv, packet, r.GetError().detail);
                 break;
             case wire::ErrorCode::Replayed:
             case wire::ErrorCode::TooOld:
                 ++m_counters.espReplayed;
-                Drop(DropReason::EspReplay, packet, r.GetError().detail);
+                m_observer.Drop(DropReason::EspReplay, packet, r.GetError().detail);
                 break;
             default:
                 ++m_counters.espMalformed;
-                Drop(DropReason::EspMalformed, packet, r.GetError().detail);
+                m_observer.Drop(DropReason::EspMalformed, packet, r.GetError().detail);
                 break;
         }
         return;
@@ -484,7 +468,7 @@ IpsecTunnel::OnIke(wire::ByteView message)
     auto m = wire::ParseIsakmpMessage(message);
     if (!m)
     {
-        Drop(DropReason::IkeMalformed, message, m.GetError().detail);
+        m_observer.Drop(DropReason::IkeMalformed, message, m.GetError().detail);
         return;
     }
     if (m->header.exchangeType != wire::isakmpexchange::Informational)
@@ -495,7 +479,8 @@ IpsecTunnel::OnIke(wire::ByteView message)
         }
         else
         {
-            Drop(DropReason::IkeUnexpected, message, "ike: not the next message of the exchange");
+            m_observer.Drop(DropReason::IkeUnexpected, message,
+                            "ike: not the next message of the exchange");
         }
         if (m_ike->Established())
         {
@@ -507,7 +492,7 @@ IpsecTunnel::OnIke(wire::ByteView message)
     auto chain = m_ike->Open(*m, storage);
     if (!chain)
     {
-        Drop(DropReason::IkeMalformed, message, "ike: informational does not decrypt");
+        m_observer.Drop(DropReason::IkeMalformed, message, "ike: informational does not decrypt");
         return;
     }
     m_transport->PeerConfirmed(); // it decrypted under the IKE SA
@@ -525,13 +510,13 @@ IpsecTunnel::OnIke(wire::ByteView message)
         }
         if (dpd->ack)
         {
-            Report(LivenessEvent::RUThereAckReceived);
+            m_observer.Report(LivenessEvent::RUThereAckReceived);
             m_dpd->OnAck(dpd->sequence);
         }
         else
         {
             ++m_counters.dpdRequestsReceived;
-            Report(LivenessEvent::RUThereReceived);
+            m_observer.Report(LivenessEvent::RUThereReceived);
             SendDpd(true, dpd->sequence); // R-U-THERE-ACK echoes the sequence (RFC 3706 5)
         }
     }
@@ -550,7 +535,7 @@ IpsecTunnel::SendDpd(bool ack, uint32_t sequence)
     {
         ++m_counters.dpdAcksSent;
     }
-    Report(ack ? LivenessEvent::RUThereAckSent : LivenessEvent::RUThereSent);
+    m_observer.Report(ack ? LivenessEvent::RUThereAckSent : LivenessEvent::RUThereSent);
     Handling(m, false,
              [this, &m]()
              {

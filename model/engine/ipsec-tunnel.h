@@ -161,8 +161,6 @@ class IpsecTunnel
     void OnIke(wire::ByteView message);
     void OnEsp(wire::ByteView packet);
     void OnTransportEvent(TransportEvent event, const std::string& detail);
-    void Drop(DropReason reason, wire::ByteView packet, const std::string& detail);
-    void Report(LivenessEvent event);
     /// Runs `f` with `packet` noted as the one being handled, for drops a transport reports.
     template<typename F>
     void Handling(wire::ByteView packet, bool received, F&& f);

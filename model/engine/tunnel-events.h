@@ -66,6 +66,24 @@ struct TunnelObserver
     /// the outer datagram or segment, the stream chunk); empty if it never had the bytes.
     std::function<void(DropReason reason, wire::ByteView packet, const std::string& detail)> onDrop;
     std::function<void(LivenessEvent event)> onLiveness;
+
+    /// Tells onDrop, if anyone listens.
+    void Drop(DropReason reason, wire::ByteView packet, const std::string& detail) const
+    {
+        if (onDrop)
+        {
+            onDrop(reason, packet, detail);
+        }
+    }
+
+    /// Tells onLiveness, if anyone listens.
+    void Report(LivenessEvent event) const
+    {
+        if (onLiveness)
+        {
+            onLiveness(event);
+        }
+    }
 };
 
 /// What any tunnel counts, whichever its kind: for run records, and to compare encapsulations.
