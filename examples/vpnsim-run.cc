@@ -105,6 +105,8 @@ Flags(ns3::ScenarioParameters& p)
         {"transform", "ESP transform", text(p.transform)},
         {"peer-timeout", "client DPD: peer dead this long after last heard (s)",
          number("peer-timeout", p.peerTimeout)},
+        {"dpd-idle", "client DPD: silence before an R-U-THERE (s)", number("dpd-idle", p.dpdIdle)},
+        {"dpd-retry", "client DPD: R-U-THERE repeat interval (s)", number("dpd-retry", p.dpdRetry)},
         {"asa-dpd-threshold", "headend DPD idle threshold (s)",
          number("asa-dpd-threshold", p.asaDpdThreshold)},
         {"asa-dpd-retry", "headend DPD retry interval (s)", number("asa-dpd-retry", p.asaDpdRetry)},

@@ -184,6 +184,8 @@ ValidateScenario(const ScenarioParameters& p)
         bool zeroAllowed;
     };
     for (const Timer& t : {Timer{"peer-timeout", p.peerTimeout, 10, 3600, false},
+                           Timer{"dpd-idle", p.dpdIdle, 1, 3600, false},
+                           Timer{"dpd-retry", p.dpdRetry, 1, 3600, false},
                            Timer{"asa-dpd-threshold", p.asaDpdThreshold, 10, 3600, false},
                            Timer{"asa-dpd-retry", p.asaDpdRetry, 2, 10, false},
                            Timer{"nat-keepalive", p.natKeepalive, 5, 3600, true},
@@ -320,6 +322,8 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     vpn.SetAttribute("Encapsulation", StringValue(p.encap));
     vpn.SetAttribute("Transform", StringValue(p.transform));
     vpn.SetAttribute("PeerTimeout", TimeValue(Seconds(p.peerTimeout)));
+    vpn.SetAttribute("ClientDpdIdle", TimeValue(Seconds(p.dpdIdle)));
+    vpn.SetAttribute("ClientDpdRetry", TimeValue(Seconds(p.dpdRetry)));
     vpn.SetAttribute("AsaDpdThreshold", TimeValue(Seconds(p.asaDpdThreshold)));
     vpn.SetAttribute("AsaDpdRetry", TimeValue(Seconds(p.asaDpdRetry)));
     vpn.SetAttribute("NatKeepalive", TimeValue(Seconds(p.natKeepalive)));
@@ -468,6 +472,8 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     }
     r.parameters = {{"transform", p.transform},
                     {"peer_timeout_s", Number(p.peerTimeout)},
+                    {"dpd_idle_s", Number(p.dpdIdle)},
+                    {"dpd_retry_s", Number(p.dpdRetry)},
                     {"asa_dpd_threshold_s", Number(p.asaDpdThreshold)},
                     {"asa_dpd_retry_s", Number(p.asaDpdRetry)},
                     {"nat_keepalive_s", Number(p.natKeepalive)},

@@ -34,6 +34,8 @@ struct ScenarioParameters
     uint64_t seed{1};
     std::string transform{"aes-cbc-128-hmac-sha1-96"};
     double peerTimeout{90};
+    double dpdIdle{10}; ///< client: silence before an R-U-THERE
+    double dpdRetry{5}; ///< client: R-U-THERE repeat interval
     double asaDpdThreshold{300};
     double asaDpdRetry{2};
     double natKeepalive{20};

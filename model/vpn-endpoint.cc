@@ -89,9 +89,17 @@ VpnEndpoint::GetTypeId()
                             MakeUintegerAccessor(&VpnEndpoint::m_anyConnectPort),
                             MakeUintegerChecker<uint16_t>(1))
               .AddAttribute("PeerTimeout",
-                            "Client DPD peer response timeout (Cisco VPN Client, 30-480 s).",
+                            "Client DPD peer response timeout (Cisco VPN Client .pcf: 90 s, "
+                            "30-480 s there; shorter values allowed for short experiments).",
                             TimeValue(Seconds(90)), MakeTimeAccessor(&VpnEndpoint::m_peerTimeout),
-                            MakeTimeChecker(Seconds(30), Seconds(480)))
+                            MakeTimeChecker(Seconds(10), Seconds(3600)))
+              .AddAttribute("ClientDpdIdle",
+                            "Client DPD: silence after sending before an R-U-THERE (10 s).",
+                            TimeValue(Seconds(10)), MakeTimeAccessor(&VpnEndpoint::m_clientDpdIdle),
+                            MakeTimeChecker(Seconds(1), Seconds(3600)))
+              .AddAttribute("ClientDpdRetry", "Client DPD: R-U-THERE repeat interval (5 s).",
+                            TimeValue(Seconds(5)), MakeTimeAccessor(&VpnEndpoint::m_clientDpdRetry),
+                            MakeTimeChecker(Seconds(1), Seconds(3600)))
               .AddAttribute("AsaDpdThreshold",
                             "Headend isakmp keepalive threshold (ASA remote access: 300 s).",
                             TimeValue(Seconds(300)), MakeTimeAccessor(&VpnEndpoint::m_asaThreshold),
@@ -99,6 +107,22 @@ VpnEndpoint::GetTypeId()
               .AddAttribute("AsaDpdRetry", "Headend isakmp keepalive retry (ASA: 2 s).",
                             TimeValue(Seconds(2)), MakeTimeAccessor(&VpnEndpoint::m_asaRetry),
                             MakeTimeChecker(Seconds(2), Seconds(10)))
+              .AddAttribute("AsaDpdRetries",
+                            "Headend: unanswered R-U-THEREs before the peer is dead (3).",
+                            UintegerValue(3), MakeUintegerAccessor(&VpnEndpoint::m_asaRetries),
+                            MakeUintegerChecker<uint32_t>(1, 10))
+              .AddAttribute("KeySeed",
+                            "Seed of the static ESP and IKE keys (both ends must agree).",
+                            UintegerValue(0x42), MakeUintegerAccessor(&VpnEndpoint::m_keySeed),
+                            MakeUintegerChecker<uint8_t>())
+              .AddAttribute("ClientToHeadendSpi", "SPI of the client-to-headend ESP SA.",
+                            UintegerValue(0xc0ffee01),
+                            MakeUintegerAccessor(&VpnEndpoint::m_clientToHeadendSpi),
+                            MakeUintegerChecker<uint32_t>(256)) // 1-255 reserved (RFC 4303 2.1)
+              .AddAttribute("HeadendToClientSpi", "SPI of the headend-to-client ESP SA.",
+                            UintegerValue(0xc0ffee02),
+                            MakeUintegerAccessor(&VpnEndpoint::m_headendToClientSpi),
+                            MakeUintegerChecker<uint32_t>(256))
               .AddAttribute("NatKeepalive", "NAT-T keepalive interval (RFC 3948: 20 s); 0 off.",
                             TimeValue(Seconds(20)), MakeTimeAccessor(&VpnEndpoint::m_natKeepalive),
                             MakeTimeChecker(Seconds(0), Seconds(3600)))
@@ -277,8 +301,14 @@ VpnEndpoint::CreateEngine()
     m_clientPort = static_cast<uint16_t>(m_portRandom->GetInteger(1024, 65535));
     c.ctcp.clientPort = m_clientPort;
     c.clientDpd.peerTimeout = ToNanos(m_peerTimeout);
+    c.clientDpd.idle = ToNanos(m_clientDpdIdle);
+    c.clientDpd.retry = ToNanos(m_clientDpdRetry);
     c.headendDpd.threshold = ToNanos(m_asaThreshold);
     c.headendDpd.retry = ToNanos(m_asaRetry);
+    c.headendDpd.retries = m_asaRetries;
+    c.keySeed = m_keySeed;
+    c.clientToHeadendSpi = m_clientToHeadendSpi;
+    c.headendToClientSpi = m_headendToClientSpi;
     c.natKeepalive = ToNanos(m_natKeepalive);
     c.idleTimeout = ToNanos(m_idleTimeout);
     auto error = vpnsim::engine::IpsecTunnel::Validate(c);

@@ -147,8 +147,14 @@ class VpnEndpoint : public Application
     uint16_t m_ctcpPort{10000};
     uint16_t m_anyConnectPort{443};
     Time m_peerTimeout{Seconds(90)};
+    Time m_clientDpdIdle{Seconds(10)};
+    Time m_clientDpdRetry{Seconds(5)};
     Time m_asaThreshold{Seconds(300)};
     Time m_asaRetry{Seconds(2)};
+    uint32_t m_asaRetries{3};
+    uint8_t m_keySeed{0x42};
+    uint32_t m_clientToHeadendSpi{0xc0ffee01};
+    uint32_t m_headendToClientSpi{0xc0ffee02};
     Time m_natKeepalive{Seconds(20)};
     Time m_idleTimeout{Minutes(30)};
     Time m_anyConnectDpd{Seconds(30)};

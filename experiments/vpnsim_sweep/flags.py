@@ -91,6 +91,8 @@ _FLAGS = (
          choices=("aes-cbc-128-hmac-sha1-96", "aes-cbc-256-hmac-sha1-96", "aes-gcm-128",
                   "aes-gcm-256", "null-hmac-sha1-96")),
     Flag("peer-timeout", "number", "client DPD: peer dead this long after last heard, s", low=10, high=3600),
+    Flag("dpd-idle", "number", "client DPD: silence before an R-U-THERE, s", low=1, high=3600),
+    Flag("dpd-retry", "number", "client DPD: R-U-THERE repeat interval, s", low=1, high=3600),
     Flag("asa-dpd-threshold", "number", "headend DPD idle threshold, s", low=10, high=3600),
     Flag("asa-dpd-retry", "number", "headend DPD retry interval, s", low=2, high=10),
     Flag("nat-keepalive", "number", "NAT-T keepalive interval, s", low=5, high=3600, or_zero=True),

@@ -246,10 +246,10 @@ TEST(IpsecTunnel, ValidateNamesTheFieldAndRange)
 {
     IpsecTunnelConfig c = Config(IpsecEncapsulation::Natt, true);
     EXPECT_FALSE(IpsecTunnel::Validate(c).has_value());
-    c.clientDpd.peerTimeout = 10s;
+    c.clientDpd.peerTimeout = 9s;
     auto e = IpsecTunnel::Validate(c);
     ASSERT_TRUE(e.has_value());
-    EXPECT_NE(e->find("30..480"), std::string::npos);
+    EXPECT_NE(e->find("peer timeout: allowed 10..3600 s"), std::string::npos);
     c = Config(IpsecEncapsulation::Natt, true);
     c.clientToHeadendSpi = 7;
     e = IpsecTunnel::Validate(c);
