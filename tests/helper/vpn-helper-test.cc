@@ -1,5 +1,6 @@
 // The VPN endpoints in a real ns-3 simulation: client - router - headend over point-to-point
 // links, ordinary ns-3 applications through the tunnel interface, for every encapsulation.
+#include "ns3/v4ping-helper.h"
 #include "tests/helper/line-topology.h"
 #include "tests/helper/tshark-esp.h"
 #include "tests/wire/tshark-runner.h"
@@ -84,6 +85,29 @@ TEST_P(EveryEncapsulation, EchoThroughTheTunnelAndItStaysUpThirtyMinutes)
     EXPECT_TRUE(line.client->IsUp()) << line.client->GetStatus().detail;
     EXPECT_TRUE(line.headend->IsUp()) << line.headend->GetStatus().detail;
     EXPECT_EQ(line.echoes, 1800u);
+}
+
+void
+CountRtt(uint32_t* replies, Time)
+{
+    ++*replies;
+}
+
+TEST_P(EveryEncapsulation, IcmpPingThroughTheTunnelIsAnswered)
+{
+    // ns-3's own ping (ICMP echo) from the client to the headend's tunnel address: ten
+    // requests a second apart, every one answered.
+    Line line(GetParam());
+    V4PingHelper ping(VpnHelper::TunnelAddress(Ipv4Address("10.8.0.0"), true));
+    ping.SetAttribute("Interval", TimeValue(Seconds(1)));
+    ApplicationContainer app = ping.Install(line.nodes.Get(0));
+    app.Start(Seconds(5));
+    app.Stop(Seconds(14.5));
+    uint32_t replies = 0;
+    app.Get(0)->TraceConnectWithoutContext("Rtt", MakeBoundCallback(&CountRtt, &replies));
+    Simulator::Stop(Seconds(20));
+    Simulator::Run();
+    EXPECT_EQ(replies, 10u);
 }
 
 TEST_P(EveryEncapsulation, BulkTcpThroughTheTunnelArrivesWhole)
