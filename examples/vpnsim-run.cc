@@ -96,6 +96,8 @@ Flags(ns3::ScenarioParameters& p)
         {"loss-model", "bernoulli, gilbert or trace", text(p.lossModel)},
         {"burst", "mean loss burst length in packets (gilbert)", number("burst", p.burst)},
         {"loss-trace", "drop list file (trace model)", text(p.lossTrace)},
+        {"jitter", "extra delay per packet on the Internet link, uniform up to this (s)",
+         number("jitter", p.jitter)},
         {"duration", "session length in seconds (default 1800)", number("duration", p.duration)},
         {"seed", "run number of the random streams (1, 2, ...)",
          [&p](const std::string& v)

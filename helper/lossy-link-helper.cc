@@ -1,12 +1,17 @@
 #include "helper/lossy-link-helper.h"
 
 #include "model/gilbert-elliott-error-model.h"
+#include "model/jitter-channel.h"
 #include "model/trace-error-model.h"
 
 #include <cmath>
 #include <map>
 #include <ns3/double.h>
+#include <ns3/drop-tail-queue.h>
+#include <ns3/mac48-address.h>
+#include <ns3/net-device-queue-interface.h>
 #include <ns3/point-to-point-helper.h>
+#include <ns3/point-to-point-net-device.h>
 #include <ns3/pointer.h>
 #include <ns3/string.h>
 #include <sstream>
@@ -182,6 +187,12 @@ LossyLinkHelper::SetDelay(Time delay)
     m_delay = delay;
 }
 
+void
+LossyLinkHelper::SetJitter(Time jitter)
+{
+    m_jitter = jitter;
+}
+
 vpnsim::wire::Status
 LossyLinkHelper::SetLoss(const std::string& forward, const std::string& backward)
 {
@@ -207,10 +218,38 @@ LossyLinkHelper::SetFirstStream(int64_t stream)
 NetDeviceContainer
 LossyLinkHelper::Install(Ptr<Node> a, Ptr<Node> b)
 {
-    PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", StringValue(m_rate));
-    p2p.SetChannelAttribute("Delay", TimeValue(m_delay));
-    NetDeviceContainer devices = p2p.Install(a, b);
+    NetDeviceContainer devices;
+    if (m_jitter.IsStrictlyPositive())
+    {
+        // PointToPointHelper always makes its own channel type; build the pair by hand, the
+        // way it does, around a JitterChannel.
+        Ptr<JitterChannel> channel = CreateObject<JitterChannel>();
+        channel->SetAttribute("Delay", TimeValue(m_delay));
+        Ptr<UniformRandomVariable> jitter = CreateObject<UniformRandomVariable>();
+        jitter->SetAttribute("Max", DoubleValue(m_jitter.GetSeconds()));
+        channel->SetAttribute("Jitter", PointerValue(jitter));
+        channel->AssignStreams(m_stream++);
+        for (Ptr<Node> node : {a, b})
+        {
+            Ptr<PointToPointNetDevice> device = CreateObject<PointToPointNetDevice>();
+            device->SetAddress(Mac48Address::Allocate());
+            device->SetAttribute("DataRate", StringValue(m_rate));
+            node->AddDevice(device);
+            device->SetQueue(CreateObject<DropTailQueue<Packet>>());
+            Ptr<NetDeviceQueueInterface> queueInterface = CreateObject<NetDeviceQueueInterface>();
+            queueInterface->GetTxQueue(0)->ConnectQueueTraces(device->GetQueue());
+            device->AggregateObject(queueInterface);
+            device->Attach(channel);
+            devices.Add(device);
+        }
+    }
+    else
+    {
+        PointToPointHelper p2p;
+        p2p.SetDeviceAttribute("DataRate", StringValue(m_rate));
+        p2p.SetChannelAttribute("Delay", TimeValue(m_delay));
+        devices = p2p.Install(a, b);
+    }
     // Loss on the way a -> b happens as b receives, and the other way round.
     const std::string* specs[] = {&m_backward, &m_forward};
     for (uint32_t i = 0; i < 2; ++i)

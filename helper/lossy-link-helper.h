@@ -1,7 +1,7 @@
 /*
- * Links between sites: a point-to-point link with its rate and delay (ns-3's channel and
- * queues) and, per direction, one of vpnsim's loss models, chosen by a short text spec that a
- * command line or a topology file can carry:
+ * Links between sites: a point-to-point link with its rate, delay and jitter (ns-3's channel
+ * and queues, JitterChannel for the jitter) and, per direction, one of vpnsim's loss models, chosen
+ * by a short text spec that a command line or a topology file can carry:
  *
  *     none
  *     bernoulli:P                    independent loss, P in [0, 1]
@@ -40,6 +40,10 @@ class LossyLinkHelper
     void SetDataRate(const std::string& rate);
     void SetDelay(Time delay);
 
+    /// Each packet's delay grows by a uniform draw from [0, `jitter`] (order kept; see
+    /// JitterChannel). Zero, the default, is ns-3's plain point-to-point channel.
+    void SetJitter(Time jitter);
+
     /// Loss on the way from the first node to the second, and back. Fails on a bad spec.
     vpnsim::wire::Status SetLoss(const std::string& forward, const std::string& backward);
 
@@ -52,6 +56,7 @@ class LossyLinkHelper
   private:
     std::string m_rate;
     Time m_delay;
+    Time m_jitter;
     std::string m_forward{"none"};
     std::string m_backward{"none"};
     int64_t m_stream{0};

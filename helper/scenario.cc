@@ -159,6 +159,10 @@ ValidateScenario(const ScenarioParameters& p)
             return "--loss-trace=" + p.lossTrace + ": " + model.GetError().detail;
         }
     }
+    if (!(p.jitter >= 0 && p.jitter <= 1))
+    {
+        return Range("jitter", Number(p.jitter), "0 to 1 seconds");
+    }
     if (!(p.duration >= 10 && p.duration <= 7 * 86400))
     {
         return Range("duration", Number(p.duration), "10 to 604800 seconds");
@@ -248,6 +252,8 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
         LossyLinkHelper link;
         link.SetDataRate(e.rate);
         link.SetDelay(*ParseDelay(e.delay));
+        Time jitter = *ParseDelay(e.jitter);
+        link.SetJitter(e.internet && jitter.IsZero() ? Seconds(p.jitter) : jitter);
         link.SetFirstStream(1000 + 10 * static_cast<int64_t>(i));
         std::string forward = e.loss;
         std::string backward = e.lossReverse;
@@ -478,6 +484,7 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
                     {"asa_dpd_retry_s", Number(p.asaDpdRetry)},
                     {"nat_keepalive_s", Number(p.natKeepalive)},
                     {"idle_timeout_s", Number(p.idleTimeout)},
+                    {"jitter_s", Number(p.jitter)},
                     {"traffic", p.traffic},
                     {"traffic_interval_s", Number(p.trafficInterval)},
                     {"traffic_size_bytes", std::to_string(p.trafficSize)},

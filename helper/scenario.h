@@ -30,6 +30,7 @@ struct ScenarioParameters
     std::string lossModel{"bernoulli"};
     double burst{3};       ///< mean burst length (packets) for the gilbert model
     std::string lossTrace; ///< file for the trace model
+    double jitter{0};      ///< seconds of extra delay (uniform) on the Internet hop
     double duration{1800}; ///< seconds of simulated session
     uint64_t seed{1};
     std::string transform{"aes-cbc-128-hmac-sha1-96"};

@@ -36,6 +36,7 @@ struct EdgeProperties
 {
     std::string rate;
     std::string delay;
+    std::string jitter;
     std::string loss;
     std::string lossReverse;
     std::string internet;
@@ -166,6 +167,7 @@ ParseDot(const std::string& text, Graph& g)
     dp.property("nat_mode", boost::get(&VertexProperties::natMode, g));
     dp.property("rate", boost::get(&EdgeProperties::rate, g));
     dp.property("delay", boost::get(&EdgeProperties::delay, g));
+    dp.property("jitter", boost::get(&EdgeProperties::jitter, g));
     dp.property("loss", boost::get(&EdgeProperties::loss, g));
     dp.property("loss_reverse", boost::get(&EdgeProperties::lossReverse, g));
     dp.property("internet", boost::get(&EdgeProperties::internet, g));
@@ -176,7 +178,8 @@ ParseDot(const std::string& text, Graph& g)
     catch (const boost::property_not_found& e)
     {
         return "unknown attribute '" + e.property
-               + "' (vertices: role, nat_mode; edges: rate, delay, loss, loss_reverse, internet)";
+               + "' (vertices: role, nat_mode; edges: rate, delay, jitter, loss, loss_reverse, "
+                 "internet)";
     }
     catch (const std::exception& e)
     {
@@ -246,6 +249,7 @@ ReadTopologyDot(std::istream& dot, const std::string& origin)
         const EdgeProperties& p = g[e];
         edge.rate = p.rate.empty() ? edge.rate : p.rate;
         edge.delay = p.delay.empty() ? edge.delay : p.delay;
+        edge.jitter = p.jitter.empty() ? edge.jitter : p.jitter;
         edge.loss = p.loss.empty() ? edge.loss : p.loss;
         edge.lossReverse = p.lossReverse.empty() ? edge.loss : p.lossReverse;
         if (!p.internet.empty() && p.internet != "true" && p.internet != "false")

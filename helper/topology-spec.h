@@ -9,6 +9,7 @@
  *           nat_mode  pat | static                                          (nat only; pat)
  *   edge    rate      ns-3 DataRate, e.g. "10Mbps"                           (100Mbps)
  *           delay     ns-3 Time, e.g. "20ms"                                 (1ms)
+ *           jitter    extra delay per packet, uniform up to this, e.g. "5ms" (0ms)
  *           loss      loss spec for both directions (LossyLinkHelper)        (none)
  *           loss_reverse  loss spec for the second-to-first direction        (= loss)
  *           internet  "true" marks the lossy Internet hop: vpnsim-run's --loss applies there
@@ -41,6 +42,7 @@ struct TopologyEdge
     size_t second{0};
     std::string rate{"100Mbps"};
     std::string delay{"1ms"};
+    std::string jitter{"0ms"};
     std::string loss{"none"};        ///< first -> second
     std::string lossReverse{"none"}; ///< second -> first
     bool internet{false};

@@ -86,6 +86,7 @@ _FLAGS = (
     Flag("burst", "number", "mean loss burst length, packets (Gilbert)", low=1, high=1000,
          applies_if=("loss-model", ("gilbert",))),
     Flag("loss-trace", "file", "drop list file (trace model)", applies_if=("loss-model", ("trace",))),
+    Flag("jitter", "number", "extra delay per packet on the Internet link (uniform up to), s", low=0, high=1),
     Flag("duration", "number", "session length, s", low=10, high=7 * 86400),
     Flag("transform", "choice", "ESP transform",
          choices=("aes-cbc-128-hmac-sha1-96", "aes-cbc-256-hmac-sha1-96", "aes-gcm-128",

@@ -107,4 +107,61 @@ TEST(LossyLink, EachDirectionHasItsOwnLoss)
     EXPECT_EQ(counters[0].received, n / 2);
 }
 
+/// Arrival times at one device.
+struct Arrivals
+{
+    void Received(Ptr<const Packet> packet)
+    {
+        times.push_back(Simulator::Now());
+        sizes.push_back(packet->GetSize());
+    }
+
+    std::vector<Time> times;
+    std::vector<uint32_t> sizes;
+};
+
+TEST(LossyLink, JitterVariesTheDelayWithinItsBoundAndKeepsTheOrder)
+{
+    NodeContainer nodes;
+    nodes.Create(2);
+    LossyLinkHelper helper;
+    helper.SetDataRate("1Gbps");
+    helper.SetDelay(MilliSeconds(10));
+    helper.SetJitter(MilliSeconds(5));
+    helper.SetFirstStream(3);
+    NetDeviceContainer devices = helper.Install(nodes.Get(0), nodes.Get(1));
+    Arrivals arrivals;
+    devices.Get(1)->TraceConnectWithoutContext("MacRx",
+                                               MakeCallback(&Arrivals::Received, &arrivals));
+    const uint32_t n = 1000;
+    for (uint32_t k = 0; k < n; ++k)
+    {
+        // 1 ms apart, each a distinct size so that the arrival order can be checked.
+        Simulator::Schedule(MilliSeconds(k),
+                            [&devices, k]()
+                            {
+                                devices.Get(0)->Send(Create<Packet>(100 + k),
+                                                     devices.Get(1)->GetAddress(), 0x0800);
+                            });
+    }
+    Simulator::Run();
+    Simulator::Destroy();
+    ASSERT_EQ(arrivals.times.size(), n);
+    Time shortest = Seconds(1);
+    Time longest;
+    for (uint32_t k = 0; k < n; ++k)
+    {
+        EXPECT_EQ(arrivals.sizes[k], 102 + k) << "packet " << k << " overtaken"; // + PPP header
+        Time delay = arrivals.times[k] - MilliSeconds(k);
+        shortest = std::min(shortest, delay);
+        longest = std::max(longest, delay);
+    }
+    // 10 ms of propagation, under a microsecond of transmission, up to 5 ms of jitter (plus
+    // whatever waiting behind a later-drawn predecessor adds, at most another 4 ms).
+    EXPECT_GE(shortest, MilliSeconds(10));
+    EXPECT_LT(shortest, MicroSeconds(10500));
+    EXPECT_GT(longest, MilliSeconds(14));
+    EXPECT_LT(longest, MicroSeconds(19100));
+}
+
 } // namespace
