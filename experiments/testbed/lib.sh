@@ -11,6 +11,10 @@
 #   TB_CLIENT_HOST TB_FW_HOST TB_HEADEND_HOST   ssh destinations (user@host), root on each
 #   TB_CLIENT_ADDR TB_HEADEND_ADDR              the endpoints' addresses on the test network
 #   TB_FW_IN_IF TB_FW_OUT_IF                    fw's client-side and headend-side interfaces
+#   TB_CLIENT_IF                                (optional) the client's interface toward fw:
+#                                               reverse loss (scenario --loss-reverse) is
+#                                               applied on its ingress; unset, on the egress
+#                                               of fw's TB_FW_IN_IF
 #   TB_REMOTE_RUNNER TB_REMOTE_PROXY            paths of vpnsim-runner (client, headend) and
 #                                               tcp_proxy.py (fw) on those hosts
 #   TB_SSH                                      the ssh command (default: ssh -o BatchMode=yes)
@@ -24,6 +28,7 @@ TB_SSH=${TB_SSH:-ssh -o BatchMode=yes}
 TB_PIDS=()
 TB_NAMESPACES=()
 TB_FW_TABLES=()
+TB_CLIENT_TABLES=()
 
 # Skip code shared with ctest (SKIP_RETURN_CODE).
 TB_SKIP=77
@@ -64,6 +69,7 @@ tb_init() {
         TB_HEADEND_ADDR=198.18.2.2
         TB_FW_IN_IF=f0
         TB_FW_OUT_IF=f1
+        TB_CLIENT_IF=c0
     else
         : "${TB_CLIENT_HOST:?TB_MODE=hosts needs TB_CLIENT_HOST}"
         : "${TB_FW_HOST:?TB_MODE=hosts needs TB_FW_HOST}"
@@ -161,8 +167,8 @@ tb_up() {
 
 # tb_fw MODE PORTS: sets fw to bypass/none (plain forwarding), stateful (conntrack with strict
 # window tracking, INVALID dropped) or proxy (tcp_proxy.py, transparent, for TCP PORTS, a
-# comma-separated list). The proxy runs for PROXY_SECONDS (default 120) and writes its
-# counters to $TB_OUT/proxy.json.
+# comma-separated list). The proxy runs for PROXY_SECONDS (default 120) or until
+# tb_stop_proxy, which leaves its counters in $TB_OUT/proxy.json.
 tb_fw() {
     local mode=$1 ports=${2:-10000}
     case $mode in
@@ -191,14 +197,32 @@ table ip vpnsim_tproxy {
 }
 EOF
             TB_FW_TABLES+=("ip vpnsim_tproxy")
+            # One segment per write, as the simulation's proxy (AsaTcpProxy, ProxyResegment
+            # false) sends one segment per in-order chunk: Linux's TCP autocorking would
+            # otherwise hold a small write while the previous one is still queued and send
+            # both as one segment, two cTCP packets the headend cannot frame. Per network
+            # namespace; on a physical fw (hosts mode) set it there yourself.
+            if [ "$TB_MODE" = netns ]; then
+                tb_exec fw sysctl -qw net.ipv4.tcp_autocorking=0
+            fi
             tb_exec fw ip rule add fwmark 1 lookup 100
             tb_exec fw ip route add local 0.0.0.0/0 dev lo table 100
             TB_FW_ROUTES=1
             local proxy=${TB_REMOTE_PROXY:-$TB_LIB_DIR/tcp_proxy.py}
-            local seconds=${PROXY_SECONDS:-120}
+            local seconds=${PROXY_SECONDS:-120} remote=()
+            if [ "$TB_MODE" = hosts ]; then
+                # Killing the local ssh would not stop the remote proxy: it keeps a PID file
+                # and its counters there, for tb_stop_proxy.
+                if tb_exec fw ss -ltn 2>/dev/null | grep -q ':10001 '; then
+                    tb_log "fw: something already listens on port 10001 (an earlier proxy?)"
+                    return 1
+                fi
+                TB_PROXY_FILES=/tmp/vpnsim-$TB_ID-proxy
+                remote=(--pid-file "$TB_PROXY_FILES.pid" --stats "$TB_PROXY_FILES.json")
+            fi
             tb_bg fw "$TB_OUT/proxy.json" "$TB_OUT/proxy.log" $((${seconds%.*} + 5)) \
                 python3 "$proxy" --listen-port 10001 --transparent --spoof --keep-port \
-                --duration "$seconds"
+                --duration "$seconds" "${remote[@]}"
             TB_PROXY_PID=${TB_PIDS[-1]}
             # Bounded wait for the listener.
             local i
@@ -216,6 +240,25 @@ EOF
             return 2
             ;;
     esac
+}
+
+# tb_stop_proxy: stops fw's proxy and waits for it, so that its counters
+# ($TB_OUT/proxy.json) are complete and its port is free for the next run. On real hosts by
+# the PID the proxy wrote there (a TERM to the local ssh would not reach it).
+tb_stop_proxy() {
+    [ -n "${TB_PROXY_PID:-}" ] || return 0
+    if [ "$TB_MODE" = hosts ] && [ -n "${TB_PROXY_FILES:-}" ]; then
+        # One line: tb_exec quotes it with printf %q, which turns a newline into bash's $'..'.
+        # shellcheck disable=SC2016
+        tb_exec fw sh -c 'p=$(cat "$1.pid" 2>/dev/null) || exit 0; kill -TERM "$p" 2>/dev/null; for i in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done' \
+            _ "$TB_PROXY_FILES" || true
+        tb_exec fw cat "$TB_PROXY_FILES.json" >"$TB_OUT/proxy.json" 2>/dev/null || true
+        tb_exec fw rm -f "$TB_PROXY_FILES.json" "$TB_PROXY_FILES.pid" || true
+        TB_PROXY_FILES=""
+    fi
+    kill -TERM "$TB_PROXY_PID" 2>/dev/null || true
+    wait "$TB_PROXY_PID" 2>/dev/null || true
+    TB_PROXY_PID=""
 }
 
 # tb_loss KIND ARG: loss on fw's client-side ingress (netdev hook: before conntrack, tproxy and
@@ -255,11 +298,44 @@ EOF
     TB_FW_TABLES+=("netdev vpnsim_loss")
 }
 
-# tb_counter TABLE NAME: packets of a named nft counter on fw (0 if absent).
+# tb_loss_reverse FRACTION: random loss of every IPv4 packet from fw to the client (the same
+# wire, the other direction; the simulation's --loss applies to both). Netns mode: ingress of
+# the client's interface, in the client's namespace (the receiver's: a drop in the sender's
+# own namespace would be reported to the sending socket). Hosts mode: ingress of
+# TB_CLIENT_IF on the client when it is set, else egress of fw's client-side interface (there
+# a drop of a segment the fw's own proxy sends is seen by its TCP, which sends it again: the
+# proxy's client leg then loses nothing).
+tb_loss_reverse() {
+    local n node hook device table="netdev vpnsim_loss_reverse"
+    n=$(awk -v f="$1" 'BEGIN { printf "%d", f * 10000 + 0.5 }')
+    [ "$n" -gt 0 ] || return 0
+    if [ "$TB_MODE" = netns ] || [ -n "${TB_CLIENT_IF:-}" ]; then
+        node=client hook=ingress device=$TB_CLIENT_IF
+    else
+        node=fw hook=egress device=$TB_FW_IN_IF
+    fi
+    tb_exec "$node" nft -f - <<EOF
+table $table {
+  counter lost {}
+  chain wire { type filter hook $hook device "$device" priority 0; policy accept;
+    meta protocol ip numgen random mod 10000 < $n counter name lost drop
+  }
+}
+EOF
+    if [ "$node" = fw ]; then
+        TB_FW_TABLES+=("$table")
+    else
+        TB_CLIENT_TABLES+=("$table")
+    fi
+    TB_REVERSE_LOSS_NODE=$node
+}
+
+# tb_counter TABLE NAME [NODE]: packets of a named nft counter on NODE (fw by default; 0 if
+# absent).
 tb_counter() {
     local n
     # shellcheck disable=SC2086
-    n=$(tb_exec fw nft list counter $1 "$2" 2>/dev/null \
+    n=$(tb_exec "${3:-fw}" nft list counter $1 "$2" 2>/dev/null \
         | awk '{ for (i = 1; i < NF; i++) if ($i == "packets") { print $(i + 1); exit } }')
     echo "${n:-0}"
 }
@@ -268,6 +344,7 @@ tb_counter() {
 # what it installed: the namespaces (netns mode), or fw's tables and routes (hosts mode).
 tb_cleanup() {
     local pid
+    tb_stop_proxy
     for pid in "${TB_PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
@@ -291,6 +368,11 @@ tb_cleanup() {
             tb_exec fw ip rule del fwmark 1 lookup 100 2>/dev/null || true
             tb_exec fw ip route del local 0.0.0.0/0 dev lo table 100 2>/dev/null || true
         fi
+        for t in "${TB_CLIENT_TABLES[@]}"; do
+            # shellcheck disable=SC2086
+            tb_exec client nft delete table $t 2>/dev/null || true
+        done
     fi
     TB_FW_TABLES=()
+    TB_CLIENT_TABLES=()
 }

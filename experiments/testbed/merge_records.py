@@ -38,6 +38,7 @@ def main():
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--duration", type=float, required=True)
     p.add_argument("--wire-drops", type=int, default=0)
+    p.add_argument("--wire-drops-reverse", type=int, default=0)
     p.add_argument("--fw-invalid", type=int, default=0)
     p.add_argument("--proxy")
     p.add_argument("--ping")
@@ -59,7 +60,8 @@ def main():
 
     sent = int(num(cp, "probes_sent"))
     received = int(num(hp, "probes_received"))
-    parameters = {"fw": a.fw, "wire_drops": str(a.wire_drops)}
+    parameters = {"fw": a.fw, "wire_drops": str(a.wire_drops),
+                  "wire_drops_reverse": str(a.wire_drops_reverse)}
     for prefix, params in (("client.", cp), ("headend.", hp)):
         for k, v in params.items():
             parameters[prefix + k] = v

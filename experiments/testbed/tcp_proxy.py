@@ -10,20 +10,47 @@ lost segment the client never fills the hole, so nothing after it ever reaches t
 With --spoof the upstream connection comes from the client's own address (and, with
 --keep-port, its port), so the headend sees the same peer whether or not the proxy is there.
 
+Segmentation, as in the simulation's proxy (model/asa-tcp-proxy.h, attribute Resegment /
+AsaFirewall::ProxyResegment false): each read takes what the kernel has delivered in order
+since the last one - one segment while nothing is missing and the proxy keeps up - and is
+written upstream at once in one send() with TCP_NODELAY, so it leaves as one segment (the
+testbed also turns TCP autocorking off on the fw). The counters show whether that held: from
+TCP_INFO, data segments the client side received and the server side sent, beside the reads
+and writes (one segment per read and per write when reads == data_segments_in and writes ==
+data_segments_out - retransmissions, per direction, on a run without loss).
+
 Bounded: it exits after --duration seconds, or on SIGTERM/SIGINT, and then writes its counters
 as one JSON object to --stats (or stdout).
 """
 import argparse
 import json
+import os
 import selectors
 import signal
 import socket
+import struct
 import sys
 import time
 
 IP_TRANSPARENT = 19  # linux/in.h
 CHUNK = 65536
 MAX_BUFFERED = 1 << 20  # per direction; beyond it the proxy stops reading (backpressure)
+TCP_INFO_LENGTH = 232  # struct tcp_info up to tcpi_rcv_ooopack (Linux 5.4+); shorter is fine
+
+
+def tcp_info(sock):
+    """(total_retrans, data_segs_in, data_segs_out) of a TCP socket (linux/tcp.h struct
+    tcp_info: tcpi_total_retrans at byte 100, tcpi_data_segs_in/out at 152/156, Linux 4.6+),
+    or None."""
+    try:
+        raw = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, TCP_INFO_LENGTH)
+    except OSError:
+        return None
+    if len(raw) < 160:
+        return None
+    (retrans,) = struct.unpack_from("I", raw, 100)
+    segs_in, segs_out = struct.unpack_from("II", raw, 152)
+    return retrans, segs_in, segs_out
 
 
 class Leg:
@@ -42,7 +69,14 @@ class Proxy:
         self.sel = selectors.DefaultSelector()
         self.stats = {"connections": 0, "upstream_failures": 0, "bytes_client_to_server": 0,
                       "bytes_server_to_client": 0, "reads_client_to_server": 0,
-                      "writes_client_to_server": 0, "open_at_exit": 0}
+                      "writes_client_to_server": 0, "reads_server_to_client": 0,
+                      "writes_server_to_client": 0,
+                      "data_segments_in_client_to_server": 0,
+                      "data_segments_out_client_to_server": 0,
+                      "retransmissions_client_to_server": 0,
+                      "data_segments_in_server_to_client": 0,
+                      "data_segments_out_server_to_client": 0,
+                      "retransmissions_server_to_client": 0, "open_at_exit": 0}
         self.conns = {}  # socket -> (legs list) for cleanup
         self.stop = False
 
@@ -116,10 +150,24 @@ class Proxy:
         else:
             self.sel.register(sock, events, ("conn", None))
 
+    def account(self, legs):
+        """Adds one connection's TCP_INFO segment counts to the stats (before closing)."""
+        client, up = legs[0].src, legs[0].dst
+        ci, ui = tcp_info(client), tcp_info(up)
+        if ci is None or ui is None:
+            return
+        self.stats["data_segments_in_client_to_server"] += ci[1]
+        self.stats["data_segments_out_client_to_server"] += ui[2]
+        self.stats["retransmissions_client_to_server"] += ui[0]
+        self.stats["data_segments_in_server_to_client"] += ui[1]
+        self.stats["data_segments_out_server_to_client"] += ci[2]
+        self.stats["retransmissions_server_to_client"] += ci[0]
+
     def close(self, sock):
         legs = self.conns.get(sock)
         if legs is None:
             return
+        self.account(legs)
         for s in {legs[0].src, legs[0].dst}:
             self.conns.pop(s, None)
             try:
@@ -146,15 +194,13 @@ class Proxy:
                 elif data:
                     leg.buffer += data
                     self.stats["bytes_" + leg.name] += len(data)
-                    if leg.name == "client_to_server":
-                        self.stats["reads_client_to_server"] += 1
+                    self.stats["reads_" + leg.name] += 1
             if leg.dst is sock and mask & selectors.EVENT_WRITE:
                 if leg.buffer:
                     try:
                         n = sock.send(leg.buffer)
                         del leg.buffer[:n]
-                        if leg.name == "client_to_server":
-                            self.stats["writes_client_to_server"] += 1
+                        self.stats["writes_" + leg.name] += 1
                     except BlockingIOError:
                         pass
                     except OSError:
@@ -185,6 +231,8 @@ class Proxy:
                 else:
                     self.service(key.fileobj, mask)
         self.stats["open_at_exit"] = len(self.conns) // 2
+        for legs in {id(v): v for v in self.conns.values()}.values():
+            self.account(legs)
 
 
 def main():
@@ -198,6 +246,7 @@ def main():
     p.add_argument("--keep-port", action="store_true", help="and from the client's port")
     p.add_argument("--duration", type=float, default=60.0, help="seconds, 1..86400")
     p.add_argument("--stats", help="file for the JSON counters (default stdout)")
+    p.add_argument("--pid-file", help="file for this process's PID (removed at exit)")
     args = p.parse_args()
     if not 1 <= args.duration <= 86400:
         p.error(f"--duration={args.duration}: allowed 1..86400")
@@ -211,7 +260,17 @@ def main():
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     proxy.listen()
-    proxy.run()
+    if args.pid_file:
+        with open(args.pid_file, "w") as f:
+            f.write(f"{os.getpid()}\n")
+    try:
+        proxy.run()
+    finally:
+        if args.pid_file:
+            try:
+                os.remove(args.pid_file)
+            except OSError:
+                pass
     text = json.dumps(proxy.stats)
     if args.stats:
         with open(args.stats, "w") as f:

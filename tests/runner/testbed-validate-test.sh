@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The simulation against the testbed, statistically (experiments/testbed/validate): cTCP, NAT-T
+# and native ESP through the ASA's / fw's full TCP proxy, 5 trials per cell and side, at no
+# loss, at exactly one dropped client->headend ESP packet (the 5th: deterministic on both
+# sides, nftables on the testbed, a trace loss model in the simulation) and at 5 % random loss
+# both ways. Short timers (client DPD 30 s, ASA DPD 10 s + 2 s retries) and 27 s runs (the
+# testbed's 22 s of traffic match the simulation's 5..27 s).
+#
+# Fails when the two sides disagree beyond their confidence intervals (Wilson 95 % intervals
+# disjoint, or Fisher's exact test rejecting after Holm's correction at alpha 0.05) in any
+# cell, and - so that agreement is not vacuous - unless both sides show the known outcome:
+# cTCP through the proxy fails after the one drop (every trial, by DPD, not by framing) and at
+# 5 % loss (most trials), and survives without loss; NAT-T and native ESP survive everywhere.
+source "$(dirname "$0")/testbed-lib.sh"
+: "${VPNSIM_RUN:?set VPNSIM_RUN to the vpnsim-run binary}"
+
+out=$WORK/validate
+start=$(date +%s)
+"$ROOT/experiments/testbed/validate" --encap ctcp,natt,esp --asa proxy --loss 0,0.05 \
+    --drop-nth 5 --trials 5 --duration 27 --peer-timeout 30 --asa-dpd-threshold 10 \
+    --asa-dpd-retry 2 --jobs 23 --sim "$VPNSIM_RUN" --runner "$VPNSIM_RUNNER" --out "$out" \
+    >"$WORK/validate.txt" 2>"$WORK/validate.err"
+rc=$?
+cat "$WORK/validate.txt"
+if [ "$rc" = 77 ]; then
+    tail -3 "$WORK/validate.err"
+    exit 77
+fi
+echo "validate took $(($(date +%s) - start)) s (exit $rc)"
+check "validate ran and wrote its summary (exit $rc)" \
+    '[ "$rc" = 0 ] && [ -s "$out/summary.json" ] && [ -s "$out/validation.png" ] && [ -s "$out/validation.pdf" ]'
+[ -s "$out/summary.json" ] || { tail -20 "$WORK/validate.err"; summary; exit 1; }
+
+# Each line: "ok|FAIL<TAB>what".
+python3 - "$out/summary.json" >"$WORK/checks.txt" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+cells = {(c["encap"], c["level"]): c for c in s["cells"]}
+trials = s["config"]["trials"]
+
+def say(ok, what):
+    print(("ok" if ok else "FAIL") + "\t" + what)
+
+def both(c, test):
+    return all(c[side] and test(c[side]) for side in ("simulation", "testbed"))
+
+def counts(c):
+    return ", ".join(f"{side} {c[side]['failures']}/{c[side]['n']}" if c[side] else f"{side} -"
+                     for side in ("simulation", "testbed"))
+
+say(s["verdict"]["verdict"] == "agree",
+    f"verdict {s['verdict']['verdict']}: {s['verdict']['test']}"
+    + (f"; disagreeing: {s['verdict']['disagreeing_cells']}" if s["verdict"]["disagreeing_cells"] else ""))
+for (encap, level), c in sorted(cells.items()):
+    say(both(c, lambda x: x["n"] == trials),
+        f"{encap} {level}: {trials} runs on each side ({counts(c)})")
+    if c["fisher_p"] is None:
+        say(False, f"{encap} {level}: not compared (a side has no runs)")
+        continue
+    say(c["intervals_overlap"] is True,
+        f"{encap} {level}: Wilson intervals overlap (simulation "
+        f"[{c['simulation']['wilson_low']:.2f}, {c['simulation']['wilson_high']:.2f}], testbed "
+        f"[{c['testbed']['wilson_low']:.2f}, {c['testbed']['wilson_high']:.2f}]; Fisher p "
+        f"{c['fisher_p']:.3g}, Holm {c['fisher_p_holm']:.3g})")
+c = cells[("ctcp", "drop#5")]
+say(both(c, lambda x: x["failures"] == x["n"] and x["dpd_failures"] == x["n"]),
+    f"cTCP via proxy, one drop: every trial fails by DPD on both sides ({counts(c)})")
+c = cells[("ctcp", "0.05")]
+say(both(c, lambda x: x["rate"] >= 0.6),
+    f"cTCP via proxy, 5 % loss: most trials fail on both sides ({counts(c)})")
+c = cells[("ctcp", "0")]
+say(both(c, lambda x: x["failures"] == 0 and x["framing_errors"] == 0),
+    f"cTCP via proxy, no loss: nothing fails, no framing errors ({counts(c)})")
+for encap in ("natt", "esp"):
+    for level in ("0", "drop#5", "0.05"):
+        c = cells[(encap, level)]
+        say(both(c, lambda x: x["failures"] == 0),
+            f"{encap} via proxy, {level}: survives on both sides ({counts(c)})")
+PY
+while IFS=$'\t' read -r verdict what; do
+    check "$what" '[ "$verdict" = ok ]'
+done <"$WORK/checks.txt"
+check "the expectations were evaluated" '[ -s "$WORK/checks.txt" ]'
+summary
