@@ -28,13 +28,16 @@ IsTrafficProfile(const std::string& name)
 
 InnerTraffic::InnerTraffic(const std::string& profile, Ptr<Node> client, Ipv4Address clientAddress,
                            Ptr<Node> target, Ipv4Address targetAddress, Time start, Time stop,
-                           uint32_t size, Time interval)
+                           uint32_t size, Time interval, bool targetShared)
     : m_profile(profile)
 {
     if (profile == "echo")
     {
-        UdpEchoServerHelper server(kEchoPort);
-        m_apps.Add(server.Install(target));
+        if (!targetShared)
+        {
+            UdpEchoServerHelper server(kEchoPort);
+            m_apps.Add(server.Install(target));
+        }
         UdpEchoClientHelper echo(targetAddress, kEchoPort);
         // ns-3 3.37's echo client sends a single packet when MaxPackets is 0: give it the count.
         uint64_t count
@@ -56,12 +59,15 @@ InnerTraffic::InnerTraffic(const std::string& profile, Ptr<Node> client, Ipv4Add
         for (int from = 0; from < 2; ++from)
         {
             Ptr<Node> to = ends[1 - from];
-            PacketSinkHelper sink("ns3::UdpSocketFactory",
-                                  InetSocketAddress(Ipv4Address::GetAny(), kVoipPort));
-            ApplicationContainer s = sink.Install(to);
-            s.Get(0)->TraceConnectWithoutContext("Rx",
-                                                 MakeCallback(&InnerTraffic::ReceivedFrom, this));
-            m_apps.Add(s);
+            if (to != target || !targetShared)
+            {
+                PacketSinkHelper sink("ns3::UdpSocketFactory",
+                                      InetSocketAddress(Ipv4Address::GetAny(), kVoipPort));
+                ApplicationContainer s = sink.Install(to);
+                s.Get(0)->TraceConnectWithoutContext(
+                    "Rx", MakeCallback(&InnerTraffic::ReceivedFrom, this));
+                m_apps.Add(s);
+            }
             Ipv4Address destination = from == 0 ? targetAddress : clientAddress;
             OnOffHelper onoff("ns3::UdpSocketFactory", InetSocketAddress(destination, kVoipPort));
             onoff.SetConstantRate(DataRate("64kbps"), 160);
@@ -74,11 +80,15 @@ InnerTraffic::InnerTraffic(const std::string& profile, Ptr<Node> client, Ipv4Add
     }
     else if (profile == "bulk")
     {
-        PacketSinkHelper sink("ns3::TcpSocketFactory",
-                              InetSocketAddress(Ipv4Address::GetAny(), kBulkPort));
-        ApplicationContainer s = sink.Install(target);
-        s.Get(0)->TraceConnectWithoutContext("Rx", MakeCallback(&InnerTraffic::ReceivedFrom, this));
-        m_apps.Add(s);
+        if (!targetShared)
+        {
+            PacketSinkHelper sink("ns3::TcpSocketFactory",
+                                  InetSocketAddress(Ipv4Address::GetAny(), kBulkPort));
+            ApplicationContainer s = sink.Install(target);
+            s.Get(0)->TraceConnectWithoutContext("Rx",
+                                                 MakeCallback(&InnerTraffic::ReceivedFrom, this));
+            m_apps.Add(s);
+        }
         BulkSendHelper bulk("ns3::TcpSocketFactory", InetSocketAddress(targetAddress, kBulkPort));
         bulk.SetAttribute("MaxBytes", UintegerValue(0));
         ApplicationContainer b = bulk.Install(client);

@@ -31,9 +31,13 @@ class InnerTraffic
     /// Traffic from `client` (at `clientAddress` inside the tunnel) to `target` (reached at
     /// `targetAddress` through the tunnel),
     /// from `start` to `stop`. `size` and `interval` shape the echo profile.
+    /// With `targetShared`, another InnerTraffic to the same target (installed first) already
+    /// listens there: its echo server, VoIP sink or TCP sink serves this client too, and what
+    /// that sink receives is counted there (so sums over all flows are right, and a VoIP or
+    /// bulk flow's own count is its downstream half only).
     InnerTraffic(const std::string& profile, Ptr<Node> client, Ipv4Address clientAddress,
                  Ptr<Node> target, Ipv4Address targetAddress, Time start, Time stop, uint32_t size,
-                 Time interval);
+                 Time interval, bool targetShared = false);
 
     uint64_t PacketsSent() const;
     uint64_t PacketsReceived() const;

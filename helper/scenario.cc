@@ -34,7 +34,8 @@ namespace
 {
 
 const Ipv4Address kTunnelNetwork("10.8.0.0");
-const Ipv4Mask kTunnelMask("255.255.255.0");
+/// Room for 65,533 clients of the one headend.
+const Ipv4Mask kTunnelMask("255.255.0.0");
 /// Inner traffic starts once IKE (Main Mode + Quick Mode, well under a second) is done.
 constexpr double kTrafficStartS = 5;
 
@@ -75,6 +76,26 @@ struct EndWatcher
     std::optional<double> down;
     std::string downReason;
     std::string downDetail;
+};
+
+/// The first up and first down of each of the headend's tunnels (its ClientState trace).
+struct SessionWatcher
+{
+    void State(uint32_t client, std::string state, std::string reason, std::string detail)
+    {
+        ends[client].State(state, reason, detail);
+    }
+
+    std::map<uint32_t, EndWatcher> ends;
+};
+
+/// One client's tunnel seen from both ends: client (0) and headend (1, null if the headend
+/// never had a tunnel for it).
+struct TunnelOutcome
+{
+    const EndWatcher* ends[2]{nullptr, nullptr};
+    std::optional<double> up; ///< both ends up
+    int first{-1};            ///< the end that went down first
 };
 
 /// The first packet lost on the Internet hop in the client-to-headend direction.
@@ -334,41 +355,68 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     vpn.SetAttribute("AsaDpdRetry", TimeValue(Seconds(p.asaDpdRetry)));
     vpn.SetAttribute("NatKeepalive", TimeValue(Seconds(p.natKeepalive)));
     vpn.SetAttribute("IdleTimeout", TimeValue(Seconds(p.idleTimeout)));
-    Ipv4Address clientOuter = sideOf(clientIndex, hopsToHeadend, true).second;
+    // One headend for every client vertex; each client is seen at the outermost NAT on its
+    // way to the headend, if any (the headend takes that address as where to expect it).
+    const std::vector<size_t> clientVertices = topology.WithRole("client");
+    std::vector<bool> isClient(n, false);
+    for (size_t c : clientVertices)
+    {
+        isClient[c] = true;
+    }
     Ipv4Address headendOuter = sideOf(headendIndex, hopsToClient, true).second;
-    ApplicationContainer endpoints
-        = vpn.Install(nodes.Get(clientIndex), clientOuter, nodes.Get(headendIndex), headendOuter,
-                      kTunnelNetwork, kTunnelMask);
-    // Behind a NAT the headend sees the client at the NAT's outside address: that is the peer
-    // it must accept cTCP segments from (NAT-T and ESP follow the observed address anyway).
-    std::optional<size_t> outerNat;
-    for (size_t v : topology.WithRole("nat"))
+    Ptr<VpnEndpoint> headend
+        = vpn.InstallHeadend(nodes.Get(headendIndex), headendOuter, kTunnelNetwork, kTunnelMask);
+    std::vector<Ptr<VpnEndpoint>> clients;
+    for (size_t c : clientVertices)
     {
-        if (hopsToHeadend[v] < hopsToHeadend[clientIndex]
-            && (!outerNat || hopsToHeadend[v] < hopsToHeadend[*outerNat]))
+        std::optional<size_t> outerNat;
+        for (size_t v = c; v != headendIndex;)
         {
-            outerNat = v;
+            for (auto [i, neighbour] : topology.Incident(v))
+            {
+                if (hopsToHeadend[neighbour] + 1 == hopsToHeadend[v])
+                {
+                    v = neighbour;
+                    break;
+                }
+            }
+            if (topology.vertices[v].role == "nat")
+            {
+                outerNat = v; // the last one on the way is the outermost
+            }
         }
+        Ipv4Address seenAt
+            = outerNat ? sideOf(*outerNat, hopsToHeadend, true).second : Ipv4Address::GetAny();
+        clients.push_back(vpn.InstallClient(nodes.Get(c), sideOf(c, hopsToHeadend, true).second,
+                                            headend, seenAt));
+        clients.back()->SetStartTime(Seconds(0.5));
     }
-    if (outerNat)
-    {
-        endpoints.Get(1)->SetAttribute(
-            "RemoteAddress", Ipv4AddressValue(sideOf(*outerNat, hopsToHeadend, true).second));
-    }
-    endpoints.Start(Seconds(0.5));
+    headend->SetStartTime(Seconds(0.5));
+    // Streams: the first client, the headend, then the other clients (so that a one-client
+    // run draws exactly what it drew before the headend served many).
     int64_t stream = 100;
-    EndWatcher ends[2];
-    for (uint32_t i = 0; i < 2; ++i)
+    std::vector<Ptr<VpnEndpoint>> streamOrder{clients.front(), headend};
+    streamOrder.insert(streamOrder.end(), clients.begin() + 1, clients.end());
+    for (const auto& end : streamOrder)
     {
-        Ptr<VpnEndpoint> end = DynamicCast<VpnEndpoint>(endpoints.Get(i));
         stream += end->AssignStreams(stream);
-        end->TraceConnectWithoutContext("TunnelState", MakeCallback(&EndWatcher::State, &ends[i]));
     }
+    std::vector<EndWatcher> clientEnds(clients.size());
+    for (size_t k = 0; k < clients.size(); ++k)
+    {
+        clients[k]->TraceConnectWithoutContext("TunnelState",
+                                               MakeCallback(&EndWatcher::State, &clientEnds[k]));
+    }
+    EndWatcher headendEnd; // any of the headend's tunnels
+    headend->TraceConnectWithoutContext("TunnelState",
+                                        MakeCallback(&EndWatcher::State, &headendEnd));
+    SessionWatcher headendSessions; // each of them
+    headend->TraceConnectWithoutContext("ClientState",
+                                        MakeCallback(&SessionWatcher::State, &headendSessions));
 
     // Inner traffic goes to the LAN server behind the headend if there is one (the headend
     // routes between the tunnel and its LAN), else to the headend's own tunnel address.
     Ipv4StaticRoutingHelper staticRouting;
-    Ipv4Address clientInner = VpnHelper::TunnelAddress(kTunnelNetwork, false);
     Ptr<Node> target = nodes.Get(headendIndex);
     Ipv4Address targetAddress = VpnHelper::TunnelAddress(kTunnelNetwork, true);
     auto servers = topology.WithRole("server");
@@ -377,13 +425,17 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
         size_t server = servers[0];
         target = nodes.Get(server);
         targetAddress = sideOf(server, hopsToHeadend, true).second;
-        Ptr<Ipv4> clientIp = nodes.Get(clientIndex)->GetObject<Ipv4>();
-        uint32_t tunnelInterface = clientIp->GetNInterfaces() - 1; // added last by VpnHelper
-        staticRouting.GetStaticRouting(clientIp)->AddHostRouteTo(targetAddress, tunnelInterface);
+        for (size_t c : clientVertices)
+        {
+            Ptr<Ipv4> clientIp = nodes.Get(c)->GetObject<Ipv4>();
+            uint32_t tunnelInterface = clientIp->GetNInterfaces() - 1; // added last by VpnHelper
+            staticRouting.GetStaticRouting(clientIp)->AddHostRouteTo(targetAddress,
+                                                                     tunnelInterface);
+        }
         // Every node between the server and the headend sends the tunnel network back to it.
         for (size_t v = 0; v < n; ++v)
         {
-            if (v == headendIndex || v == clientIndex)
+            if (v == headendIndex || isClient[v])
             {
                 continue;
             }
@@ -402,9 +454,16 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
             }
         }
     }
-    InnerTraffic traffic(p.traffic, nodes.Get(clientIndex), clientInner, target, targetAddress,
-                         Seconds(kTrafficStartS), Seconds(p.duration), p.trafficSize,
-                         Seconds(p.trafficInterval));
+    // One flow per client, all to the same target (its listeners installed once).
+    std::vector<std::unique_ptr<InnerTraffic>> traffic;
+    for (size_t k = 0; k < clients.size(); ++k)
+    {
+        traffic.push_back(std::make_unique<InnerTraffic>(
+            p.traffic, nodes.Get(clientVertices[k]),
+            VpnHelper::ClientTunnelAddress(kTunnelNetwork, static_cast<uint32_t>(k)), target,
+            targetAddress, Seconds(kTrafficStartS), Seconds(p.duration), p.trafficSize,
+            Seconds(p.trafficInterval), k > 0));
+    }
 
     Simulator::Stop(Seconds(p.duration));
     Simulator::Run();
@@ -416,18 +475,47 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     r.loss = p.loss;
     r.seed = p.seed;
     r.durationS = p.duration;
-    std::optional<double> up;
-    if (ends[0].up && ends[1].up)
+    // Each client's tunnel from both ends: its client, and the headend's tunnel for it (with
+    // one client, every tunnel the headend has is that client's; with several, the one that
+    // routes to its inner address).
+    auto outcomeOf = [&](size_t k)
     {
-        up = std::max(*ends[0].up, *ends[1].up);
-    }
-    int first = -1;
-    for (int i = 0; i < 2; ++i)
-    {
-        if (ends[i].down && (first < 0 || *ends[i].down < *ends[first].down))
+        TunnelOutcome o;
+        o.ends[0] = &clientEnds[k];
+        if (clients.size() == 1)
         {
-            first = i;
+            o.ends[1] = &headendEnd;
         }
+        else if (auto session = headend->FindClient(
+                     VpnHelper::ClientTunnelAddress(kTunnelNetwork, static_cast<uint32_t>(k))))
+        {
+            auto it = headendSessions.ends.find(*session);
+            o.ends[1] = it == headendSessions.ends.end() ? nullptr : &it->second;
+        }
+        if (o.ends[0]->up && o.ends[1] && o.ends[1]->up)
+        {
+            o.up = std::max(*o.ends[0]->up, *o.ends[1]->up);
+        }
+        for (int i = 0; i < 2; ++i)
+        {
+            const EndWatcher* e = o.ends[i];
+            if (e && e->down && (o.first < 0 || *e->down < *o.ends[o.first]->down))
+            {
+                o.first = i;
+            }
+        }
+        return o;
+    };
+    // The record is the first client's (vertex order), as when there was only one.
+    TunnelOutcome outcome = outcomeOf(0);
+    std::optional<double> up = outcome.up;
+    int first = outcome.first;
+    const EndWatcher* const* ends = outcome.ends;
+    size_t clientsFailed = 0;
+    for (size_t k = 0; k < clients.size(); ++k)
+    {
+        TunnelOutcome o = outcomeOf(k);
+        clientsFailed += o.first >= 0 || !o.up;
     }
     uint64_t natMappingDrops = 0;
     for (const auto& nat : nats)
@@ -439,8 +527,8 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
         r.failed = true;
         if (first >= 0)
         {
-            r.timeToFailureS = *ends[first].down - up.value_or(0.0);
-            r.cause = ends[first].downReason;
+            r.timeToFailureS = *ends[first]->down - up.value_or(0.0);
+            r.cause = ends[first]->downReason;
             bool dpd = *r.cause == "client-dpd" || *r.cause == "headend-dpd";
             if (dpd && natMappingDrops > 0)
             {
@@ -453,18 +541,31 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
         }
     }
     double trafficTime = std::max(p.duration - kTrafficStartS, 1.0);
-    r.innerSent = traffic.PacketsSent();
-    r.innerReceived = traffic.PacketsReceived();
-    r.innerGoodputBps = traffic.BytesReceived() * 8.0 / trafficTime;
+    uint64_t bytesReceived = 0;
+    for (const auto& flow : traffic)
+    {
+        r.innerSent += flow->PacketsSent();
+        r.innerReceived += flow->PacketsReceived();
+        bytesReceived += flow->BytesReceived();
+    }
+    r.innerGoodputBps = bytesReceived * 8.0 / trafficTime;
     r.innerLoss = r.innerSent == 0 || p.traffic == "bulk"
                       ? 0.0
                       : 1.0 - double(std::min(r.innerReceived, r.innerSent)) / r.innerSent;
-    for (uint32_t i = 0; i < 2; ++i)
+    std::vector<const VpnSession*> tunnels;
+    for (const auto& client : clients)
     {
-        const auto* tunnel = DynamicCast<VpnEndpoint>(endpoints.Get(i))->GetIpsecTunnel();
-        if (tunnel)
+        tunnels.push_back(&client->GetClient(0));
+    }
+    for (uint32_t i = 0; i < headend->GetClientCount(); ++i)
+    {
+        tunnels.push_back(&headend->GetClient(i));
+    }
+    for (const VpnSession* tunnel : tunnels)
+    {
+        if (const auto* ipsec = tunnel->GetIpsecTunnel())
         {
-            r.framingErrors += tunnel->Counters().framingErrors;
+            r.framingErrors += ipsec->Counters().framingErrors;
         }
     }
     for (const auto& asa : asas)
@@ -497,6 +598,12 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     {
         r.parameters["loss_trace"] = p.lossTrace;
     }
+    if (clients.size() > 1)
+    {
+        // Only with several clients, so that a one-client record is what it always was.
+        r.parameters["clients"] = std::to_string(clients.size());
+        r.parameters["clients_failed"] = std::to_string(clientsFailed);
+    }
     if (timeline)
     {
         timeline->events = Simulator::GetEventCount();
@@ -511,7 +618,7 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
         }
         if (first >= 0)
         {
-            timeline->firstDownS = ends[first].down;
+            timeline->firstDownS = ends[first]->down;
             timeline->firstDownSide = first == 0 ? "client" : "headend";
         }
     }

@@ -7,6 +7,13 @@
  * Defaults are Cisco's (reference protocols.md sections 4 and 5): client DPD peer timeout 90 s,
  * ASA DPD threshold 300 s and retry 2 s, NAT-T keepalive 20 s, vpn-idle-timeout 30 min; the ASA
  * inspects the flow as a full TCP proxy.
+ *
+ * Every client vertex gets a VPN client of the one headend (tunnel addresses .2, .3, ... in
+ * vertex order) and its own inner traffic to the same target. The record keeps its one-client
+ * meaning: failed, time_to_failure_s and cause are the first client's (vertex order), while
+ * the inner counts and goodput, framing errors and middlebox counters are summed over all.
+ * With more than one client, parameters also carry "clients" (how many) and "clients_failed"
+ * (how many of their tunnels went down or never came up); one-client records are unchanged.
  */
 #ifndef VPNSIM_SCENARIO_H
 #define VPNSIM_SCENARIO_H

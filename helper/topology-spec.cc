@@ -326,11 +326,11 @@ ValidateTopology(const TopologySpec& spec, const std::string& origin)
     }
     auto clients = spec.WithRole("client");
     auto headends = spec.WithRole("headend");
-    if (clients.size() != 1 || headends.size() != 1)
+    if (clients.empty() || headends.size() != 1)
     {
-        return fail("needs exactly one client and one headend (found "
-                    + std::to_string(clients.size()) + " and " + std::to_string(headends.size())
-                    + "); a headend serving many clients is not modelled yet");
+        return fail("needs exactly one headend and at least one client (found "
+                    + std::to_string(headends.size()) + " headends and "
+                    + std::to_string(clients.size()) + " clients)");
     }
     auto hops = spec.HopsFrom(headends[0]);
     for (size_t i = 0; i < spec.vertices.size(); ++i)

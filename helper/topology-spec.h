@@ -74,8 +74,8 @@ vpnsim::wire::Result<TopologySpec> ReadTopologyDot(std::istream& dot, const std:
 /// Reads a DOT file.
 vpnsim::wire::Result<TopologySpec> ReadTopologyDotFile(const std::string& path);
 
-/// Checks roles, attribute values and shape (one client, one headend, connected; an ASA or NAT
-/// between exactly two neighbours). The error names the vertex or edge.
+/// Checks roles, attribute values and shape (one headend, one or more clients, connected; an
+/// ASA or NAT between exactly two neighbours). The error names the vertex or edge.
 vpnsim::wire::Status ValidateTopology(const TopologySpec& spec, const std::string& origin);
 
 } // namespace ns3

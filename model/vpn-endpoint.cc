@@ -30,6 +30,11 @@ using vpnsim::engine::Nanos;
 using vpnsim::engine::OuterPacket;
 using vpnsim::engine::OuterProtocol;
 
+/// IPv4 header fields the headend routes by (RFC 791 section 3.1).
+constexpr size_t kIpv4SourceOffset = 12;
+constexpr size_t kIpv4DestinationOffset = 16;
+constexpr size_t kIpv4MinimumHeader = 20;
+
 Nanos
 ToNanos(Time t)
 {
@@ -71,7 +76,9 @@ VpnEndpoint::GetTypeId()
                             Ipv4AddressValue(Ipv4Address::GetAny()),
                             MakeIpv4AddressAccessor(&VpnEndpoint::m_local),
                             MakeIpv4AddressChecker())
-              .AddAttribute("RemoteAddress", "The peer's outer IPv4 address.",
+              .AddAttribute("RemoteAddress",
+                            "The headend's outer IPv4 address (client only: a headend takes "
+                            "its clients from wherever they are seen).",
                             Ipv4AddressValue(Ipv4Address::GetAny()),
                             MakeIpv4AddressAccessor(&VpnEndpoint::m_remote),
                             MakeIpv4AddressChecker())
@@ -115,11 +122,17 @@ VpnEndpoint::GetTypeId()
                             "Seed of the static ESP and IKE keys (both ends must agree).",
                             UintegerValue(0x42), MakeUintegerAccessor(&VpnEndpoint::m_keySeed),
                             MakeUintegerChecker<uint8_t>())
-              .AddAttribute("ClientToHeadendSpi", "SPI of the client-to-headend ESP SA.",
+              .AddAttribute("ClientToHeadendSpi",
+                            "SPI of the client-to-headend ESP SA. A headend receives its n-th "
+                            "client on this + n * 256 and offers that in Quick Mode; a client "
+                            "sends with what its headend offers.",
                             UintegerValue(0xc0ffee01),
                             MakeUintegerAccessor(&VpnEndpoint::m_clientToHeadendSpi),
                             MakeUintegerChecker<uint32_t>(256)) // 1-255 reserved (RFC 4303 2.1)
-              .AddAttribute("HeadendToClientSpi", "SPI of the headend-to-client ESP SA.",
+              .AddAttribute("HeadendToClientSpi",
+                            "SPI of the headend-to-client ESP SA: a client receives on it and "
+                            "offers it in Quick Mode; a headend sends with what each client "
+                            "offers (VpnHelper gives each client its own).",
                             UintegerValue(0xc0ffee02),
                             MakeUintegerAccessor(&VpnEndpoint::m_headendToClientSpi),
                             MakeUintegerChecker<uint32_t>(256))
@@ -137,9 +150,15 @@ VpnEndpoint::GetTypeId()
                             TimeValue(Seconds(20)),
                             MakeTimeAccessor(&VpnEndpoint::m_anyConnectKeepalive),
                             MakeTimeChecker(Seconds(0)))
-              .AddTraceSource("TunnelState", "The tunnel went up or down (with the reason).",
+              .AddTraceSource("TunnelState",
+                              "The tunnel went up or down (with the reason); at a headend, any "
+                              "client's tunnel.",
                               MakeTraceSourceAccessor(&VpnEndpoint::m_stateTrace),
                               "ns3::VpnEndpoint::TunnelStateCallback")
+              .AddTraceSource("ClientState",
+                              "A tunnel went up or down, with its client's number (GetClient).",
+                              MakeTraceSourceAccessor(&VpnEndpoint::m_clientStateTrace),
+                              "ns3::VpnEndpoint::ClientStateCallback")
               .AddTraceSource("InnerTx", "An inner packet entered the tunnel.",
                               MakeTraceSourceAccessor(&VpnEndpoint::m_innerTxTrace),
                               "ns3::Packet::TracedCallback")
@@ -158,7 +177,9 @@ VpnEndpoint::GetTypeId()
                               "ns3::Packet::TracedCallback")
               .AddTraceSource("Drop",
                               "The engine dropped a packet: esp-icv, esp-replay, esp-malformed, "
-                              "framing, not-up, ...",
+                              "framing, not-up, ...; a headend also drops what belongs to no "
+                              "client (no-client, malformed) and inner packets to no client "
+                              "(no-route).",
                               MakeTraceSourceAccessor(&VpnEndpoint::m_dropTrace),
                               "ns3::VpnEndpoint::DropCallback")
               .AddTraceSource("Dpd",
@@ -172,19 +193,6 @@ VpnEndpoint::GetTypeId()
 VpnEndpoint::VpnEndpoint()
     : m_portRandom(CreateObject<UniformRandomVariable>())
 {
-    m_host.SetSinks(
-        [this](const OuterPacket& p)
-        {
-            SendOuter(p);
-        },
-        [this](vpnsim::wire::ByteView b)
-        {
-            SendStream(b);
-        },
-        [this](vpnsim::wire::ByteView b)
-        {
-            DeliverInner(b);
-        });
 }
 
 VpnEndpoint::~VpnEndpoint() = default;
@@ -193,10 +201,10 @@ void
 VpnEndpoint::DoDispose()
 {
     m_host.CancelAll();
-    m_ipsec.reset();
-    m_anyconnect.reset();
+    m_routes.clear();
+    m_sessions.clear();
     m_tunnel = nullptr;
-    m_udp500 = m_udp4500 = m_raw = m_listen = m_stream = nullptr;
+    m_udp500 = m_udp4500 = m_raw = m_listen = m_connecting = nullptr;
     Application::DoDispose();
 }
 
@@ -213,49 +221,89 @@ VpnEndpoint::GetTunnelDevice() const
     return m_tunnel;
 }
 
+void
+VpnEndpoint::AddClient(Ipv4Address innerAddress, uint32_t offeredSpi, Ipv4Address expectedOuter)
+{
+    m_expected.push_back(ExpectedClient{innerAddress, offeredSpi, expectedOuter});
+}
+
+uint32_t
+VpnEndpoint::GetConfiguredClients() const
+{
+    return static_cast<uint32_t>(m_expected.size());
+}
+
 bool
 VpnEndpoint::IsUp() const
 {
-    return m_status.state == vpnsim::engine::TunnelState::Up;
+    return !m_sessions.empty() && m_sessions.front()->IsUp();
 }
 
 const vpnsim::engine::TunnelStatus&
 VpnEndpoint::GetStatus() const
 {
-    return m_status;
+    static const vpnsim::engine::TunnelStatus kNone{};
+    return m_sessions.empty() ? kNone : m_sessions.front()->GetStatus();
 }
 
 Time
 VpnEndpoint::GetDownTime() const
 {
-    return m_downTime;
+    return m_sessions.empty() ? Seconds(-1) : m_sessions.front()->GetDownTime();
 }
 
 const vpnsim::engine::IpsecTunnel*
 VpnEndpoint::GetIpsecTunnel() const
 {
-    return m_ipsec.get();
+    return m_sessions.empty() ? nullptr : m_sessions.front()->GetIpsecTunnel();
 }
 
 const vpnsim::engine::AnyConnectTunnel*
 VpnEndpoint::GetAnyConnectTunnel() const
 {
-    return m_anyconnect.get();
+    return m_sessions.empty() ? nullptr : m_sessions.front()->GetAnyConnectTunnel();
 }
 
 VpnEndpoint::Counters
 VpnEndpoint::GetCounters() const
 {
-    Counters c = m_outer;
-    if (m_ipsec)
+    Counters c;
+    for (const auto& s : m_sessions)
     {
-        static_cast<vpnsim::engine::TunnelCounters&>(c) = m_ipsec->Summary();
-    }
-    else if (m_anyconnect)
-    {
-        static_cast<vpnsim::engine::TunnelCounters&>(c) = m_anyconnect->Summary();
+        c += s->GetCounters();
     }
     return c;
+}
+
+uint32_t
+VpnEndpoint::GetClientCount() const
+{
+    return static_cast<uint32_t>(m_sessions.size());
+}
+
+const VpnSession&
+VpnEndpoint::GetClient(uint32_t index) const
+{
+    NS_ABORT_MSG_UNLESS(index < m_sessions.size(),
+                        "VpnEndpoint: no client " << index << " (" << m_sessions.size() << ")");
+    return *m_sessions[index];
+}
+
+std::optional<uint32_t>
+VpnEndpoint::FindClient(Ipv4Address innerAddress) const
+{
+    auto it = m_routes.find(innerAddress.Get());
+    if (it == m_routes.end())
+    {
+        return std::nullopt;
+    }
+    return it->second->GetIndex();
+}
+
+const std::map<std::string, uint64_t>&
+VpnEndpoint::GetUnclaimed() const
+{
+    return m_unclaimed;
 }
 
 int64_t
@@ -265,28 +313,9 @@ VpnEndpoint::AssignStreams(int64_t stream)
     return 1 + m_host.AssignStreams(stream + 1);
 }
 
-void
-VpnEndpoint::CreateEngine()
+vpnsim::engine::IpsecTunnelConfig
+VpnEndpoint::IpsecConfig() const
 {
-    bool client = m_role == CLIENT;
-    if (m_encapsulation == ANYCONNECT)
-    {
-        vpnsim::engine::AnyConnectConfig c;
-        c.dpd = ToNanos(m_anyConnectDpd);
-        c.keepalive = ToNanos(m_anyConnectKeepalive);
-        m_anyconnect = std::make_unique<vpnsim::engine::AnyConnectTunnel>(
-            m_host,
-            client ? vpnsim::engine::AnyConnectRole::Client
-                   : vpnsim::engine::AnyConnectRole::Headend,
-            c);
-        m_anyconnect->SetStatusCallback(
-            [this](const vpnsim::engine::TunnelStatus& s)
-            {
-                OnStatus(s);
-            });
-        m_anyconnect->SetObserver(MakeObserver());
-        return;
-    }
     vpnsim::engine::IpsecTunnelConfig c;
     c.encapsulation = m_encapsulation == CTCP   ? vpnsim::engine::IpsecEncapsulation::Ctcp
                       : m_encapsulation == NATT ? vpnsim::engine::IpsecEncapsulation::Natt
@@ -297,8 +326,6 @@ VpnEndpoint::CreateEngine()
     NS_ABORT_MSG_UNLESS(transform.Ok(), "VpnEndpoint::Transform: " << transform.GetError().detail);
     c.transform = *transform;
     c.ctcp.serverPort = m_ctcpPort;
-    // The client's source port is random in 1024-65535, as the Cisco client picks it.
-    m_clientPort = static_cast<uint16_t>(m_portRandom->GetInteger(1024, 65535));
     c.ctcp.clientPort = m_clientPort;
     c.clientDpd.peerTimeout = ToNanos(m_peerTimeout);
     c.clientDpd.idle = ToNanos(m_clientDpdIdle);
@@ -311,69 +338,24 @@ VpnEndpoint::CreateEngine()
     c.headendToClientSpi = m_headendToClientSpi;
     c.natKeepalive = ToNanos(m_natKeepalive);
     c.idleTimeout = ToNanos(m_idleTimeout);
-    auto error = vpnsim::engine::IpsecTunnel::Validate(c);
-    NS_ABORT_MSG_IF(error.has_value(), "VpnEndpoint: " << *error);
-    m_ipsec = std::make_unique<vpnsim::engine::IpsecTunnel>(
-        m_host, client ? vpnsim::engine::IpsecRole::Client : vpnsim::engine::IpsecRole::Headend, c);
-    m_ipsec->SetStatusCallback(
-        [this](const vpnsim::engine::TunnelStatus& s)
-        {
-            OnStatus(s);
-        });
-    m_ipsec->SetObserver(MakeObserver());
+    return c;
 }
 
-vpnsim::engine::TunnelObserver
-VpnEndpoint::MakeObserver()
+vpnsim::engine::AnyConnectConfig
+VpnEndpoint::AnyConnectConfiguration() const
 {
-    return vpnsim::engine::TunnelObserver{
-        [this](vpnsim::engine::DropReason r, vpnsim::wire::ByteView p, const std::string& d)
-        {
-            OnDrop(r, p, d);
-        },
-        [this](vpnsim::engine::LivenessEvent e)
-        {
-            OnLiveness(e);
-        }};
+    vpnsim::engine::AnyConnectConfig c;
+    c.dpd = ToNanos(m_anyConnectDpd);
+    c.keepalive = ToNanos(m_anyConnectKeepalive);
+    return c;
 }
 
-void
-VpnEndpoint::OnDrop(vpnsim::engine::DropReason reason, vpnsim::wire::ByteView packet,
-                    const std::string& detail)
+VpnSession&
+VpnEndpoint::NewSession()
 {
-    NS_LOG_LOGIC((m_role == CLIENT ? "client" : "headend")
-                 << " drop " << vpnsim::engine::ToString(reason) << " (" << packet.size()
-                 << " bytes): " << detail);
-    if (!m_dropTrace.IsEmpty())
-    {
-        Ptr<Packet> p
-            = packet.empty() ? Create<Packet>() : Create<Packet>(packet.data(), packet.size());
-        m_dropTrace(p, vpnsim::engine::ToString(reason));
-    }
-}
-
-void
-VpnEndpoint::OnLiveness(vpnsim::engine::LivenessEvent event)
-{
-    NS_LOG_LOGIC((m_role == CLIENT ? "client" : "headend")
-                 << " " << vpnsim::engine::ToString(event));
-    m_dpdTrace(vpnsim::engine::ToString(event));
-}
-
-void
-VpnEndpoint::OuterSent(Ptr<const Packet> packet)
-{
-    ++m_outer.outerPacketsSent;
-    m_outer.outerBytesSent += packet->GetSize();
-    m_outerTxTrace(packet);
-}
-
-void
-VpnEndpoint::OuterReceived(Ptr<const Packet> packet)
-{
-    ++m_outer.outerPacketsReceived;
-    m_outer.outerBytesReceived += packet->GetSize();
-    m_outerRxTrace(packet);
+    auto index = static_cast<uint32_t>(m_sessions.size());
+    m_sessions.push_back(std::make_unique<VpnSession>(*this, m_host, index));
+    return *m_sessions.back();
 }
 
 Ptr<Socket>
@@ -411,6 +393,7 @@ VpnEndpoint::OpenSockets()
         case CTCP:
         {
             m_raw = MakeRaw(6);
+            // One guard for all of a headend's clients: it takes every segment to the port.
             Ptr<TcpL4Protocol> tcp = GetNode()->GetObject<TcpL4Protocol>();
             uint16_t port = m_role == CLIENT ? m_clientPort : m_ctcpPort;
             m_tcpGuard = tcp->Allocate(nullptr, m_local, port);
@@ -430,11 +413,11 @@ VpnEndpoint::OpenSockets()
             }
             else
             {
-                m_stream = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
-                m_stream->Bind(InetSocketAddress(m_local, 0));
-                m_stream->SetConnectCallback(MakeCallback(&VpnEndpoint::Connected, this),
-                                             MakeCallback(&VpnEndpoint::ConnectFailed, this));
-                m_stream->Connect(InetSocketAddress(m_remote, m_anyConnectPort));
+                m_connecting = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+                m_connecting->Bind(InetSocketAddress(m_local, 0));
+                m_connecting->SetConnectCallback(MakeCallback(&VpnEndpoint::Connected, this),
+                                                 MakeCallback(&VpnEndpoint::ConnectFailed, this));
+                m_connecting->Connect(InetSocketAddress(m_remote, m_anyConnectPort));
             }
             break;
     }
@@ -444,69 +427,187 @@ void
 VpnEndpoint::StartApplication()
 {
     NS_ABORT_MSG_IF(!m_tunnel, "VpnEndpoint: no tunnel device (install with VpnHelper)");
-    CreateEngine();
-    OpenSockets();
-    if (m_ipsec)
+    bool ipsec = m_encapsulation != ANYCONNECT;
+    if (ipsec)
     {
-        m_ipsec->Start();
+        // The client's source port is random in 1024-65535, as the Cisco client picks it.
+        m_clientPort = static_cast<uint16_t>(m_portRandom->GetInteger(1024, 65535));
+        vpnsim::engine::IpsecTunnelConfig c = IpsecConfig();
+        if (m_role == HEADEND)
+        {
+            c.remoteAddress = c.localAddress; // each client's: where it is seen
+        }
+        auto error = vpnsim::engine::IpsecTunnel::Validate(c);
+        NS_ABORT_MSG_IF(error.has_value(), "VpnEndpoint: " << *error);
     }
+    if (m_role == HEADEND)
+    {
+        // Learned inner addresses must lie in the tunnel network (VpnHelper's interface).
+        Ptr<Ipv4> ip = GetNode()->GetObject<Ipv4>();
+        int32_t i = ip ? ip->GetInterfaceForDevice(m_tunnel) : -1;
+        if (i >= 0 && ip->GetNAddresses(i) > 0)
+        {
+            m_tunnelAddress = ip->GetAddress(i, 0);
+        }
+        m_demux = vpnsim::engine::HeadendDemux(m_ctcpPort);
+        OpenSockets();
+        return;
+    }
+    // The client's one tunnel: the sockets first, since starting it sends.
+    VpnSession& session = NewSession();
+    session.SetPeer(m_remote, 0);
+    if (ipsec)
+    {
+        OpenSockets();
+        session.StartIpsec(vpnsim::engine::IpsecRole::Client, IpsecConfig());
+        return;
+    }
+    session.CreateAnyConnect(vpnsim::engine::AnyConnectRole::Client, AnyConnectConfiguration());
+    OpenSockets();
 }
 
 void
 VpnEndpoint::StopApplication()
 {
     m_host.CancelAll();
-    for (Ptr<Socket> s : {m_udp500, m_udp4500, m_raw, m_listen, m_stream})
+    for (Ptr<Socket> s : {m_udp500, m_udp4500, m_raw, m_listen, m_connecting})
     {
         if (s)
         {
             s->Close();
         }
     }
+    for (const auto& session : m_sessions)
+    {
+        session->Close();
+    }
 }
 
 void
-VpnEndpoint::OnStatus(const vpnsim::engine::TunnelStatus& status)
+VpnEndpoint::SessionStatus(VpnSession& session, const vpnsim::engine::TunnelStatus& status)
 {
-    m_status = status;
     bool up = status.state == vpnsim::engine::TunnelState::Up;
-    if (!up)
+    if (up && m_role == HEADEND)
     {
-        m_downTime = Simulator::Now();
+        ClaimOnUp(session);
     }
     std::string reason = status.reason ? vpnsim::engine::ToString(*status.reason) : "";
     NS_LOG_INFO((m_role == CLIENT ? "client" : "headend")
-                << " tunnel " << (up ? "up" : "down") << " " << reason << " " << status.detail);
+                << " tunnel " << session.GetIndex() << " " << (up ? "up" : "down") << " " << reason
+                << " " << status.detail);
     m_stateTrace(up ? "up" : "down", reason, status.detail);
+    m_clientStateTrace(session.GetIndex(), up ? "up" : "down", reason, status.detail);
 }
+
+void
+VpnEndpoint::SessionDrop(VpnSession& session, vpnsim::engine::DropReason reason,
+                         vpnsim::wire::ByteView packet, const std::string& detail)
+{
+    NS_LOG_LOGIC((m_role == CLIENT ? "client" : "headend")
+                 << " tunnel " << session.GetIndex() << " drop " << vpnsim::engine::ToString(reason)
+                 << " (" << packet.size() << " bytes): " << detail);
+    if (!m_dropTrace.IsEmpty())
+    {
+        Ptr<Packet> p
+            = packet.empty() ? Create<Packet>() : Create<Packet>(packet.data(), packet.size());
+        m_dropTrace(p, vpnsim::engine::ToString(reason));
+    }
+}
+
+void
+VpnEndpoint::SessionLiveness(VpnSession& session, vpnsim::engine::LivenessEvent event)
+{
+    NS_LOG_LOGIC((m_role == CLIENT ? "client" : "headend")
+                 << " tunnel " << session.GetIndex() << " " << vpnsim::engine::ToString(event));
+    m_dpdTrace(vpnsim::engine::ToString(event));
+}
+
+void
+VpnEndpoint::Unclaimed(const std::string& reason, Ptr<const Packet> packet)
+{
+    ++m_unclaimed[reason];
+    NS_LOG_LOGIC("headend: " << reason << " (" << packet->GetSize() << " bytes)");
+    // Segments to other TCP ports are not VPN traffic at all: the raw socket sees every one.
+    if (reason != vpnsim::engine::ToString(vpnsim::engine::HeadendDemux::DropReason::OtherPort))
+    {
+        m_dropTrace(packet, reason);
+    }
+}
+
+// Inner addresses at a headend (see the file comment of vpn-endpoint.h).
 
 bool
-VpnEndpoint::OnTunnelSend(Ptr<Packet> packet, const Address&, const Address&, uint16_t)
+VpnEndpoint::Routable(Ipv4Address inner) const
 {
-    m_innerTxTrace(packet);
-    vpnsim::wire::Bytes inner = ToBytes(packet);
-    if (m_ipsec)
-    {
-        m_ipsec->SendInner(inner);
-    }
-    else if (m_anyconnect)
-    {
-        m_anyconnect->SendInner(inner);
-    }
-    return true;
+    auto it = m_routes.find(inner.Get());
+    // Free, or held by a tunnel that has gone down for good.
+    return it == m_routes.end() || (!it->second->IsUp() && it->second->GetDownTime() >= Seconds(0));
 }
 
 void
-VpnEndpoint::DeliverInner(vpnsim::wire::ByteView inner)
+VpnEndpoint::Route(VpnSession& session, Ipv4Address inner)
 {
-    Ptr<Packet> p = Create<Packet>(inner.data(), inner.size());
-    m_innerRxTrace(p);
-    m_tunnel->Receive(p, 0x0800, m_tunnel->GetAddress(), m_tunnel->GetAddress(),
-                      NetDevice::PACKET_HOST);
+    m_routes[inner.Get()] = &session;
+    session.SetInnerAddress(inner);
+    NS_LOG_INFO("headend: client " << session.GetIndex() << " is " << inner);
 }
 
 void
-VpnEndpoint::SendOuter(const OuterPacket& packet)
+VpnEndpoint::ClaimOnUp(VpnSession& session)
+{
+    if (session.GetInnerAddress() != Ipv4Address::GetAny())
+    {
+        return;
+    }
+    if (const auto* ipsec = session.GetIpsecTunnel())
+    {
+        // The SPI the client offered in Quick Mode: the one this end now sends with.
+        uint32_t offered = ipsec->Config().headendToClientSpi;
+        for (const auto& e : m_expected)
+        {
+            if (e.offeredSpi == offered && Routable(e.inner))
+            {
+                Route(session, e.inner);
+                return;
+            }
+        }
+    }
+    ClaimByAddress(session);
+}
+
+void
+VpnEndpoint::ClaimByAddress(VpnSession& session)
+{
+    if (session.GetInnerAddress() != Ipv4Address::GetAny())
+    {
+        return;
+    }
+    bool ipsec = session.GetIpsecTunnel() != nullptr;
+    const ExpectedClient* only = nullptr;
+    for (const auto& e : m_expected)
+    {
+        // An IPsec client known by its SPI is not taken by address: the SPI would have matched.
+        if (e.outer != session.GetPeerAddress() || !Routable(e.inner)
+            || (ipsec && e.offeredSpi != 0))
+        {
+            continue;
+        }
+        if (only)
+        {
+            return; // several clients behind one address: wait for an inner packet
+        }
+        only = &e;
+    }
+    if (only)
+    {
+        Route(session, only->inner);
+    }
+}
+
+// The sessions' way out.
+
+void
+VpnEndpoint::SendOuter(VpnSession& session, const OuterPacket& packet)
 {
     Ptr<Packet> p = Create<Packet>(packet.payload.data(), packet.payload.size());
     Ipv4Address to(packet.destinationAddress);
@@ -517,7 +618,7 @@ VpnEndpoint::SendOuter(const OuterPacket& packet)
             Ptr<Socket> s = packet.sourcePort == 4500 ? m_udp4500 : m_udp500;
             if (s)
             {
-                OuterSent(p);
+                session.OuterSent(p);
                 s->SendTo(p, 0, InetSocketAddress(to, packet.destinationPort));
             }
             break;
@@ -526,11 +627,105 @@ VpnEndpoint::SendOuter(const OuterPacket& packet)
         case OuterProtocol::Tcp:
             if (m_raw)
             {
-                OuterSent(p);
+                session.OuterSent(p);
                 m_raw->SendTo(p, 0, InetSocketAddress(to, 0));
             }
             break;
     }
+}
+
+void
+VpnEndpoint::DeliverInner(VpnSession& session, vpnsim::wire::ByteView inner)
+{
+    if (m_role == HEADEND && session.GetInnerAddress() == Ipv4Address::GetAny()
+        && inner.size() >= kIpv4MinimumHeader)
+    {
+        // No address from configuration: the client is the source of what its tunnel carries,
+        // if that is a host of the tunnel network (not the headend's own, nor the network or
+        // broadcast address) that no live tunnel holds.
+        Ipv4Address source(vpnsim::wire::GetU32(&inner[kIpv4SourceOffset]));
+        if (m_tunnelAddress)
+        {
+            Ipv4Mask mask = m_tunnelAddress->GetMask();
+            bool host = mask.IsMatch(source, m_tunnelAddress->GetLocal())
+                        && source != m_tunnelAddress->GetLocal()
+                        && source != source.CombineMask(mask)
+                        && !source.IsSubnetDirectedBroadcast(mask);
+            if (host && Routable(source))
+            {
+                Route(session, source);
+            }
+        }
+    }
+    Ptr<Packet> p = Create<Packet>(inner.data(), inner.size());
+    m_innerRxTrace(p);
+    m_tunnel->Receive(p, 0x0800, m_tunnel->GetAddress(), m_tunnel->GetAddress(),
+                      NetDevice::PACKET_HOST);
+}
+
+bool
+VpnEndpoint::OnTunnelSend(Ptr<Packet> packet, const Address&, const Address&, uint16_t)
+{
+    m_innerTxTrace(packet);
+    if (m_sessions.empty() && m_role == CLIENT)
+    {
+        return true; // not started
+    }
+    vpnsim::wire::Bytes inner = ToBytes(packet);
+    if (m_role == CLIENT)
+    {
+        m_sessions.front()->SendInner(inner);
+        return true;
+    }
+    std::map<uint32_t, VpnSession*>::const_iterator route = m_routes.end();
+    if (inner.size() >= kIpv4MinimumHeader)
+    {
+        route = m_routes.find(vpnsim::wire::GetU32(&inner[kIpv4DestinationOffset]));
+    }
+    if (route == m_routes.end())
+    {
+        Unclaimed("no-route", packet);
+        return true;
+    }
+    route->second->SendInner(inner);
+    return true;
+}
+
+// The sockets' way in.
+
+void
+VpnEndpoint::Dispatch(const OuterPacket& outer, Ptr<const Packet> packet)
+{
+    if (m_role == CLIENT)
+    {
+        m_sessions.front()->Receive(outer, packet);
+        return;
+    }
+    using Action = vpnsim::engine::HeadendDemux::Action;
+    auto verdict = m_demux.Classify(outer);
+    VpnSession* session = nullptr;
+    switch (verdict.action)
+    {
+        case Action::Drop:
+            Unclaimed(vpnsim::engine::ToString(verdict.reason), packet);
+            return;
+        case Action::Client:
+            session = m_sessions[verdict.client].get();
+            break;
+        case Action::NewClient:
+        {
+            // The client's own tunnel, answering where it is seen, receiving on SPI block n.
+            session = &NewSession();
+            vpnsim::engine::IpsecTunnelConfig c = IpsecConfig();
+            c.remoteAddress = outer.sourceAddress;
+            vpnsim::engine::ShiftSpis(c, session->GetIndex());
+            m_demux.AddClient(session->GetIndex(), outer, c.clientToHeadendSpi);
+            session->StartIpsec(vpnsim::engine::IpsecRole::Headend, c);
+            break;
+        }
+    }
+    session->Receive(outer, packet);
+    m_demux.Delivered(session->GetIndex(), outer);
 }
 
 void
@@ -540,12 +735,11 @@ VpnEndpoint::ReceiveUdp(Ptr<Socket> socket)
     while (Ptr<Packet> p = socket->RecvFrom(from))
     {
         InetSocketAddress src = InetSocketAddress::ConvertFrom(from);
-        OuterReceived(p);
         vpnsim::wire::Bytes b = ToBytes(p);
         uint16_t localPort = socket == m_udp4500 ? 4500 : 500;
         OuterPacket o{OuterProtocol::Udp, src.GetIpv4().Get(), m_local.Get(),
                       src.GetPort(),      localPort,           b};
-        m_ipsec->Receive(o);
+        Dispatch(o, p);
     }
 }
 
@@ -558,16 +752,13 @@ VpnEndpoint::ReceiveRaw(Ptr<Socket> socket)
         // ns-3 raw sockets hand up the IPv4 header with the payload.
         Ipv4Header ip;
         p->RemoveHeader(ip);
-        // The headend takes ESP from any address: a client behind NAT arrives from the NAT's,
-        // which it cannot know beforehand, and the engine decides by ESP authentication
-        // (it follows the peer, RFC 3948). cTCP keeps the configured peer: the raw socket sees
-        // all TCP to this address, and cTCP through a NAT is not modelled.
-        bool anySource = m_role == HEADEND && ip.GetProtocol() == 50;
-        if (!anySource && ip.GetSource() != m_remote)
+        // A client takes only its headend's packets (the raw socket sees every TCP segment to
+        // this address). A headend takes them from anywhere: its clients arrive from NATs it
+        // cannot know beforehand, and HeadendDemux tells them apart.
+        if (m_role == CLIENT && ip.GetSource() != m_remote)
         {
             continue;
         }
-        OuterReceived(p);
         vpnsim::wire::Bytes b = ToBytes(p);
         OuterPacket o{ip.GetProtocol() == 6 ? OuterProtocol::Tcp : OuterProtocol::Esp,
                       ip.GetSource().Get(),
@@ -575,86 +766,32 @@ VpnEndpoint::ReceiveRaw(Ptr<Socket> socket)
                       0,
                       0,
                       b};
-        m_ipsec->Receive(o);
+        Dispatch(o, p);
     }
 }
 
 void
-VpnEndpoint::Accept(Ptr<Socket> socket, const Address&)
+VpnEndpoint::Accept(Ptr<Socket> socket, const Address& from)
 {
-    if (m_stream)
-    {
-        socket->Close(); // one client per headend endpoint
-        return;
-    }
-    m_stream = socket;
-    m_stream->SetRecvCallback(MakeCallback(&VpnEndpoint::ReceiveStream, this));
-    m_stream->SetSendCallback(MakeCallback(&VpnEndpoint::DrainStream, this));
-    m_anyconnect->Start();
+    // Every accepted connection is a client of its own.
+    VpnSession& session = NewSession();
+    session.CreateAnyConnect(vpnsim::engine::AnyConnectRole::Headend, AnyConnectConfiguration());
+    InetSocketAddress peer = InetSocketAddress::ConvertFrom(from);
+    session.SetPeer(peer.GetIpv4(), peer.GetPort());
+    session.StreamOpened(socket);
 }
 
 void
 VpnEndpoint::Connected(Ptr<Socket> socket)
 {
-    socket->SetRecvCallback(MakeCallback(&VpnEndpoint::ReceiveStream, this));
-    socket->SetSendCallback(MakeCallback(&VpnEndpoint::DrainStream, this));
-    m_anyconnect->Start();
+    m_connecting = nullptr;
+    m_sessions.front()->StreamOpened(socket);
 }
 
 void
 VpnEndpoint::ConnectFailed(Ptr<Socket>)
 {
-    OnStatus(vpnsim::engine::TunnelStatus{vpnsim::engine::TunnelState::Down, std::nullopt,
-                                          "anyconnect: TCP connection to the headend failed"});
-}
-
-void
-VpnEndpoint::ReceiveStream(Ptr<Socket> socket)
-{
-    while (Ptr<Packet> p = socket->Recv())
-    {
-        if (p->GetSize() == 0)
-        {
-            break;
-        }
-        OuterReceived(p);
-        m_anyconnect->ReceiveStream(ToBytes(p));
-    }
-}
-
-void
-VpnEndpoint::SendStream(vpnsim::wire::ByteView bytes)
-{
-    // Counted and traced as the engine writes (one CSTP packet in one TLS record per write);
-    // TCP segments them as it likes.
-    ++m_outer.outerPacketsSent;
-    m_outer.outerBytesSent += bytes.size();
-    if (!m_outerTxTrace.IsEmpty())
-    {
-        m_outerTxTrace(Create<Packet>(bytes.data(), bytes.size()));
-    }
-    m_streamBacklog.insert(m_streamBacklog.end(), bytes.begin(), bytes.end());
-    if (m_stream)
-    {
-        DrainStream(m_stream, m_stream->GetTxAvailable());
-    }
-}
-
-void
-VpnEndpoint::DrainStream(Ptr<Socket> socket, uint32_t available)
-{
-    // The engine writes whenever it likes; TCP takes what its send buffer has room for.
-    size_t n = std::min<size_t>(available, m_streamBacklog.size());
-    if (n == 0)
-    {
-        return;
-    }
-    vpnsim::wire::Bytes chunk(m_streamBacklog.begin(), m_streamBacklog.begin() + n);
-    int sent = socket->Send(chunk.data(), static_cast<uint32_t>(n), 0);
-    if (sent > 0)
-    {
-        m_streamBacklog.erase(m_streamBacklog.begin(), m_streamBacklog.begin() + sent);
-    }
+    m_sessions.front()->StreamFailed("anyconnect: TCP connection to the headend failed");
 }
 
 } // namespace ns3

@@ -1,40 +1,80 @@
 /*
- * A VPN endpoint on an ns-3 node: the Cisco VPN Client or the ASA headend, carrying the node's
- * inner traffic through a tunnel interface (VirtualNetDevice) over cTCP, NAT-T, native ESP or
- * AnyConnect. All protocol behaviour is model/engine's; this class only connects it to ns-3:
+ * A VPN endpoint on an ns-3 node: the Cisco VPN Client, or the ASA headend serving any number
+ * of clients, carrying the node's inner traffic through a tunnel interface (VirtualNetDevice)
+ * over cTCP, NAT-T, native ESP or AnyConnect. All protocol behaviour is model/engine's; this
+ * class only connects it to ns-3:
  *
  * - cTCP: the engine's own TCP segments through a raw IPv4 socket (protocol 6); the node's TCP
  *   stack is kept from answering them by an endpoint on the cTCP port that swallows them;
  * - NAT-T: UDP sockets on 500 and 4500; native ESP: a raw socket for protocol 50 and UDP 500;
  * - AnyConnect: ns-3's own TCP (TcpSocketBase) to port 443, so losses are really repaired.
  *
- * Trace sources: TunnelState (up/down with the reason), InnerTx/InnerRx (the inner packets),
- * OuterTx/OuterRx (what the engine put on and took off the outer wire), Drop (a packet the
- * engine dropped, with the reason) and Dpd (liveness messages: DPD, keepalives, peer dead).
+ * Each tunnel is a VpnSession (the engine tunnel and its status and counters). A client has
+ * one, created when it starts. A headend has one set of sockets and one tunnel interface for
+ * all its clients, and a session per client, created by that client's first packet: an IKE
+ * Main Mode 1 on UDP 500 or 4500 (native ESP: on 500), a cTCP SYN on the cTCP port, or an
+ * accepted AnyConnect TCP connection. engine::HeadendDemux says which session a packet
+ * belongs to (cTCP: the client's observed address and port; IKE: the initiator cookie; ESP:
+ * the SPI the headend chose for that client; NAT-keepalives: the 4500 source). A headend
+ * serving one client is the same code with one session.
+ *
+ * SPIs and keys per client: the headend receives its n-th client's ESP on ClientToHeadendSpi
+ * + n * 256 (SPI block n, engine::ShiftSpis) and offers that in Quick Mode; a client receives
+ * on its HeadendToClientSpi (VpnHelper gives its n-th client block n) and offers that. Each
+ * end sends with what the other offered (RFC 2409 section 5.5), so every client has SPIs and
+ * keys of its own, and a lone client keeps the default pair.
+ *
+ * Inner routing at a headend: packets leaving the tunnel interface go to the client whose
+ * inner address is their destination. The engine negotiates no addresses (no IKE mode-config,
+ * no CSTP X-CSTP-Address), so the headend is told (AddClient, from VpnHelper) each client's
+ * inner address with the SPI that client offers and the outer address it is expected at. A
+ * session takes its client's inner address when its tunnel comes up offering that SPI; else
+ * (AnyConnect has no SPI) when exactly one unclaimed client is expected at the session's
+ * observed address; else from the source of the first inner packet out of its tunnel (an
+ * address of the tunnel network that no live session holds). Until then, packets to that
+ * client are dropped ("no-route"): an AnyConnect client behind a PAT shared with other
+ * AnyConnect clients is reachable once it has sent something.
+ *
+ * Native ESP through a PAT: ESP has no ports, so the PAT tells ESP flows apart by address
+ * only (NatDevice's pass-through keeps one inside host per outside peer, "esp-peer-in-use"):
+ * behind one PAT only one native-ESP client at a time reaches a given headend. The headend
+ * itself tells ESP clients apart by SPI, so clients at distinct addresses all work.
+ *
+ * Trace sources: TunnelState (up/down with the reason; at a headend, any client's tunnel),
+ * ClientState (the same with the client's number, for a headend's clients), InnerTx/InnerRx
+ * (the inner packets), OuterTx/OuterRx (what the engine put on and took off the outer wire),
+ * Drop (a packet the engine dropped, with the reason; at a headend also packets that belong
+ * to no client, "no-client", and inner packets for no client, "no-route") and Dpd (liveness
+ * messages: DPD, keepalives, peer dead).
  */
 #ifndef VPNSIM_VPN_ENDPOINT_H
 #define VPNSIM_VPN_ENDPOINT_H
 
 #include "model/engine/anyconnect-tunnel.h"
+#include "model/engine/headend-demux.h"
 #include "model/engine/ipsec-tunnel.h"
 #include "model/engine/tunnel-events.h"
 #include "model/simulator-host.h"
+#include "model/vpn-session.h"
 #include "ns3/application.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv4-interface-address.h"
 #include "ns3/socket.h"
 #include "ns3/traced-callback.h"
 #include "ns3/virtual-net-device.h"
 
-#include <deque>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
 
 class Ipv4EndPoint;
 
-/// One end of a remote-access VPN.
+/// One end of a remote-access VPN: a client, or a headend and all its clients' tunnels.
 class VpnEndpoint : public Application
 {
   public:
@@ -58,39 +98,57 @@ class VpnEndpoint : public Application
     VpnEndpoint();
     ~VpnEndpoint() override;
 
-    /// The inner interface whose traffic the tunnel carries (set by VpnHelper).
+    /// The inner interface whose traffic the tunnels carry (set by VpnHelper).
     void SetTunnelDevice(Ptr<VirtualNetDevice> device);
     Ptr<VirtualNetDevice> GetTunnelDevice() const;
 
-    /// Whether the tunnel is up now.
+    /// Headend: one client it may serve, its inner address, the SPI it offers in Quick Mode
+    /// (IPsec; 0 if unknown) and the outer address the headend is expected to see it at (its
+    /// own, or its NAT's; Any if unknown). See the file comment for how a session finds its
+    /// client. Call before the simulation reaches the client's first packet.
+    void AddClient(Ipv4Address innerAddress, uint32_t offeredSpi, Ipv4Address expectedOuter);
+
+    /// Headend: how many clients AddClient told it of.
+    uint32_t GetConfiguredClients() const;
+
+    /// What the endpoint counted (VpnCounters); a headend's are the sum over its clients.
+    using Counters = VpnCounters;
+
+    // The first tunnel: the client's, or the headend's first client's. A headend with no
+    // client yet is down with no reason, and has no engine tunnel.
+
+    /// Whether the (first) tunnel is up now.
     bool IsUp() const;
 
-    /// The last state change: state, reason ("" when up), detail.
+    /// The (first) tunnel's last state change: state, reason ("" when up), detail.
     const vpnsim::engine::TunnelStatus& GetStatus() const;
 
-    /// When the tunnel last went down (Seconds(-1) if it never did).
+    /// When the (first) tunnel last went down (Seconds(-1) if it never did).
     Time GetDownTime() const;
 
-    /// The engine's IPsec tunnel (null for AnyConnect, and before the application starts):
-    /// its own counters, and its SAs (OutboundSa, InboundSa) to decrypt captures.
+    /// The (first) engine IPsec tunnel (null for AnyConnect, and before there is one): its own
+    /// counters, and its SAs (OutboundSa, InboundSa) to decrypt captures.
     const vpnsim::engine::IpsecTunnel* GetIpsecTunnel() const;
 
-    /// The engine's AnyConnect tunnel (null for IPsec, and before the application starts).
+    /// The (first) engine AnyConnect tunnel (null for IPsec, and before there is one).
     const vpnsim::engine::AnyConnectTunnel* GetAnyConnectTunnel() const;
 
-    /// What the endpoint counted: the tunnel's counters, the same for every encapsulation
-    /// (fields a kind does not have stay 0), and the outer packets and bytes this end put on
-    /// and took off the wire (AnyConnect: stream writes and reads, TLS records included).
-    struct Counters : public vpnsim::engine::TunnelCounters
-    {
-        uint64_t outerPacketsSent{0};
-        uint64_t outerBytesSent{0};
-        uint64_t outerPacketsReceived{0};
-        uint64_t outerBytesReceived{0};
-    };
-
-    /// The counters so far (all 0 before the application starts).
+    /// The counters so far (all 0 before there is a tunnel); a headend's summed over clients.
     Counters GetCounters() const;
+
+    /// Headend: how many clients it has a tunnel for (a client: 1 once started).
+    uint32_t GetClientCount() const;
+
+    /// One tunnel of the endpoint: a headend's `index`-th client (in order of arrival), or
+    /// the client's own (index 0). Valid until the application is disposed.
+    const VpnSession& GetClient(uint32_t index) const;
+
+    /// Headend: the client whose inner address is `innerAddress`, if one has it.
+    std::optional<uint32_t> FindClient(Ipv4Address innerAddress) const;
+
+    /// Headend: packets that belonged to no client ("no-client", "other-port", "malformed")
+    /// and inner packets with no client to go to ("no-route").
+    const std::map<std::string, uint64_t>& GetUnclaimed() const;
 
     /// Fixes the random streams used by this endpoint; returns how many it used.
     int64_t AssignStreams(int64_t stream);
@@ -98,10 +156,15 @@ class VpnEndpoint : public Application
     /// Signature of the TunnelState trace: state ("up"/"down"), reason, detail.
     typedef void (*TunnelStateCallback)(std::string state, std::string reason, std::string detail);
 
+    /// Signature of the ClientState trace: the client's number (GetClient), then as
+    /// TunnelState.
+    typedef void (*ClientStateCallback)(uint32_t client, std::string state, std::string reason,
+                                        std::string detail);
+
     /// Signature of the Drop trace: what was dropped (the inner packet, the ESP packet, the
     /// outer datagram or segment, or the stream chunk; empty if the engine never had its
     /// bytes) and why: "not-up", "esp-icv", "esp-replay", "esp-malformed", "framing", ...
-    /// (vpnsim::engine::DropReason).
+    /// (vpnsim::engine::DropReason), or at a headend "no-client", "no-route", ...
     typedef void (*DropCallback)(Ptr<const Packet> packet, std::string reason);
 
     /// Signature of the Dpd trace: "r-u-there-sent", "r-u-there-ack-received",
@@ -110,33 +173,49 @@ class VpnEndpoint : public Application
     typedef void (*DpdCallback)(std::string event);
 
   private:
+    friend class VpnSession;
+
+    /// A client the headend was told of (AddClient).
+    struct ExpectedClient
+    {
+        Ipv4Address inner;
+        uint32_t offeredSpi{0};
+        Ipv4Address outer;
+    };
+
     void StartApplication() override;
     void StopApplication() override;
     void DoDispose() override;
 
-    void CreateEngine();
+    vpnsim::engine::IpsecTunnelConfig IpsecConfig() const;
+    vpnsim::engine::AnyConnectConfig AnyConnectConfiguration() const;
+    VpnSession& NewSession();
     void OpenSockets();
-    void OnStatus(const vpnsim::engine::TunnelStatus& status);
-    vpnsim::engine::TunnelObserver MakeObserver();
-    void OnDrop(vpnsim::engine::DropReason reason, vpnsim::wire::ByteView packet,
-                const std::string& detail);
-    void OnLiveness(vpnsim::engine::LivenessEvent event);
-    void OuterSent(Ptr<const Packet> packet);
-    void OuterReceived(Ptr<const Packet> packet);
+    void Dispatch(const vpnsim::engine::OuterPacket& outer, Ptr<const Packet> packet);
+    void Unclaimed(const std::string& reason, Ptr<const Packet> packet);
     bool OnTunnelSend(Ptr<Packet> packet, const Address& source, const Address& dest,
                       uint16_t protocol);
-    void SendOuter(const vpnsim::engine::OuterPacket& packet);
-    void SendStream(vpnsim::wire::ByteView bytes);
-    void DeliverInner(vpnsim::wire::ByteView inner);
     void ReceiveUdp(Ptr<Socket> socket);
     void ReceiveRaw(Ptr<Socket> socket);
-    void ReceiveStream(Ptr<Socket> socket);
-    void DrainStream(Ptr<Socket> socket, uint32_t available);
     void Accept(Ptr<Socket> socket, const Address& from);
     void Connected(Ptr<Socket> socket);
     void ConnectFailed(Ptr<Socket> socket);
     Ptr<Socket> MakeUdp(uint16_t port);
     Ptr<Socket> MakeRaw(uint16_t protocol);
+
+    // Inner addresses at a headend.
+    void Route(VpnSession& session, Ipv4Address inner);
+    bool Routable(Ipv4Address inner) const;
+    void ClaimOnUp(VpnSession& session);
+    void ClaimByAddress(VpnSession& session);
+
+    // Called by the sessions.
+    void SendOuter(VpnSession& session, const vpnsim::engine::OuterPacket& packet);
+    void DeliverInner(VpnSession& session, vpnsim::wire::ByteView inner);
+    void SessionStatus(VpnSession& session, const vpnsim::engine::TunnelStatus& status);
+    void SessionDrop(VpnSession& session, vpnsim::engine::DropReason reason,
+                     vpnsim::wire::ByteView packet, const std::string& detail);
+    void SessionLiveness(VpnSession& session, vpnsim::engine::LivenessEvent event);
 
     // Attributes.
     Role m_role{CLIENT};
@@ -153,8 +232,8 @@ class VpnEndpoint : public Application
     Time m_asaRetry{Seconds(2)};
     uint32_t m_asaRetries{3};
     uint8_t m_keySeed{0x42};
-    uint32_t m_clientToHeadendSpi{0xc0ffee01};
-    uint32_t m_headendToClientSpi{0xc0ffee02};
+    uint32_t m_clientToHeadendSpi{vpnsim::engine::kDefaultClientToHeadendSpi};
+    uint32_t m_headendToClientSpi{vpnsim::engine::kDefaultHeadendToClientSpi};
     Time m_natKeepalive{Seconds(20)};
     Time m_idleTimeout{Minutes(30)};
     Time m_anyConnectDpd{Seconds(30)};
@@ -162,22 +241,26 @@ class VpnEndpoint : public Application
 
     SimulatorHost m_host;
     Ptr<UniformRandomVariable> m_portRandom;
-    std::unique_ptr<vpnsim::engine::IpsecTunnel> m_ipsec;
-    std::unique_ptr<vpnsim::engine::AnyConnectTunnel> m_anyconnect;
     Ptr<VirtualNetDevice> m_tunnel;
     Ptr<Socket> m_udp500;
     Ptr<Socket> m_udp4500;
     Ptr<Socket> m_raw;
     Ptr<Socket> m_listen;
-    Ptr<Socket> m_stream;
-    std::deque<uint8_t> m_streamBacklog; ///< bytes the TCP send buffer had no room for
+    Ptr<Socket> m_connecting; ///< the client's AnyConnect connection until it is open
     Ipv4EndPoint* m_tcpGuard{nullptr};
     uint16_t m_clientPort{0};
-    vpnsim::engine::TunnelStatus m_status;
-    Time m_downTime{Seconds(-1)};
-    Counters m_outer; ///< only the outer fields; GetCounters adds the engine's
+    vpnsim::engine::HeadendDemux m_demux;
+    std::vector<ExpectedClient> m_expected;
+    std::map<uint32_t, VpnSession*> m_routes; ///< inner address -> its client's session
+    std::map<std::string, uint64_t> m_unclaimed;
+    /// The headend's address on its tunnel interface: learned client addresses lie in its
+    /// network.
+    std::optional<Ipv4InterfaceAddress> m_tunnelAddress;
+    // Last, so that they go before the SimulatorHost their timers live on.
+    std::vector<std::unique_ptr<VpnSession>> m_sessions;
 
     TracedCallback<std::string, std::string, std::string> m_stateTrace;
+    TracedCallback<uint32_t, std::string, std::string, std::string> m_clientStateTrace;
     TracedCallback<Ptr<const Packet>> m_innerTxTrace;
     TracedCallback<Ptr<const Packet>> m_innerRxTrace;
     TracedCallback<Ptr<const Packet>> m_outerTxTrace;

@@ -450,6 +450,26 @@ IkeExchange::StepOf(const wire::IsakmpMessage& m)
     return std::nullopt;
 }
 
+std::optional<uint32_t>
+IkeExchange::QuickModeSpi(const wire::IsakmpMessage& m)
+{
+    Bytes storage;
+    auto chain = Open(m, storage);
+    if (!chain)
+    {
+        return std::nullopt;
+    }
+    for (const auto& p : *chain)
+    {
+        if (p.type == pl::Sa)
+        {
+            auto spi = wire::ParseEspProposalSpi(p.body);
+            return spi ? std::optional<uint32_t>(*spi) : std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
 bool
 IkeExchange::Receive(const wire::IsakmpMessage& m)
 {
@@ -485,6 +505,18 @@ IkeExchange::Receive(const wire::IsakmpMessage& m)
     }
     if (*step == m_nextFromPeer)
     {
+        if (*step == 6 || *step == 7)
+        {
+            // The peer's Quick Mode offer names the SPI to send with; without one there is
+            // no SA to set up, and the message is not taken.
+            auto spi = QuickModeSpi(m);
+            if (!spi)
+            {
+                ++m_counters.ignored;
+                return false;
+            }
+            m_peerSpi = spi;
+        }
         ++m_counters.received;
         CancelTimer();
         m_nextFromPeer += 2;

@@ -46,7 +46,7 @@ struct IkeConfig
     Nanos negotiationTimeout{std::chrono::seconds(60)};
     bool natTraversal{true}; ///< NAT-T Vendor IDs and NAT-D payloads in Main Mode
     /// The SPI this end receives ESP on: offered in its Quick Mode SA payload, so captures show
-    /// the same SPIs in IKE and in ESP.
+    /// the same SPIs in IKE and in ESP. The peer sends with it (PeerSpi at the peer).
     uint32_t inboundSpi{0};
     /// ESP in UDP: Quick Mode asks for UDP-Encapsulated-Tunnel mode (3, RFC 3947 section 5.1)
     /// instead of Tunnel (1).
@@ -101,6 +101,13 @@ class IkeExchange
         return m_established;
     }
 
+    /// The SPI the peer offered in its Quick Mode SA payload (the one it receives on, so the
+    /// one this end sends with: RFC 2409 section 5.5); empty before its Quick Mode message.
+    std::optional<uint32_t> PeerSpi() const
+    {
+        return m_peerSpi;
+    }
+
     /// An encrypted Informational message (HASH + `payload`) on this IKE SA.
     wire::Bytes BuildInformational(const wire::IsakmpPayload& payload);
 
@@ -126,6 +133,7 @@ class IkeExchange
   private:
     wire::Bytes Build(int step);
     std::optional<int> StepOf(const wire::IsakmpMessage& message);
+    std::optional<uint32_t> QuickModeSpi(const wire::IsakmpMessage& message);
     void SendStep(int step);
     void ArmRetransmit();
     void CancelTimer();
@@ -151,6 +159,7 @@ class IkeExchange
     bool m_established{false};
     bool m_failed{false};
     bool m_encrypted{false};
+    std::optional<uint32_t> m_peerSpi;
     IkeCounters m_counters;
 };
 

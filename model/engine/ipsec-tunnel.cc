@@ -24,6 +24,13 @@ ToString(IpsecEncapsulation e)
     return "?";
 }
 
+void
+ShiftSpis(IpsecTunnelConfig& config, uint32_t block)
+{
+    config.clientToHeadendSpi += block << 8;
+    config.headendToClientSpi += block << 8;
+}
+
 wire::EspSaConfig
 IpsecTunnel::SaConfig(const IpsecTunnelConfig& config, bool clientToHeadend)
 {
@@ -32,15 +39,23 @@ IpsecTunnel::SaConfig(const IpsecTunnelConfig& config, bool clientToHeadend)
     sa.transform = config.transform;
     sa.replayWindow = config.replayWindow;
     wire::EspKeyLengths k = wire::KeyLengths(config.transform);
-    // Static keys: distinct per direction, identical at both ends, printable for tshark.
+    // Static keys: distinct per direction, identical at both ends, printable for tshark. The
+    // block (the SPI's upper 24 bits counted from the default pair's) is 0 for a lone tunnel,
+    // whose keys are thus those of every earlier version; 24 bits spread over bytes i mod 3.
+    uint32_t block = ((sa.spi >> 8) - (kDefaultClientToHeadendSpi >> 8)) & 0xffffff;
+    auto mix = [block](size_t i)
+    {
+        return static_cast<uint8_t>(block >> (8 * (i % 3)));
+    };
     for (size_t i = 0; i < k.encryption; ++i)
     {
-        sa.encryptionKey.push_back(static_cast<uint8_t>(config.keySeed + i + (sa.spi & 0xff)));
+        sa.encryptionKey.push_back(
+            static_cast<uint8_t>((config.keySeed + i + (sa.spi & 0xff)) ^ mix(i)));
     }
     for (size_t i = 0; i < k.authentication; ++i)
     {
         sa.authenticationKey.push_back(
-            static_cast<uint8_t>(config.keySeed + 0x80 + i + (sa.spi & 0xff)));
+            static_cast<uint8_t>((config.keySeed + 0x80 + i + (sa.spi & 0xff)) ^ mix(i)));
     }
     return sa;
 }
@@ -212,8 +227,28 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
             },
             m_config.natKeepalive);
     }
-    m_in.emplace(std::move(wire::EspInboundSa::Create(SaConfig(m_config, !client)).Value()));
-    m_out.emplace(std::move(wire::EspOutboundSa::Create(SaConfig(m_config, client)).Value()));
+}
+
+bool
+IpsecTunnel::InstallSas()
+{
+    bool client = m_role == IpsecRole::Client;
+    // This end receives on the SPI it offered and sends on the one the peer offered.
+    if (auto peer = m_ike->PeerSpi())
+    {
+        (client ? m_config.clientToHeadendSpi : m_config.headendToClientSpi) = *peer;
+    }
+    auto in = wire::EspInboundSa::Create(SaConfig(m_config, !client));
+    auto out = wire::EspOutboundSa::Create(SaConfig(m_config, client));
+    if (!in || !out)
+    {
+        GoDown(DownReason::IkeFailure, "quick mode: no SA for the peer's offer: "
+                                           + (in ? out.GetError().detail : in.GetError().detail));
+        return false;
+    }
+    m_in.emplace(std::move(in.Value()));
+    m_out.emplace(std::move(out.Value()));
+    return true;
 }
 
 IpsecTunnel::~IpsecTunnel()
@@ -323,7 +358,7 @@ IpsecTunnel::OnTransportEvent(TransportEvent event, const std::string& detail)
 void
 IpsecTunnel::OnEstablished()
 {
-    if (m_ended)
+    if (m_ended || !InstallSas())
     {
         return;
     }

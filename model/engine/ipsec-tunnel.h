@@ -46,6 +46,10 @@ enum class IpsecRole : uint8_t
     Headend, ///< the ASA: IKE responder, cTCP responder, ASA DPD
 };
 
+/// The SPIs of a lone tunnel (SPI block 0). The testbed's loss rules match 0xc0ffee01.
+constexpr uint32_t kDefaultClientToHeadendSpi = 0xc0ffee01;
+constexpr uint32_t kDefaultHeadendToClientSpi = 0xc0ffee02;
+
 /// Every parameter of one end, with Cisco's defaults (reference sections 1, 2, 5).
 struct IpsecTunnelConfig
 {
@@ -54,10 +58,14 @@ struct IpsecTunnelConfig
     uint32_t remoteAddress{0}; ///< IPv4, host order
     /// The legacy Cisco VPN Client's transform (it has no GCM, reference 3.5).
     wire::EspTransformId transform{wire::EspTransformId::AesCbc128HmacSha1_96};
-    uint32_t clientToHeadendSpi{0xc0ffee01};
-    uint32_t headendToClientSpi{0xc0ffee02};
+    /// The SPI of each direction. An end receives on its own (the headend on
+    /// clientToHeadendSpi, the client on headendToClientSpi) and offers it in Quick Mode; the
+    /// other one is replaced by what the peer offers (RFC 2409 section 5.5), so a headend can
+    /// give each of its clients an SPI of its own. Config() shows both once the tunnel is up.
+    uint32_t clientToHeadendSpi{kDefaultClientToHeadendSpi};
+    uint32_t headendToClientSpi{kDefaultHeadendToClientSpi};
     /// Static keys (no Diffie-Hellman): each direction's encryption and authentication keys
-    /// are derived from this seed and the SPI, identically at both ends.
+    /// are derived from this seed and the SPI, identically at both ends (SaConfig).
     uint8_t keySeed{0x42};
     uint32_t replayWindow{64};
     IkeConfig ike{};
@@ -68,6 +76,12 @@ struct IpsecTunnelConfig
     /// Headend only: group-policy vpn-idle-timeout (30 min); 0 disables.
     Nanos idleTimeout{std::chrono::minutes(30)};
 };
+
+/// Moves both SPIs of `config` up by `block` * 256. From the default pair this gives SPI block
+/// `block`, whose keys differ from every other block's (SaConfig): a headend receives its n-th
+/// client on block n, and VpnHelper gives its n-th client block n to receive on. About 2^22
+/// blocks fit above the defaults.
+void ShiftSpis(IpsecTunnelConfig& config, uint32_t block);
 
 /// Counters for the run record (Summary() adds the DPD and transport ones).
 struct IpsecTunnelCounters
@@ -155,6 +169,9 @@ class IpsecTunnel
     }
 
     /// The ESP SA configuration of one direction, as both ends derive it (for pcaps and tshark).
+    /// Key byte i is seed + i + the SPI's low byte (+ 0x80 for authentication) as it always
+    /// was, XOR-ed with byte i mod 3 of the SPI's block (ShiftSpis): block 0 keeps the
+    /// lone tunnel's keys, and two blocks differ in at least one byte of every key.
     static wire::EspSaConfig SaConfig(const IpsecTunnelConfig& config, bool clientToHeadend);
 
   private:
@@ -165,6 +182,7 @@ class IpsecTunnel
     template<typename F>
     void Handling(wire::ByteView packet, bool received, F&& f);
     void OnEstablished();
+    bool InstallSas();
     void SendDpd(bool ack, uint32_t sequence);
     void Heard();
     void Sent();

@@ -122,6 +122,18 @@ Result<IsakmpMessage> ParseIsakmpMessage(ByteView message);
 Result<std::vector<IsakmpPayloadView>> ParseIsakmpPayloadChain(uint8_t first, ByteView chain,
                                                                bool allowTrailing);
 
+/// IPsec protocol IDs in a proposal (RFC 2407 section 4.4.1).
+namespace ipsecprotocol
+{
+constexpr uint8_t Isakmp = 1;
+constexpr uint8_t Esp = 3;
+} // namespace ipsecprotocol
+
+/// The SPI of the first proposal of a Quick Mode SA payload body (RFC 2408 sections 3.4 and
+/// 3.5: DOI, situation, then the proposals), which must be ESP with a 4-byte SPI. In IKEv1 each
+/// side offers the SPI it will receive on, and the peer sends with it (RFC 2409 section 5.5).
+Result<uint32_t> ParseEspProposalSpi(ByteView saBody);
+
 } // namespace wire
 } // namespace vpnsim
 

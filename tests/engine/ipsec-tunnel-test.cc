@@ -9,6 +9,7 @@
 #include "tests/engine/paired-hosts.h"
 
 #include <gtest/gtest.h>
+#include <set>
 
 using namespace vpnsim;
 using namespace vpnsim::engine;
@@ -455,4 +456,70 @@ TEST(IpsecTunnelEvents, IdleTunnelReportsTheHeadendsDpdAndNatKeepalives)
     EXPECT_EQ(p.headendEvents.Count(LivenessEvent::PeerDead), 1u);
     EXPECT_EQ(p.headendEvents.liveness.back().second, LivenessEvent::PeerDead);
     EXPECT_EQ(p.headendEvents.liveness.back().first, p.headendAt[1]);
+}
+
+// IKEv1 has each end choose the SPI it receives on and offer it in Quick Mode; the peer sends
+// with it (RFC 2409 section 5.5). A headend can so give every client an SPI of its own.
+TEST(IpsecTunnel, EachEndSendsWithTheSpiItsPeerOfferedInQuickMode)
+{
+    for (IpsecEncapsulation e :
+         {IpsecEncapsulation::Ctcp, IpsecEncapsulation::Natt, IpsecEncapsulation::Esp})
+    {
+        test::PairedHosts net;
+        IpsecTunnelConfig cc = Config(e, true);
+        IpsecTunnelConfig hc = Config(e, false);
+        ShiftSpis(cc, 3); // the client receives on block 3 and expects block 3 from the headend
+        ShiftSpis(hc, 5); // the headend receives on block 5
+        IpsecTunnel client(net.a, IpsecRole::Client, cc);
+        IpsecTunnel headend(net.b, IpsecRole::Headend, hc);
+        net.a.receive = [&](const OuterPacket& p)
+        {
+            client.Receive(p);
+        };
+        net.b.receive = [&](const OuterPacket& p)
+        {
+            headend.Receive(p);
+        };
+        headend.Start();
+        client.Start();
+        net.RunUntil(5s);
+        ASSERT_EQ(client.State(), TunnelState::Up) << ToString(e);
+        ASSERT_EQ(headend.State(), TunnelState::Up) << ToString(e);
+        EXPECT_EQ(client.OutboundSa().spi, kDefaultClientToHeadendSpi + 5 * 256);
+        EXPECT_EQ(headend.OutboundSa().spi, kDefaultHeadendToClientSpi + 3 * 256);
+        EXPECT_EQ(client.OutboundSa().encryptionKey, headend.InboundSa().encryptionKey);
+        EXPECT_EQ(headend.OutboundSa().authenticationKey, client.InboundSa().authenticationKey);
+        EXPECT_EQ(client.Config().clientToHeadendSpi, headend.Config().clientToHeadendSpi);
+        client.SendInner(Ping(1));
+        headend.SendInner(Ping(2));
+        net.RunUntil(6s);
+        ASSERT_EQ(net.b.delivered.size(), 1u) << ToString(e);
+        ASSERT_EQ(net.a.delivered.size(), 1u) << ToString(e);
+        EXPECT_EQ(net.b.delivered[0], Ping(1));
+        EXPECT_EQ(net.a.delivered[0], Ping(2));
+    }
+}
+
+TEST(IpsecTunnel, BlockZeroKeepsTheLoneTunnelsKeysAndEveryBlockHasKeysOfItsOwn)
+{
+    IpsecTunnelConfig c;
+    wire::EspSaConfig lone = IpsecTunnel::SaConfig(c, true);
+    ASSERT_EQ(lone.spi, 0xc0ffee01u);
+    for (size_t i = 0; i < lone.encryptionKey.size(); ++i)
+    {
+        EXPECT_EQ(lone.encryptionKey[i], static_cast<uint8_t>(0x42 + i + 0x01)); // seed + i + spi
+    }
+    std::set<std::string> keys;
+    for (uint32_t block = 0; block < 2000; ++block)
+    {
+        IpsecTunnelConfig b;
+        ShiftSpis(b, block);
+        for (bool toHeadend : {true, false})
+        {
+            wire::EspSaConfig sa = IpsecTunnel::SaConfig(b, toHeadend);
+            keys.emplace(sa.encryptionKey.begin(), sa.encryptionKey.end());
+            keys.emplace(sa.authenticationKey.begin(), sa.authenticationKey.end());
+        }
+    }
+    EXPECT_EQ(keys.size(), 2000u * 4); // no two SAs of 2000 clients share a key
 }

@@ -226,6 +226,57 @@ TEST(Topologies, ShippedDotFilesParseAndRun)
     }
 }
 
+TEST(Topologies, BranchOfficeFiveClientsShareOneHeadend)
+{
+    std::string path = std::string(VPNSIM_SOURCE_DIR) + "/examples/topologies/branch-office.dot";
+    auto spec = ReadTopologyDotFile(path);
+    ASSERT_TRUE(spec) << spec.GetError().detail;
+    ASSERT_EQ(spec->WithRole("client").size(), 5u);
+    for (const char* encap : {"natt", "ctcp", "anyconnect"})
+    {
+        auto p = Params(encap, "normalizer", 0.0, 1);
+        p.duration = 600;
+        p.topology = path;
+        auto r = RunScenario(p, *spec);
+        EXPECT_FALSE(r.failed) << encap << ": " << r.cause.value_or("-");
+        EXPECT_EQ(r.parameters["clients"], "5");
+        EXPECT_EQ(r.parameters["clients_failed"], "0") << encap;
+        // One echo a second from t = 5 s to 600 s, from each of the five, every one answered.
+        EXPECT_EQ(r.innerSent, 5u * 595) << encap;
+        EXPECT_EQ(r.innerReceived, r.innerSent) << encap;
+    }
+}
+
+// With several clients the record stays the first client's (vertex order), and
+// clients_failed counts all: a cTCP hole at the normalizer for one client fails only that one.
+TEST(Topologies, RecordIsTheFirstClientsAndClientsFailedCountsEveryone)
+{
+    for (const char* lossy : {"c", "a"})
+    {
+        std::string dot = std::string("graph g { a [role=\"client\"]; b [role=\"client\"]; "
+                                      "c [role=\"client\"]; r [role=\"router\"]; "
+                                      "x [role=\"asa\"]; h [role=\"headend\"]; "
+                                      "a -- r; b -- r; c -- r; r -- x [delay=\"20ms\"]; x -- h; ")
+                          + lossy + " -- r [loss=\"bernoulli:0.01\", loss_reverse=\"none\"]; }";
+        // The lossy edge is listed twice: drop the plain one.
+        std::string plain = std::string(" ") + lossy + " -- r;";
+        dot.erase(dot.find(plain), plain.size());
+        std::istringstream in(dot);
+        auto spec = ReadTopologyDot(in, "t.dot");
+        ASSERT_TRUE(spec) << spec.GetError().detail;
+        auto p = Params("ctcp", "normalizer", 0.0, 1);
+        p.duration = 600;
+        auto r = RunScenario(p, *spec);
+        EXPECT_EQ(r.parameters["clients"], "3");
+        EXPECT_EQ(r.parameters["clients_failed"], "1") << "lossy " << lossy;
+        EXPECT_EQ(r.failed, std::string(lossy) == "a") << "lossy " << lossy;
+        if (r.failed)
+        {
+            EXPECT_EQ(r.cause.value_or(""), "client-dpd");
+        }
+    }
+}
+
 TEST(Topologies, ErrorsNameTheElement)
 {
     struct Case
@@ -253,7 +304,8 @@ TEST(Topologies, ErrorsNameTheElement)
          "vertex x: an asa sits between exactly two neighbours"},
         {"graph g { a [role=\"client\"]; h [role=\"headend\"]; }",
          "vertex a is not connected to the headend"},
-        {"graph g { a [role=\"client\"]; }", "needs exactly one client and one headend"},
+        {"graph g { a [role=\"client\"]; }", "needs exactly one headend and at least one client"},
+        {"graph g { h [role=\"headend\"]; }", "(found 1 headends and 0 clients)"},
     };
     for (const auto& c : cases)
     {

@@ -1,4 +1,5 @@
-// Fuzzes ISAKMP messages, payload chains (cleartext and decrypted), notifies and DPD.
+// Fuzzes ISAKMP messages, payload chains (cleartext and decrypted), notifies, DPD and the
+// Quick Mode SA proposal.
 #include "model/wire/isakmp-cipher.h"
 #include "model/wire/isakmp-notify.h"
 #include "model/wire/isakmp.h"
@@ -26,6 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         }
         (void)ParseNotificationBody(p.body);
         (void)ParseDpdNotify(p.body);
+        (void)ParseEspProposalSpi(p.body);
     }
     if (!m->encryptedBody.empty())
     {
@@ -38,6 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                 for (const auto& p : chain.Value())
                 {
                     (void)ParseDpdNotify(p.body);
+                    (void)ParseEspProposalSpi(p.body);
                 }
             }
         }

@@ -1,0 +1,205 @@
+#include "model/engine/headend-demux.h"
+
+#include "model/wire/esp-in-udp.h"
+#include "model/wire/isakmp.h"
+#include "model/wire/tcp-header.h"
+
+namespace vpnsim
+{
+namespace engine
+{
+
+namespace
+{
+
+constexpr uint16_t kIkePort = 500;
+/// TCP header bytes the key needs: the ports (0-3); the flags are byte 13 (RFC 9293 3.1).
+constexpr size_t kTcpPortsLength = 4;
+constexpr size_t kTcpFlagsOffset = 13;
+
+uint64_t
+CookieKey(const wire::IsakmpCookie& cookie)
+{
+    uint64_t k = 0;
+    for (uint8_t b : cookie)
+    {
+        k = (k << 8) | b;
+    }
+    return k;
+}
+
+bool
+IsZero(const wire::IsakmpCookie& cookie)
+{
+    for (uint8_t b : cookie)
+    {
+        if (b != 0)
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+const char*
+ToString(HeadendDemux::DropReason reason)
+{
+    switch (reason)
+    {
+        case HeadendDemux::DropReason::None:
+            return "none";
+        case HeadendDemux::DropReason::NoClient:
+            return "no-client";
+        case HeadendDemux::DropReason::OtherPort:
+            return "other-port";
+        case HeadendDemux::DropReason::Malformed:
+            return "malformed";
+    }
+    return "?";
+}
+
+HeadendDemux::HeadendDemux(uint16_t ctcpPort)
+    : m_ctcpPort(ctcpPort)
+{
+}
+
+HeadendDemux::Verdict
+HeadendDemux::Classify(const OuterPacket& p) const
+{
+    auto to = [](ClientId c)
+    {
+        return Verdict{Action::Client, c, DropReason::None};
+    };
+    auto drop = [](DropReason r)
+    {
+        return Verdict{Action::Drop, 0, r};
+    };
+    auto lookup = [&](const auto& map, const auto& key)
+    {
+        auto it = map.find(key);
+        return it == map.end() ? drop(DropReason::NoClient) : to(it->second);
+    };
+    // An IKE message: its SA by the initiator cookie, or a new client for a Main Mode 1.
+    auto ike = [&](wire::ByteView message)
+    {
+        auto h = wire::ParseIsakmpHeader(message);
+        if (!h)
+        {
+            return drop(DropReason::Malformed);
+        }
+        Verdict v = lookup(m_cookies, CookieKey(h->initiatorCookie));
+        bool first = h->exchangeType == wire::isakmpexchange::IdentityProtection
+                     && IsZero(h->responderCookie) && !IsZero(h->initiatorCookie);
+        if (v.action == Action::Drop && first)
+        {
+            v = Verdict{Action::NewClient, 0, DropReason::None};
+        }
+        return v;
+    };
+    auto esp = [&](wire::ByteView packet)
+    {
+        if (packet.size() < 4)
+        {
+            return drop(DropReason::Malformed);
+        }
+        return lookup(m_spis, wire::GetU32(packet.data()));
+    };
+
+    switch (p.protocol)
+    {
+        case OuterProtocol::Tcp:
+        {
+            if (p.payload.size() <= kTcpFlagsOffset)
+            {
+                return drop(DropReason::Malformed);
+            }
+            if (wire::GetU16(&p.payload[2]) != m_ctcpPort)
+            {
+                return drop(DropReason::OtherPort);
+            }
+            Verdict v
+                = lookup(m_connections, Endpoint{p.sourceAddress, wire::GetU16(p.payload.data())});
+            uint8_t flags = p.payload[kTcpFlagsOffset];
+            bool syn = (flags & wire::tcpflag::Syn) && !(flags & wire::tcpflag::Ack);
+            if (v.action == Action::Drop && syn)
+            {
+                v = Verdict{Action::NewClient, 0, DropReason::None};
+            }
+            return v;
+        }
+        case OuterProtocol::Esp:
+            return esp(p.payload);
+        case OuterProtocol::Udp:
+            if (p.destinationPort == kIkePort)
+            {
+                return ike(p.payload);
+            }
+            if (p.destinationPort == wire::kNattPort)
+            {
+                auto n = wire::ClassifyNattPayload(p.payload);
+                if (!n)
+                {
+                    return drop(DropReason::Malformed);
+                }
+                switch (n->kind)
+                {
+                    case wire::NattPacketKind::Ike:
+                        return ike(n->packet);
+                    case wire::NattPacketKind::Esp:
+                        return esp(n->packet);
+                    case wire::NattPacketKind::Keepalive:
+                        return lookup(m_nattSources, Endpoint{p.sourceAddress, p.sourcePort});
+                }
+            }
+            return drop(DropReason::Malformed);
+    }
+    return drop(DropReason::Malformed);
+}
+
+void
+HeadendDemux::AddClient(ClientId client, const OuterPacket& first, uint32_t inboundSpi)
+{
+    ++m_clients;
+    if (inboundSpi != 0)
+    {
+        m_spis[inboundSpi] = client;
+    }
+    if (first.protocol == OuterProtocol::Tcp && first.payload.size() >= kTcpPortsLength)
+    {
+        m_connections[Endpoint{first.sourceAddress, wire::GetU16(first.payload.data())}] = client;
+        return;
+    }
+    if (first.protocol != OuterProtocol::Udp)
+    {
+        return;
+    }
+    wire::ByteView message = first.payload;
+    if (first.destinationPort == wire::kNattPort)
+    {
+        auto n = wire::ClassifyNattPayload(first.payload);
+        if (!n || n->kind != wire::NattPacketKind::Ike)
+        {
+            return;
+        }
+        message = n->packet;
+    }
+    if (auto h = wire::ParseIsakmpHeader(message))
+    {
+        m_cookies[CookieKey(h->initiatorCookie)] = client;
+    }
+    Delivered(client, first);
+}
+
+void
+HeadendDemux::Delivered(ClientId client, const OuterPacket& packet)
+{
+    if (packet.protocol == OuterProtocol::Udp && packet.destinationPort == wire::kNattPort)
+    {
+        m_nattSources[Endpoint{packet.sourceAddress, packet.sourcePort}] = client;
+    }
+}
+
+} // namespace engine
+} // namespace vpnsim
