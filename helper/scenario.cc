@@ -214,6 +214,8 @@ ValidateScenario(const ScenarioParameters& p)
                            Timer{"asa-dpd-threshold", p.asaDpdThreshold, 10, 3600, false},
                            Timer{"asa-dpd-retry", p.asaDpdRetry, 2, 10, false},
                            Timer{"nat-keepalive", p.natKeepalive, 5, 3600, true},
+                           Timer{"anyconnect-dpd", p.anyConnectDpd, 5, 3600, false},
+                           Timer{"anyconnect-keepalive", p.anyConnectKeepalive, 1, 3600, true},
                            Timer{"idle-timeout", p.idleTimeout, 60, 7 * 86400, false},
                            Timer{"traffic-interval", p.trafficInterval, 0.001, 3600, false}})
     {
@@ -354,6 +356,8 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     vpn.SetAttribute("AsaDpdThreshold", TimeValue(Seconds(p.asaDpdThreshold)));
     vpn.SetAttribute("AsaDpdRetry", TimeValue(Seconds(p.asaDpdRetry)));
     vpn.SetAttribute("NatKeepalive", TimeValue(Seconds(p.natKeepalive)));
+    vpn.SetAttribute("AnyConnectDpd", TimeValue(Seconds(p.anyConnectDpd)));
+    vpn.SetAttribute("AnyConnectKeepalive", TimeValue(Seconds(p.anyConnectKeepalive)));
     vpn.SetAttribute("IdleTimeout", TimeValue(Seconds(p.idleTimeout)));
     // One headend for every client vertex; each client is seen at the outermost NAT on its
     // way to the headend, if any (the headend takes that address as where to expect it).
@@ -584,6 +588,8 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
                     {"asa_dpd_threshold_s", Number(p.asaDpdThreshold)},
                     {"asa_dpd_retry_s", Number(p.asaDpdRetry)},
                     {"nat_keepalive_s", Number(p.natKeepalive)},
+                    {"anyconnect_dpd_s", Number(p.anyConnectDpd)},
+                    {"anyconnect_keepalive_s", Number(p.anyConnectKeepalive)},
                     {"idle_timeout_s", Number(p.idleTimeout)},
                     {"jitter_s", Number(p.jitter)},
                     {"traffic", p.traffic},

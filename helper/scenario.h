@@ -47,6 +47,8 @@ struct ScenarioParameters
     double asaDpdThreshold{300};
     double asaDpdRetry{2};
     double natKeepalive{20};
+    double anyConnectDpd{30};       ///< AnyConnect DPD interval (ASA default)
+    double anyConnectKeepalive{20}; ///< AnyConnect keepalive interval; 0 off
     double idleTimeout{1800};
     std::string traffic{"echo"};
     double trafficInterval{1};
