@@ -3,7 +3,7 @@
 #
 #   scripts/vpnsim.sh run     install what is missing, build, run the main job
 #   scripts/vpnsim.sh test    install what is missing, build, run every test (ctest)
-#   scripts/vpnsim.sh bench   install what is missing, build, run the benchmarks
+#   scripts/vpnsim.sh bench   install what is missing, build, run every benchmark
 #   scripts/vpnsim.sh build   install what is missing and build
 #
 # Installing is idempotent: packages already present are not touched, and apt-get is only
@@ -79,7 +79,9 @@ case "$cmd" in
     bench)
         install_packages
         build
-        "$BUILD_DIR/tests/vpnsim-wire-benchmark"
+        for b in wire tunnel asa scenario; do
+            "$BUILD_DIR/tests/vpnsim-$b-benchmark"
+        done
         ;;
     *)
         echo "usage: $0 {run|test|bench|build}" >&2
