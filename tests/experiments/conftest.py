@@ -29,6 +29,23 @@ def write_sweep(path: Path, text: str) -> Path:
     return path
 
 
+def ctcp_and_natt_sweep(seeds: int) -> str:
+    """The small real sweep several suites run: cTCP and NAT-T through the proxy at 2% loss,
+    60 s sessions, `seeds` seeds each."""
+    return f"""
+seeds = {seeds}
+[grid]
+duration = 60
+loss = 0.02
+[[series]]
+encap = "ctcp"
+asa = "proxy"
+[[series]]
+encap = "natt"
+asa = "proxy"
+"""
+
+
 def stored_lines(store: Path) -> dict:
     """key -> raw record line, read-only (safe while a sweep writes)."""
     if not store.exists():

@@ -4,25 +4,12 @@ run, identical seeds give byte-identical records, a rerun runs nothing, plots co
 import json
 
 import pytest
-from conftest import row_counts, stored_lines, sweep_tool, write_sweep
-
-SWEEP = """
-seeds = 2
-[grid]
-duration = 60
-loss = 0.02
-[[series]]
-encap = "ctcp"
-asa = "proxy"
-[[series]]
-encap = "natt"
-asa = "proxy"
-"""
+from conftest import ctcp_and_natt_sweep, row_counts, stored_lines, sweep_tool, write_sweep
 
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
-    return write_sweep(tmp_path_factory.mktemp("real") / "real.toml", SWEEP)
+    return write_sweep(tmp_path_factory.mktemp("real") / "real.toml", ctcp_and_natt_sweep(2))
 
 
 @pytest.fixture(scope="module")

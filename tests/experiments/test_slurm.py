@@ -12,23 +12,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, row_counts, stored_lines, sweep_tool, write_sweep
+from conftest import REPO, ctcp_and_natt_sweep, row_counts, stored_lines, sweep_tool, write_sweep
 
 SCRIPT = REPO / "experiments" / "slurm" / "single-node.sh"
 CANNOT_RUN_HERE = 77
-
-SWEEP = """
-seeds = {seeds}
-[grid]
-duration = 60
-loss = 0.02
-[[series]]
-encap = "ctcp"
-asa = "proxy"
-[[series]]
-encap = "natt"
-asa = "proxy"
-"""
 
 
 def free_ports(n):
@@ -86,12 +73,12 @@ def cluster():
 def test_a_sweep_runs_as_a_job_array_and_merges_into_one_store(real_runner, cluster, tmp_path):
     store = tmp_path / "results" / "sweep.sqlite"
     # Seed 1 locally first: the array must run only the two runs still missing.
-    local = sweep_tool("run", write_sweep(tmp_path / "one-seed.toml", SWEEP.format(seeds=1)),
+    local = sweep_tool("run", write_sweep(tmp_path / "one-seed.toml", ctcp_and_natt_sweep(1)),
                        "--store", store, "--runner", real_runner, "--no-progress", env=cluster)
     assert local.returncode == 0, local.stderr
     assert row_counts(store) == (2, 2)
 
-    sweep = write_sweep(tmp_path / "two-seeds.toml", SWEEP.format(seeds=2))
+    sweep = write_sweep(tmp_path / "two-seeds.toml", ctcp_and_natt_sweep(2))
     p = sweep_tool("slurm-submit", sweep, "--store", store, "--runner", real_runner,
                    "--tasks", 2, "--wait", "--wait-timeout", 100, env=cluster, timeout=130)
     logs = "\n".join(f.read_text() for f in (tmp_path / "results" / "sweep.slurm" / "logs").glob("*.log"))
