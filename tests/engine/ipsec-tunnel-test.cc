@@ -14,6 +14,7 @@
 using namespace vpnsim;
 using namespace vpnsim::engine;
 using namespace std::chrono_literals;
+using vpnsim::test::Ping;
 
 namespace
 {
@@ -83,12 +84,6 @@ struct Pair
     std::vector<Nanos> headendAt;
 };
 
-wire::Bytes
-Ping(uint16_t seq)
-{
-    return wire::BuildIcmpEchoRequest({0x0a010001, 0x0a020001, seq}, 1, seq, 56);
-}
-
 class EveryEncapsulation : public testing::TestWithParam<IpsecEncapsulation>
 {
 };
@@ -103,12 +98,7 @@ TEST_P(EveryEncapsulation, TunnelComesUpAndCarriesInnerPacketsBothWaysBitExact)
     ASSERT_EQ(p.headend->State(), TunnelState::Up);
     EXPECT_EQ(p.client->Ike().Counters().sent, 5u);  // MM1, MM3, MM5, QM1, QM3
     EXPECT_EQ(p.headend->Ike().Counters().sent, 4u); // MM2, MM4, MM6, QM2
-    for (uint16_t i = 1; i <= 20; ++i)
-    {
-        p.client->SendInner(Ping(i));
-        p.headend->SendInner(Ping(static_cast<uint16_t>(100 + i)));
-        p.net.RunUntil(p.net.Now() + 100ms);
-    }
+    test::ExchangePings(p, 20);
     ASSERT_EQ(p.net.b.delivered.size(), 20u);
     ASSERT_EQ(p.net.a.delivered.size(), 20u);
     EXPECT_EQ(p.net.b.delivered[7], Ping(8));

@@ -11,6 +11,7 @@
 using namespace vpnsim;
 using namespace vpnsim::engine;
 using namespace std::chrono_literals;
+using vpnsim::test::Ping;
 
 namespace
 {
@@ -19,12 +20,6 @@ constexpr uint32_t kPrivateClient = 0xc6130102; // 198.19.1.2, behind the NAT
 constexpr uint32_t kNatPublic = 0xc6120101;     // 198.18.1.1, the NAT's outside address
 constexpr uint32_t kHeadend = 0xc6120202;       // 198.18.2.2
 constexpr uint32_t kStranger = 0xc6120909;      // 198.18.9.9, not the client
-
-wire::Bytes
-Ping(uint16_t seq)
-{
-    return wire::BuildIcmpEchoRequest({0x0a010001, 0x0a020001, seq}, 1, seq, 56);
-}
 
 /// Client (end a) - NAT - headend (end b). The NAT moves the client's IKE port 500 and NAT-T
 /// port 4500 to other outside ports (so following the address alone is not enough), and drops
@@ -112,12 +107,7 @@ TEST_P(BehindNat, HeadendAnswersTheClientWhereTheNatPutsIt)
     p.net.RunUntil(5s);
     ASSERT_EQ(p.client->State(), TunnelState::Up);
     ASSERT_EQ(p.headend->State(), TunnelState::Up);
-    for (uint16_t i = 1; i <= 10; ++i)
-    {
-        p.client->SendInner(Ping(i));
-        p.headend->SendInner(Ping(static_cast<uint16_t>(100 + i)));
-        p.net.RunUntil(p.net.Now() + 100ms);
-    }
+    test::ExchangePings(p, 10);
     EXPECT_EQ(p.net.b.delivered.size(), 10u);
     ASSERT_EQ(p.net.a.delivered.size(), 10u);
     EXPECT_EQ(p.net.a.delivered[9], Ping(110));

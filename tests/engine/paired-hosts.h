@@ -6,6 +6,7 @@
 #define VPNSIM_TESTS_ENGINE_PAIRED_HOSTS_H
 
 #include "model/engine/host.h"
+#include "model/wire/ipv4-datagram.h"
 
 #include <functional>
 #include <map>
@@ -171,6 +172,27 @@ class PairedHosts
     DropRule m_drop;
     RewriteRule m_rewrite;
 };
+
+/// The inner packet engine tests send: an ICMP echo request 10.1.0.1 -> 10.2.0.1 numbered `seq`.
+inline wire::Bytes
+Ping(uint16_t seq)
+{
+    return wire::BuildIcmpEchoRequest({0x0a010001, 0x0a020001, seq}, 1, seq, 56);
+}
+
+/// Both ends of an up tunnel send `count` pings, 100 ms apart: the client numbers them 1...,
+/// the headend 101... `pair` has `client`, `headend` (tunnels) and `net` (PairedHosts).
+template<typename Pair>
+void
+ExchangePings(Pair& pair, uint16_t count)
+{
+    for (uint16_t i = 1; i <= count; ++i)
+    {
+        pair.client->SendInner(Ping(i));
+        pair.headend->SendInner(Ping(static_cast<uint16_t>(100 + i)));
+        pair.net.RunUntil(pair.net.Now() + std::chrono::milliseconds(100));
+    }
+}
 
 } // namespace test
 } // namespace vpnsim
