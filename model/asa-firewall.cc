@@ -386,7 +386,7 @@ AsaFirewall::ReceiveTcp(AsaSide from, Ptr<const Packet> datagram, const vpnsim::
         m_proxy->Receive(from, datagram, &flow.counters);
         return;
     }
-    InspectTcp(flow, dir, from, datagram, bytes, ipHeaderLength);
+    InspectTcp(flow, dir, from, datagram, *seg);
     if ((h.flags & tcpflag::Rst) && m_flows.count(key))
     {
         Close(key, "tcp-rst");
@@ -395,10 +395,8 @@ AsaFirewall::ReceiveTcp(AsaSide from, Ptr<const Packet> datagram, const vpnsim::
 
 void
 AsaFirewall::InspectTcp(Flow& flow, int dir, AsaSide from, Ptr<const Packet> datagram,
-                        const vpnsim::wire::Bytes& bytes, size_t ipHeaderLength)
+                        const vpnsim::wire::TcpSegment& seg)
 {
-    auto seg = *vpnsim::wire::ParseTcpSegmentUnchecked(
-        vpnsim::wire::ByteView(bytes).subspan(ipHeaderLength));
     const auto& h = seg.header;
     TcpHalf& me = flow.half[dir];
     TcpHalf& peer = flow.half[1 - dir];

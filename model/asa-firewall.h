@@ -35,6 +35,7 @@
 
 #include "model/asa-access-list.h"
 #include "model/wire/bytes.h"
+#include "model/wire/tcp-header.h"
 
 #include <array>
 #include <map>
@@ -144,7 +145,7 @@ class AsaFirewall : public Object
     void ReceiveTcp(AsaSide from, Ptr<const Packet> datagram, const vpnsim::wire::Bytes& bytes,
                     size_t ipHeaderLength, uint32_t source, uint32_t destination);
     void InspectTcp(Flow& flow, int dir, AsaSide from, Ptr<const Packet> datagram,
-                    const vpnsim::wire::Bytes& bytes, size_t ipHeaderLength);
+                    const vpnsim::wire::TcpSegment& segment);
     void Enqueue(Flow& flow, int dir, AsaSide from, Ptr<const Packet> datagram, uint32_t seq,
                  uint32_t length);
     void ReleaseInOrder(Flow& flow, int dir);

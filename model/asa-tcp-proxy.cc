@@ -106,26 +106,27 @@ AsaTcpProxy::Receive(AsaSide from, Ptr<const Packet> datagram, AsaFlowCounters* 
     // The server side's socket lives at the ASA's own address (ns-3's TCP takes its local
     // address from the route when it connects); it speaks as the client on the wire, so the
     // server's replies, addressed to the client, are turned to that socket here.
-    for (const auto& splice : m_splices)
+    Splice* toClient = FindByClient(ip.GetDestination(), tcp.GetDestinationPort());
+    if (toClient && toClient->serverLocal.GetPort() != 0
+        && ip.GetSource() == toClient->server.GetIpv4()
+        && tcp.GetSourcePort() == toClient->server.GetPort())
     {
-        if (splice->serverLocal.GetPort() != 0 && ip.GetDestination() == splice->client.GetIpv4()
-            && tcp.GetDestinationPort() == splice->client.GetPort()
-            && ip.GetSource() == splice->server.GetIpv4()
-            && tcp.GetSourcePort() == splice->server.GetPort())
-        {
-            ip.SetDestination(splice->serverLocal.GetIpv4());
-            break;
-        }
+        ip.SetDestination(toClient->serverLocal.GetIpv4());
     }
+    Splice* fromClient = FindByClient(ip.GetSource(), tcp.GetSourcePort());
     // Real bytes, real checksums: recomputed for whichever pseudo-header TCP will check.
     tcp.EnableChecksums();
     tcp.InitializeChecksum(ip.GetSource(), ip.GetDestination(), TcpL4Protocol::PROT_NUMBER);
     p->AddHeader(tcp);
     int32_t interface = m_ipv4->GetInterfaceForDevice(m_devices[static_cast<int>(from)]);
     m_tcp->Receive(p, ip, m_ipv4->GetInterface(interface));
-    for (auto& splice : m_splices)
+    // An out-of-order segment changes what is held without anything to relay.
+    for (Splice* splice : {toClient, fromClient})
     {
-        UpdateHeld(*splice);
+        if (splice)
+        {
+            UpdateHeld(*splice);
+        }
     }
 }
 
@@ -137,12 +138,13 @@ AsaTcpProxy::SendDown(Ptr<Packet> packet, Ipv4Address source, Ipv4Address destin
     packet->PeekHeader(peeked);
     NS_LOG_LOGIC("down " << source << ":" << peeked.GetSourcePort() << " > " << destination << ":"
                          << peeked.GetDestinationPort());
-    for (const auto& splice : m_splices)
+    // The server side's segments: from the client's port (the server side binds it, so it names
+    // one splice) to the server. The client side sends to the client, so it never matches.
+    auto bound = m_byServerSidePort.find(peeked.GetSourcePort());
+    if (bound != m_byServerSidePort.end())
     {
-        // The server side's segments: from the client's port to the server. (The client side
-        // sends to the client, so the two never match each other.)
-        if (source != splice->client.GetIpv4() && peeked.GetSourcePort() == splice->client.GetPort()
-            && destination == splice->server.GetIpv4()
+        Splice* splice = bound->second;
+        if (source != splice->client.GetIpv4() && destination == splice->server.GetIpv4()
             && peeked.GetDestinationPort() == splice->server.GetPort())
         {
             // The SYN, sent from inside Connect(), is the first to come here: it tells which
@@ -155,7 +157,6 @@ AsaTcpProxy::SendDown(Ptr<Packet> packet, Ipv4Address source, Ipv4Address destin
             tcp.EnableChecksums();
             tcp.InitializeChecksum(source, destination, protocol);
             packet->AddHeader(tcp);
-            break;
         }
     }
     m_down(packet, source, destination, protocol, route);
@@ -193,7 +194,11 @@ AsaTcpProxy::Accept(Ptr<Socket> socket, const Address& from)
                               MakeCallback(&AsaTcpProxy::CloseBoth, this));
     Ptr<Socket> serverSide = splice->serverSide;
     InetSocketAddress server = splice->server;
-    m_splices.push_back(std::move(splice)); // before Connect(): its SYN must find the splice
+    // Indexed before Connect(): its SYN must find the splice.
+    m_bySocket[PeekPointer(socket)] = splice.get();
+    m_bySocket[PeekPointer(serverSide)] = splice.get();
+    m_byServerSidePort[client.GetPort()] = splice.get();
+    m_splices[{client.GetIpv4().Get(), client.GetPort()}] = std::move(splice);
     serverSide->Connect(server);
     Relay(socket); // data that arrived with or right after the handshake
 }
@@ -292,20 +297,21 @@ AsaTcpProxy::CloseBoth(Ptr<Socket> socket)
 AsaTcpProxy::Splice*
 AsaTcpProxy::FindBySocket(Ptr<Socket> socket)
 {
-    for (auto& splice : m_splices)
-    {
-        if (splice->clientSide == socket || splice->serverSide == socket)
-        {
-            return splice.get();
-        }
-    }
-    return nullptr;
+    auto it = m_bySocket.find(PeekPointer(socket));
+    return it == m_bySocket.end() ? nullptr : it->second;
+}
+
+AsaTcpProxy::Splice*
+AsaTcpProxy::FindByClient(Ipv4Address address, uint16_t port)
+{
+    auto it = m_splices.find({address.Get(), port});
+    return it == m_splices.end() ? nullptr : it->second.get();
 }
 
 void
 AsaTcpProxy::Forget(AsaFlowCounters* flow)
 {
-    for (auto& splice : m_splices)
+    for (auto& [client, splice] : m_splices)
     {
         if (splice->counters == flow)
         {
@@ -324,6 +330,8 @@ AsaTcpProxy::Forget(AsaFlowCounters* flow)
 void
 AsaTcpProxy::DoDispose()
 {
+    m_bySocket.clear();
+    m_byServerSidePort.clear();
     m_splices.clear();
     m_listeners.clear();
     m_pending.clear();

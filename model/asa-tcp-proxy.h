@@ -78,6 +78,7 @@ class AsaTcpProxy : public Object
     void Relay(Ptr<Socket> socket);
     void CloseBoth(Ptr<Socket> socket);
     Splice* FindBySocket(Ptr<Socket> socket);
+    Splice* FindByClient(Ipv4Address address, uint16_t port);
     void UpdateHeld(Splice& splice);
     void SendDown(Ptr<Packet> packet, Ipv4Address source, Ipv4Address destination, uint8_t protocol,
                   Ptr<Ipv4Route> route);
@@ -92,7 +93,11 @@ class AsaTcpProxy : public Object
     uint32_t m_resegmentSize{1380};
     uint32_t m_segmentSize{1460};
     std::map<std::pair<uint32_t, uint16_t>, Ptr<Socket>> m_listeners;
-    std::vector<std::unique_ptr<Splice>> m_splices;
+    /// Splices by the client's address and port (a client port is bound once on this node, by
+    /// the server side, so it names one connection), and the indexes the hot paths use.
+    std::map<std::pair<uint32_t, uint16_t>, std::unique_ptr<Splice>> m_splices;
+    std::map<Socket*, Splice*> m_bySocket;
+    std::map<uint16_t, Splice*> m_byServerSidePort;
     /// Counters of the flow each pending client (address, port) belongs to, until accepted.
     std::map<std::pair<uint32_t, uint16_t>, AsaFlowCounters*> m_pending;
 };
