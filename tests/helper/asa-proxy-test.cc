@@ -8,6 +8,7 @@
 #include "model/wire/tcp-header.h"
 #include "tests/support/three-node-line.h"
 // Single headers, not the *-module.h aggregates (not valid C++20 in ns-3 3.37).
+#include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-end-point.h"
 #include "ns3/ipv4-raw-socket-factory.h"
@@ -113,13 +114,14 @@ Payload(uint32_t n)
 /// acknowledges whatever arrives in order.
 struct ProxyBench : test::ThreeNodeLine
 {
-    ProxyBench()
+    explicit ProxyBench(bool resegment = false)
         : ThreeNodeLine("10Mbps", "1ms")
         , client(nodes.Get(0), leftInterfaces.GetAddress(0), kClientPort)
         , server(nodes.Get(2), rightInterfaces.GetAddress(1), kServerPort)
     {
         asa = CreateObject<AsaFirewall>();
         asa->SetAttribute("Mode", StringValue("proxy"));
+        asa->SetAttribute("ProxyResegment", BooleanValue(resegment));
         asa->Install(left.Get(1), right.Get(0));
         server.onSegment = [this](const Seen& s)
         {
@@ -297,6 +299,63 @@ TEST(AsaProxyCrafted, ASegmentPastTheWindowIsDiscarded)
     ASSERT_EQ(b.forwarded.size(), 2u);
     EXPECT_EQ(b.forwarded[1], Payload(1));
     EXPECT_EQ(b.asa->GetPeakBytesHeld(), 0u) << "nothing beyond the window is kept";
+}
+
+/// Sizes of what the server received, one per segment.
+std::vector<size_t>
+SegmentSizes(const ProxyBench& b)
+{
+    std::vector<size_t> sizes;
+    for (const auto& f : b.forwarded)
+    {
+        sizes.push_back(f.size());
+    }
+    return sizes;
+}
+
+TEST(AsaProxyCrafted, AByteStreamRelayRecutsSegmentsWithoutAnyLoss)
+{
+    // What re-segmentation does to cTCP's one-packet-per-segment framing, with no loss at all:
+    // a 1396-byte segment (a 1300-byte inner packet in cTCP with AES-CBC) and, 1 ms apart,
+    // three small ones. Kept whole, the server sees exactly those segments. As a byte stream
+    // (segments cut at 1380 bytes, Nagle on), the large one arrives cut in two and small ones
+    // arrive joined: either way a cTCP receiver finds no trailer where it expects one.
+    for (bool resegment : {false, true})
+    {
+        ProxyBench b(resegment);
+        b.Handshake();
+        uint32_t seq = kClientIsn + 1;
+        double t = 0.3;
+        for (uint32_t size : {1396u, 100u, 100u, 100u})
+        {
+            t += 0.001;
+            Simulator::Schedule(Seconds(t),
+                                [&b, seq, size]()
+                                {
+                                    b.ClientSends(flag::Ack | flag::Psh, seq, b.proxyIsn + 1,
+                                                  wire::Bytes(size, static_cast<uint8_t>(size)));
+                                });
+            seq += size;
+        }
+        b.Run(2);
+        size_t total = 0;
+        for (size_t s : SegmentSizes(b))
+        {
+            total += s;
+        }
+        EXPECT_EQ(total, 1696u) << "every byte arrives, in order";
+        if (!resegment)
+        {
+            EXPECT_EQ(SegmentSizes(b), (std::vector<size_t>{1396, 100, 100, 100}));
+        }
+        else
+        {
+            ASSERT_FALSE(b.forwarded.empty());
+            EXPECT_EQ(b.forwarded[0].size(), 1380u) << "cut at the relay's segment size";
+            EXPECT_LT(b.forwarded.size(), 5u) << "small segments joined behind unacknowledged data";
+            EXPECT_NE(SegmentSizes(b), (std::vector<size_t>{1396, 100, 100, 100}));
+        }
+    }
 }
 
 } // namespace

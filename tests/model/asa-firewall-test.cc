@@ -375,6 +375,18 @@ TEST(AsaIdleTimeouts, IdleConnectionGoesAfterAnHourAndItsSegmentsAreThenNotSyn)
     EXPECT_EQ(b.asa->GetDrops("tcp-not-syn"), 1u);
 }
 
+TEST(AsaIdleTimeouts, HalfClosedConnectionGoesAfterTenMinutes)
+{
+    Bench b("stateful");
+    b.Handshake();
+    b.Send(AsaSide::Outside, wire::tcpflag::Fin | wire::tcpflag::Ack, kClientIsn + 1,
+           kHeadendIsn + 1, 0);
+    b.Run(599);
+    EXPECT_EQ(b.asa->GetConnectionCount(), 1u);
+    b.Run(601); // timeout half-closed (10 min), long before timeout conn (1 h)
+    EXPECT_EQ(b.asa->GetConnectionCount(), 0u);
+}
+
 TEST(AsaIdleTimeouts, UdpConnectionGoesAfterTwoMinutes)
 {
     Bench b("normalizer");
