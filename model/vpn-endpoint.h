@@ -54,7 +54,7 @@
 #include "model/engine/headend-demux.h"
 #include "model/engine/ipsec-tunnel.h"
 #include "model/engine/tunnel-events.h"
-#include "model/simulator-host.h"
+#include "model/simulator-clock.h"
 #include "model/vpn-session.h"
 #include "ns3/application.h"
 #include "ns3/ipv4-address.h"
@@ -239,7 +239,7 @@ class VpnEndpoint : public Application
     Time m_anyConnectDpd{Seconds(30)};
     Time m_anyConnectKeepalive{Seconds(20)};
 
-    SimulatorHost m_host;
+    SimulatorClock m_host;
     Ptr<UniformRandomVariable> m_portRandom;
     Ptr<VirtualNetDevice> m_tunnel;
     Ptr<Socket> m_udp500;
@@ -256,7 +256,7 @@ class VpnEndpoint : public Application
     /// The headend's address on its tunnel interface: learned client addresses lie in its
     /// network.
     std::optional<Ipv4InterfaceAddress> m_tunnelAddress;
-    // Last, so that they go before the SimulatorHost their timers live on.
+    // Last, so that they go before the SimulatorClock their timers live on.
     std::vector<std::unique_ptr<VpnSession>> m_sessions;
 
     TracedCallback<std::string, std::string, std::string> m_stateTrace;

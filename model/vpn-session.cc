@@ -47,7 +47,7 @@ VpnCounters::operator+=(const VpnCounters& o)
     return *this;
 }
 
-VpnSession::VpnSession(VpnEndpoint& owner, SimulatorHost& clock, uint32_t index)
+VpnSession::VpnSession(VpnEndpoint& owner, SimulatorClock& clock, uint32_t index)
     : m_owner(owner)
     , m_clock(clock)
     , m_index(index)

@@ -3,7 +3,7 @@
  * serves many clients. It holds the engine tunnel (IpsecTunnel or AnyConnectTunnel), is the
  * engine's Host for it, and keeps that tunnel's status and counters.
  *
- * Time, timers and randomness are the endpoint's (one SimulatorHost, so one random stream per
+ * Time, timers and randomness are the endpoint's (one SimulatorClock, so one random stream per
  * endpoint however many clients it has); outer packets and inner packets go through the
  * endpoint, which owns the sockets and the tunnel interface. An AnyConnect session also owns
  * its TCP connection (the client's, or the one the headend accepted from that client).
@@ -14,7 +14,7 @@
 #include "model/engine/anyconnect-tunnel.h"
 #include "model/engine/ipsec-tunnel.h"
 #include "model/engine/tunnel-events.h"
-#include "model/simulator-host.h"
+#include "model/simulator-clock.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
@@ -48,7 +48,7 @@ class VpnSession : public vpnsim::engine::Host
   public:
     /// `index` is the endpoint's number for this tunnel (0 for a client's; a headend's clients
     /// in the order they arrived).
-    VpnSession(VpnEndpoint& owner, SimulatorHost& clock, uint32_t index);
+    VpnSession(VpnEndpoint& owner, SimulatorClock& clock, uint32_t index);
     ~VpnSession() override;
     VpnSession(const VpnSession&) = delete;
     VpnSession& operator=(const VpnSession&) = delete;
@@ -152,7 +152,7 @@ class VpnSession : public vpnsim::engine::Host
     void DrainStream(Ptr<Socket> socket, uint32_t available);
 
     VpnEndpoint& m_owner;
-    SimulatorHost& m_clock;
+    SimulatorClock& m_clock;
     uint32_t m_index;
     Ptr<Socket> m_stream;
     std::deque<uint8_t> m_streamBacklog; ///< bytes the TCP send buffer had no room for

@@ -1,4 +1,4 @@
-#include "model/simulator-host.h"
+#include "model/simulator-clock.h"
 
 #include "ns3/simulator.h"
 
@@ -7,33 +7,25 @@
 namespace ns3
 {
 
-SimulatorHost::SimulatorHost()
+SimulatorClock::SimulatorClock()
     : m_random(CreateObject<UniformRandomVariable>())
 {
 }
 
-SimulatorHost::~SimulatorHost()
+SimulatorClock::~SimulatorClock()
 {
     CancelAll();
 }
 
-void
-SimulatorHost::SetSinks(OuterSink outer, BytesSink stream, BytesSink inner)
-{
-    m_outer = std::move(outer);
-    m_stream = std::move(stream);
-    m_inner = std::move(inner);
-}
-
 int64_t
-SimulatorHost::AssignStreams(int64_t stream)
+SimulatorClock::AssignStreams(int64_t stream)
 {
     m_random->SetStream(stream);
     return 1;
 }
 
 void
-SimulatorHost::CancelAll()
+SimulatorClock::CancelAll()
 {
     for (auto& [id, timer] : m_timers)
     {
@@ -43,50 +35,23 @@ SimulatorHost::CancelAll()
 }
 
 vpnsim::engine::Nanos
-SimulatorHost::Now() const
+SimulatorClock::Now() const
 {
     return vpnsim::engine::Nanos(Simulator::Now().GetNanoSeconds());
 }
 
-void
-SimulatorHost::SendOuter(const vpnsim::engine::OuterPacket& packet)
-{
-    if (m_outer)
-    {
-        m_outer(packet);
-    }
-}
-
-void
-SimulatorHost::SendStream(vpnsim::wire::ByteView bytes)
-{
-    if (m_stream)
-    {
-        m_stream(bytes);
-    }
-}
-
-void
-SimulatorHost::DeliverInner(vpnsim::wire::ByteView innerPacket)
-{
-    if (m_inner)
-    {
-        m_inner(innerPacket);
-    }
-}
-
 vpnsim::engine::TimerId
-SimulatorHost::StartTimer(vpnsim::engine::Nanos at, std::function<void()> callback)
+SimulatorClock::StartTimer(vpnsim::engine::Nanos at, std::function<void()> callback)
 {
     vpnsim::engine::TimerId id = ++m_nextId;
     int64_t delay = std::max<int64_t>(0, at.count() - Simulator::Now().GetNanoSeconds());
-    EventId e = Simulator::Schedule(NanoSeconds(delay), &SimulatorHost::Fire, this, id);
+    EventId e = Simulator::Schedule(NanoSeconds(delay), &SimulatorClock::Fire, this, id);
     m_timers.emplace(id, std::make_pair(e, std::move(callback)));
     return id;
 }
 
 void
-SimulatorHost::CancelTimer(vpnsim::engine::TimerId id)
+SimulatorClock::CancelTimer(vpnsim::engine::TimerId id)
 {
     auto it = m_timers.find(id);
     if (it != m_timers.end())
@@ -97,7 +62,7 @@ SimulatorHost::CancelTimer(vpnsim::engine::TimerId id)
 }
 
 void
-SimulatorHost::Fire(vpnsim::engine::TimerId id)
+SimulatorClock::Fire(vpnsim::engine::TimerId id)
 {
     auto it = m_timers.find(id);
     if (it == m_timers.end())
@@ -110,7 +75,7 @@ SimulatorHost::Fire(vpnsim::engine::TimerId id)
 }
 
 uint32_t
-SimulatorHost::Random32()
+SimulatorClock::Random32()
 {
     return m_random->GetInteger(0, 0xffffffffU);
 }
