@@ -105,6 +105,32 @@ TEST(TechNoteTimeline, CtcpFailsAtTheFirstUpstreamLossPlusTheClientDpdTimeout)
     EXPECT_GE(checked, 6) << "too few seeds lost their first segment after setup";
 }
 
+TEST(ScenarioRecord, AnIdleTunnelBehindPatWithoutKeepalivesLosesItsMapping)
+{
+    // The branch office's PAT forgets an idle UDP mapping (2 min + 30 s); without NAT-T
+    // keepalives the headend's DPD then never reaches the client: the cause is the mapping.
+    auto spec = ReadTopologyDotFile(std::string(VPNSIM_SOURCE_DIR)
+                                    + "/examples/topologies/branch-office.dot");
+    ASSERT_TRUE(spec) << spec.GetError().detail;
+    for (double keepalive : {0.0, 20.0})
+    {
+        auto p = Params("natt", "stateful", 0.0, 1);
+        p.duration = 900;
+        p.traffic = "idle";
+        p.natKeepalive = keepalive;
+        auto r = RunScenario(p, *spec);
+        if (keepalive == 0)
+        {
+            EXPECT_TRUE(r.failed);
+            EXPECT_EQ(r.cause.value_or(""), "nat-mapping-lost");
+        }
+        else
+        {
+            EXPECT_FALSE(r.failed) << r.cause.value_or("-");
+        }
+    }
+}
+
 TEST(ScenarioRecord, SameParametersAndSeedGiveAnIdenticalRecord)
 {
     auto p = Params("ctcp", "proxy", 0.02, 7);
