@@ -10,7 +10,8 @@
 # disjoint, or Fisher's exact test rejecting after Holm's correction at alpha 0.05) in any
 # cell, and - so that agreement is not vacuous - unless both sides show the known outcome:
 # cTCP through the proxy fails after the one drop (every trial, by DPD, not by framing) and at
-# 5 % loss (most trials), and survives without loss; NAT-T and native ESP survive everywhere.
+# 5 % loss (most trials), and survives without loss; NAT-T and native ESP survive everywhere
+# (at 5 % random loss: every trial whose tunnel came up).
 source "$(dirname "$0")/testbed-lib.sh"
 : "${VPNSIM_RUN:?set VPNSIM_RUN to the vpnsim-run binary}"
 
@@ -71,11 +72,22 @@ say(both(c, lambda x: x["rate"] >= 0.6),
 c = cells[("ctcp", "0")]
 say(both(c, lambda x: x["failures"] == 0 and x["framing_errors"] == 0),
     f"cTCP via proxy, no loss: nothing fails, no framing errors ({counts(c)})")
+def setup_lost(x):
+    return x["other_failures"].get("not-established", 0)
+
 for encap in ("natt", "esp"):
-    for level in ("0", "drop#5", "0.05"):
+    for level in ("0", "drop#5"):
         c = cells[(encap, level)]
         say(both(c, lambda x: x["failures"] == 0),
             f"{encap} via proxy, {level}: survives on both sides ({counts(c)})")
+    # At 5 % random loss both ways an IKE exchange can lose a message and its retransmission
+    # inside the short run, so a trial may never establish (unseeded nftables loss on the
+    # testbed): that is setup, not survival, and the agreement tests above still compare it.
+    # What must hold is that no established tunnel dies, and that most trials establish.
+    c = cells[(encap, "0.05")]
+    say(both(c, lambda x: x["failures"] == setup_lost(x) and setup_lost(x) <= x["n"] // 2),
+        f"{encap} via proxy, 0.05: no established tunnel dies on either side, most trials "
+        f"establish ({counts(c)})")
 PY
 while IFS=$'\t' read -r verdict what; do
     check "$what" '[ "$verdict" = ok ]'
