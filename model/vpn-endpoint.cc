@@ -150,6 +150,14 @@ VpnEndpoint::GetTypeId()
                             TimeValue(Seconds(20)),
                             MakeTimeAccessor(&VpnEndpoint::m_anyConnectKeepalive),
                             MakeTimeChecker(Seconds(0)))
+              .AddAttribute(
+                  "AnyConnectSegmentSize",
+                  "TCP segment size of the AnyConnect connection; 0 takes the outer interface's "
+                  "MTU less the IPv4 and TCP headers and the timestamp option if the socket "
+                  "sends it (an Ethernet-sized link: 1460, or 1448 with timestamps), as the "
+                  "client's and the ASA's own TCP stacks advertise in their MSS option.",
+                  UintegerValue(0), MakeUintegerAccessor(&VpnEndpoint::m_anyConnectSegmentSize),
+                  MakeUintegerChecker<uint32_t>(0, 65495))
               .AddTraceSource("TunnelState",
                               "The tunnel went up or down (with the reason); at a headend, any "
                               "client's tunnel.",
@@ -377,6 +385,29 @@ VpnEndpoint::MakeRaw(uint16_t protocol)
     return s;
 }
 
+Ptr<Socket>
+VpnEndpoint::MakeStream()
+{
+    Ptr<Socket> s = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    uint32_t segment = m_anyConnectSegmentSize;
+    if (segment == 0)
+    {
+        // ns-3 TCP sends no MSS option, so each end must be told what a real stack would have
+        // agreed on; ns-3's own default (536) would cut every CSTP packet of a full-sized
+        // inner datagram in two.
+        constexpr uint32_t kIpv4AndTcpHeaders = 40;
+        constexpr uint32_t kTimestampOption = 12; // RFC 7323: 10 bytes, padded to 12
+        Ptr<Ipv4> ip = GetNode()->GetObject<Ipv4>();
+        int32_t i = ip->GetInterfaceForAddress(m_local);
+        NS_ABORT_MSG_IF(i < 0, "VpnEndpoint: LocalAddress " << m_local << " is not on this node");
+        BooleanValue timestamps;
+        s->GetAttribute("Timestamp", timestamps);
+        segment = ip->GetMtu(i) - kIpv4AndTcpHeaders - (timestamps.Get() ? kTimestampOption : 0);
+    }
+    s->SetAttribute("SegmentSize", UintegerValue(segment));
+    return s;
+}
+
 void
 VpnEndpoint::OpenSockets()
 {
@@ -405,7 +436,7 @@ VpnEndpoint::OpenSockets()
         case ANYCONNECT:
             if (m_role == HEADEND)
             {
-                m_listen = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+                m_listen = MakeStream(); // accepted connections inherit its segment size
                 m_listen->Bind(InetSocketAddress(m_local, m_anyConnectPort));
                 m_listen->Listen();
                 m_listen->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
@@ -413,7 +444,7 @@ VpnEndpoint::OpenSockets()
             }
             else
             {
-                m_connecting = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+                m_connecting = MakeStream();
                 m_connecting->Bind(InetSocketAddress(m_local, 0));
                 m_connecting->SetConnectCallback(MakeCallback(&VpnEndpoint::Connected, this),
                                                  MakeCallback(&VpnEndpoint::ConnectFailed, this));

@@ -202,6 +202,8 @@ class VpnEndpoint : public Application
     void ConnectFailed(Ptr<Socket> socket);
     Ptr<Socket> MakeUdp(uint16_t port);
     Ptr<Socket> MakeRaw(uint16_t protocol);
+    /// An AnyConnect TCP socket with the segment size of the AnyConnectSegmentSize attribute.
+    Ptr<Socket> MakeStream();
 
     // Inner addresses at a headend.
     void Route(VpnSession& session, Ipv4Address inner);
@@ -238,6 +240,7 @@ class VpnEndpoint : public Application
     Time m_idleTimeout{Minutes(30)};
     Time m_anyConnectDpd{Seconds(30)};
     Time m_anyConnectKeepalive{Seconds(20)};
+    uint32_t m_anyConnectSegmentSize{0}; ///< 0: from the outer interface's MTU
 
     SimulatorClock m_host;
     Ptr<UniformRandomVariable> m_portRandom;

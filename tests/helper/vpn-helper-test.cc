@@ -292,3 +292,31 @@ TEST(VpnEndpoint, SimulationPcapOfAnyConnectDecodesWithTheLuaDissector)
     EXPECT_EQ(toClient, 5);
     EXPECT_TRUE(TsharkProblemFrames(c.pcap, opts).empty());
 }
+
+void
+RecordSize(std::vector<uint32_t>* sizes, Ptr<const Packet> datagram)
+{
+    sizes->push_back(datagram->GetSize());
+}
+
+TEST(VpnEndpoint, AnyConnectCarriesAFullSizedInnerDatagramInOneSegment)
+{
+    // The AnyConnect connection's segments are as large as the 1500-byte link allows, as a
+    // real client's and ASA's would be after their MSS options: each 1000-byte echo crosses
+    // in one segment, not in ns-3's default 536-byte pieces.
+    Line line("anyconnect");
+    line.Echo(10, 1000);
+    std::vector<uint32_t> sizes; // IPv4 datagrams the client puts on its link
+    line.left.Get(0)->TraceConnectWithoutContext("MacTx", MakeBoundCallback(&RecordSize, &sizes));
+    Simulator::Stop(Seconds(20));
+    Simulator::Run();
+    ASSERT_EQ(line.echoes, 10u);
+    // An echo's inner IPv4 datagram is 1028 bytes; only a segment holding it whole is larger.
+    size_t whole = 0;
+    for (uint32_t size : sizes)
+    {
+        EXPECT_LE(size, 1500u);
+        whole += size > 1028 ? 1 : 0;
+    }
+    EXPECT_EQ(whole, 10u);
+}
