@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <string>
 
 namespace vpnsim
@@ -73,14 +74,27 @@ bool
 ContainsCtcpTrailerMagic(ByteView bytes)
 {
     constexpr size_t kSpan = 8; // magic(5) proto(1) magic2(2)
-    for (size_t i = 0; i + kSpan <= bytes.size(); ++i)
+    if (bytes.size() < kSpan)
     {
-        if (std::equal(kTrailerMagic.begin(), kTrailerMagic.end(), bytes.begin() + i)
-            && IsKnownProtocol(bytes[i + 5]) && bytes[i + 6] == kTrailerMagic2[0]
-            && bytes[i + 7] == kTrailerMagic2[1])
+        return false;
+    }
+    // Every received segment is searched whole: memchr finds candidate first bytes at memory
+    // speed, and only those are compared.
+    const uint8_t* p = bytes.data();
+    const uint8_t* last = bytes.data() + bytes.size() - kSpan; // the last place a span starts
+    while (p <= last)
+    {
+        p = static_cast<const uint8_t*>(std::memchr(p, kTrailerMagic[0], last - p + 1));
+        if (p == nullptr)
+        {
+            return false;
+        }
+        if (std::equal(kTrailerMagic.begin(), kTrailerMagic.end(), p) && IsKnownProtocol(p[5])
+            && p[6] == kTrailerMagic2[0] && p[7] == kTrailerMagic2[1])
         {
             return true;
         }
+        ++p;
     }
     return false;
 }

@@ -82,6 +82,29 @@ TEST(Ctcp, CoalescedSegmentIsAFramingError)
     EXPECT_EQ(r.GetError().code, ErrorCode::BadLength);
 }
 
+TEST(Ctcp, TrailerMagicIsFoundAnywhereInsideASegment)
+{
+    // The 8 bytes a receiver recognises (magic, a known protocol, magic2) are the last 8 of a
+    // trailer; decoys share the first byte only.
+    Bytes trailer = BuildCtcpEspPayload(Bytes(40, 0x01));
+    Bytes span(trailer.end() - 8, trailer.end());
+    Bytes decoys(64, span[0]);
+    for (size_t at : {size_t{0}, size_t{1}, size_t{31}, decoys.size() - span.size()})
+    {
+        Bytes b = decoys;
+        std::copy(span.begin(), span.end(), b.begin() + static_cast<std::ptrdiff_t>(at));
+        EXPECT_TRUE(ContainsCtcpTrailerMagic(b)) << "at " << at;
+    }
+    EXPECT_FALSE(ContainsCtcpTrailerMagic(decoys));
+    EXPECT_TRUE(ContainsCtcpTrailerMagic(span));
+    // Cut short by one byte at either end: not a trailer.
+    EXPECT_FALSE(ContainsCtcpTrailerMagic(ByteView(span).first(7)));
+    EXPECT_FALSE(ContainsCtcpTrailerMagic(ByteView(span).last(7)));
+    Bytes unknown = span;
+    unknown[5] = 0x99; // not ESP, IKE or AH
+    EXPECT_FALSE(ContainsCtcpTrailerMagic(unknown));
+}
+
 TEST(Ctcp, SplitSegmentIsAFramingError)
 {
     Bytes ike = BuildCtcpIkePayload(Bytes(60, 0x33), 1, true);
