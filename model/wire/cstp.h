@@ -1,10 +1,10 @@
 /*
- * AnyConnect CSTP packets (reference section 6.2, as openconnect implements them):
+ * AnyConnect CSTP packets as openconnect implements them (doc/protocols.md §CSTP framing):
  *
  *   'S' 'T' 'F' 0x01 | length (payload only, 16 bits) | type | 0x00 | payload
  *
  * Over TLS each packet goes in the TLS byte stream with this 8-byte header; over DTLS the header
- * shrinks to the type byte alone (section 6.3).
+ * shrinks to the type byte alone (doc/protocols.md §CSTP over DTLS).
  */
 #ifndef VPNSIM_WIRE_CSTP_H
 #define VPNSIM_WIRE_CSTP_H

@@ -2,7 +2,7 @@
  * Cisco IPsec over TCP ("cTCP", TCP port 10000): the framing of one segment.
  *
  * Cisco published no specification; the layout is the one Wireshark's tcpencap dissector and
- * INSIDE Secure's Cisco-compatible QuickSec agree on (reference section 1):
+ * INSIDE Secure's Cisco-compatible QuickSec agree on (doc/protocols.md §cTCP trailer):
  *
  *   TCP header (20, no options) | one ESP packet, or IKE as a UDP 500->500 datagram | trailer
  *   trailer (16): 00000000 | seq16 | dir16 | 21 45 6c 69 10 | proto | 01 00
@@ -44,7 +44,7 @@ constexpr uint8_t Ah = 0x33;  ///< AH (51), QuickSec only: Wireshark's heuristic
 /// in both directions and interoperated, so receivers ignore the field.
 constexpr uint16_t kCtcpDirectionClientToServer = 0x4000;
 
-/// IKE inside cTCP is a full UDP datagram with both ports 500 (reference section 1.2).
+/// IKE inside cTCP is a full UDP datagram with both ports 500 (doc/protocols.md §cTCP segment).
 constexpr uint16_t kIkePort = 500;
 
 /// The variable fields of a trailer.
@@ -63,7 +63,7 @@ void AppendCtcpTrailer(Bytes& out, const CtcpTrailer& trailer);
 /// byte run is not mistaken for a trailer.
 Result<CtcpTrailer> ParseCtcpTrailer(ByteView payload);
 
-/// Wireshark's tcpencap heuristic, exactly (reference section 1.3 and tshark.md section 3):
+/// Wireshark's tcpencap heuristic, exactly (doc/protocols.md §cTCP recognition):
 /// payload longer than 24 bytes, trailer bytes 0-3 zero, low 12 bits of bytes 6-7 zero, and
 /// trailer byte 13 is 0x11 or 0x32. The magic bytes are not checked.
 bool LooksLikeCtcp(ByteView tcpPayload);

@@ -36,9 +36,9 @@ struct NattPacket
     ByteView packet;
 };
 
-/// Demultiplexes a UDP 4500 payload the way strongSwan's receiver does (reference 2.1): a
-/// lone 0xFF is a keepalive; fewer than 4 bytes is invalid; a zero first word is the non-ESP
-/// marker; anything else is ESP (whose SPI is then non-zero by construction).
+/// Demultiplexes a UDP 4500 payload as strongSwan's receiver does (doc/protocols.md §UDP 4500
+/// demultiplexing): a lone 0xFF is a keepalive; fewer than 4 bytes is invalid; a zero first
+/// word is the non-ESP marker; anything else is ESP (whose SPI is then non-zero by construction).
 Result<NattPacket> ClassifyNattPayload(ByteView udpPayload);
 
 /// The UDP payload carrying one IKE message on port 4500: marker + message.

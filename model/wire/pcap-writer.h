@@ -2,7 +2,7 @@
  * Classic pcap files of whole IPv4 datagrams, written through libpcap.
  *
  * The link type is LINKTYPE_RAW (101): each record is an IPv4 datagram with no link-layer
- * header, which Wireshark/tshark decode directly (reference/tshark.md section 0). The same
+ * header, which Wireshark/tshark decode directly (doc/tshark.md §Pcap files). The same
  * writer serves the simulation and the real-socket runner, so their captures compare field by
  * field.
  */

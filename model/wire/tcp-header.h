@@ -1,7 +1,7 @@
 /*
  * TCP segments (RFC 793 section 3.1): the 20-byte header, options skipped on receive, and the
  * checksum over the IPv4 pseudo-header. vpnsim builds whole segments itself only for cTCP,
- * whose "TCP" is a header in front of each IPsec packet (reference section 1.2).
+ * whose "TCP" is a header in front of each IPsec packet (doc/protocols.md §cTCP segment).
  */
 #ifndef VPNSIM_WIRE_TCP_HEADER_H
 #define VPNSIM_WIRE_TCP_HEADER_H
