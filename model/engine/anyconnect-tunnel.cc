@@ -8,7 +8,8 @@ namespace engine
 namespace
 {
 
-/// openconnect's BYE (DISCONNECT) payload starts with 0xb0, then the reason (reference §6.2).
+/// openconnect's BYE (DISCONNECT) payload starts with 0xb0, then the reason
+/// (doc/protocols.md §CSTP framing).
 constexpr uint8_t kDisconnectMarker = 0xb0;
 
 } // namespace
@@ -162,7 +163,8 @@ AnyConnectTunnel::OnTimer()
 void
 AnyConnectTunnel::Evaluate()
 {
-    // Keepalives are sent by the client only (openconnect is the client; reference §6.4).
+    // Keepalives are sent by the client only (openconnect is the client;
+    // doc/protocols.md §CSTP DPD and keepalive).
     Nanos keepalive = m_role == AnyConnectRole::Client ? m_config.keepalive : Nanos::zero();
     while (m_state == TunnelState::Up)
     {

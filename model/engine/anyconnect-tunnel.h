@@ -1,10 +1,11 @@
 /*
- * An AnyConnect tunnel over CSTP only (reference §6): inner packets as CSTP DATA on the host's
- * real TLS/TCP stream, liveness by CSTP DPD and keepalives (openconnect keepalive_action,
- * §6.4), and the end of the session by DISCONNECT/TERMINATE or a framing error.
+ * An AnyConnect tunnel over CSTP only (doc/protocols.md §CSTP): inner packets as CSTP DATA on the
+ * host's real TLS/TCP stream, liveness by CSTP DPD and keepalives (openconnect keepalive_action,
+ * doc/protocols.md §CSTP DPD and keepalive), and the end of the session by DISCONNECT/TERMINATE or
+ * a framing error.
  *
- * The HTTP CONNECT exchange (§6.1) and DTLS are not modelled: the tunnel is Up when started,
- * i.e. once the host's TCP connection (and TLS handshake) is there.
+ * The HTTP CONNECT exchange (doc/protocols.md §CSTP tunnel setup) and DTLS are not modelled: the
+ * tunnel is Up when started, i.e. once the host's TCP connection (and TLS handshake) is there.
  */
 #ifndef VPNSIM_ENGINE_ANYCONNECT_TUNNEL_H
 #define VPNSIM_ENGINE_ANYCONNECT_TUNNEL_H
@@ -36,10 +37,10 @@ enum class AnyConnectRole : uint8_t
 struct AnyConnectConfig
 {
     /// DPD interval; 0 disables. ASA `anyconnect dpd-interval` default 30 s for gateway and
-    /// client, from a secondary source (reference §6.4, it-output.com citing Cisco 116312).
+    /// client, from a secondary source (doc/protocols.md §CSTP DPD and keepalive).
     Nanos dpd{std::chrono::seconds(30)};
     /// Keepalive interval, client->server only; 0 disables. `anyconnect ssl keepalive` is
-    /// commonly 20 s but not confirmed (reference §6.4, §7 item 7).
+    /// commonly 20 s but not confirmed (doc/protocols.md §Open questions).
     Nanos keepalive{std::chrono::seconds(20)};
     /// TLS record sizes (AES-128-GCM by default).
     wire::TlsRecordConfig tls{};

@@ -1,6 +1,7 @@
 /*
  * When to send a CSTP DPD request or keepalive, and when the peer is dead: openconnect's
- * keepalive_action (ssl.c, reference §6.4) as a pure function of the times involved.
+ * keepalive_action (ssl.c; doc/protocols.md §CSTP DPD and keepalive) as a pure function of the
+ * times involved.
  *
  *   dead          when nothing was received for 2*dpd
  *   DPD request   when nothing was received for dpd; while one is outstanding, every dpd/2

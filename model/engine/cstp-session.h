@@ -1,11 +1,11 @@
 /*
- * AnyConnect CSTP on the host's real TCP stream (reference §6.2): each CSTP packet is
- * `'S' 'T' 'F' 0x01 | len16 | type | 0x00 | payload`, sent in a TLS 1.2 application-data
- * record of its own. Received bytes arrive in arbitrary chunks; records are reassembled, and
- * each record must hold exactly one CSTP packet (openconnect checks len == 8 + payload length).
+ * AnyConnect CSTP on the host's real TCP stream (doc/protocols.md §CSTP framing): each CSTP packet
+ * is `'S' 'T' 'F' 0x01 | len16 | type | 0x00 | payload`, sent in a TLS 1.2 application-data record
+ * of its own. Received bytes arrive in arbitrary chunks; records are reassembled, and each record
+ * must hold exactly one CSTP packet (openconnect checks len == 8 + payload length).
  *
  * Because the stream is the OS's real TCP, losses are retransmitted underneath: this is why
- * AnyConnect survives the middleboxes that kill cTCP (reference §6.4, last paragraph).
+ * AnyConnect survives the middleboxes that kill cTCP (doc/protocols.md §CSTP DPD and keepalive).
  */
 #ifndef VPNSIM_ENGINE_CSTP_SESSION_H
 #define VPNSIM_ENGINE_CSTP_SESSION_H

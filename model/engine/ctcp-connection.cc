@@ -1,3 +1,4 @@
+// The segment rules below are QuickSec's Cisco-compatible ones: doc/protocols.md §cTCP connection.
 #include "model/engine/ctcp-connection.h"
 
 namespace vpnsim
@@ -15,7 +16,7 @@ SeqAfter(uint32_t a, uint32_t b)
     return static_cast<int32_t>(a - b) > 0;
 }
 
-/// Ports of IKE (UDP 500) in the UDP header that cTCP carries (reference §1.2).
+/// Ports of IKE (UDP 500) in the UDP header that cTCP carries (doc/protocols.md §cTCP segment).
 constexpr uint16_t kIkePort = 500;
 constexpr size_t kUdpHeaderLength = 8;
 /// ESP needs at least SPI and sequence number (RFC 4303 §2).
@@ -102,14 +103,15 @@ CtcpConnection::Open()
     }
     if (m_localPort == 0)
     {
-        // The client's source port is random in 1024-65535 (reference §1.2). It is kept for
-        // later handshakes so that a NAT/PAT mapping and the headend's entry stay the same.
+        // The client's source port is random in 1024-65535 (doc/protocols.md §cTCP segment). It is
+        // kept for later handshakes so that a NAT/PAT mapping and the headend's entry stay the
+        // same.
         m_localPort = m_config.clientPort != 0
                           ? m_config.clientPort
                           : static_cast<uint16_t>(1024 + m_host.Random32() % (65536 - 1024));
     }
     m_remotePort = m_config.serverPort;
-    m_isn = m_host.Random32(); // QuickSec: seq = ssh_rand() (§1.4)
+    m_isn = m_host.Random32(); // QuickSec: seq = ssh_rand()
     m_sendNext = m_isn + 1;
     m_receiveNext = 0;
     m_lastAckReceived.reset();
@@ -127,9 +129,9 @@ CtcpConnection::Send(wire::ByteView packet, const wire::CtcpTrailer& trailer)
     }
     wire::Bytes payload(packet.begin(), packet.end());
     wire::AppendCtcpTrailer(payload, trailer);
-    // Flags ACK only (no PSH); the ack is piggy-backed here and nowhere else (§1.4).
+    // Flags ACK only (no PSH); the ack is piggy-backed here and nowhere else (QuickSec).
     SendSegment(m_sendNext, m_receiveNext, wire::tcpflag::Ack, payload);
-    m_sendNext += static_cast<uint32_t>(payload.size()); // trailer included (§1.4)
+    m_sendNext += static_cast<uint32_t>(payload.size()); // trailer included (QuickSec)
     return true;
 }
 
@@ -177,7 +179,7 @@ CtcpConnection::Receive(const OuterPacket& packet)
     if (m_role == CtcpRole::Responder && isSyn)
     {
         // A SYN always starts a new connection: the initiator never retransmits its SYN, a new
-        // trigger starts a new handshake (§1.4), so the old entry is stale.
+        // trigger starts a new handshake (QuickSec), so the old entry is stale.
         m_remoteAddress = packet.sourceAddress;
         if (m_localAddress == 0)
         {
@@ -217,7 +219,7 @@ CtcpConnection::ReceiveSyn(const wire::TcpSegment& s)
     m_remotePort = s.header.sourcePort;
     m_isn = m_host.Random32();
     m_sendNext = m_isn + 1;
-    m_receiveNext = s.header.sequence + 1; // ack = peer seq + 1 (§1.4)
+    m_receiveNext = s.header.sequence + 1; // ack = peer seq + 1
     m_lastAckReceived.reset();
     SendSegment(m_isn, m_receiveNext, wire::tcpflag::Syn | wire::tcpflag::Ack, {});
     m_state = CtcpState::SynReceived;
@@ -239,7 +241,7 @@ CtcpConnection::ReceiveSynSent(const wire::TcpSegment& s)
     if ((f & wire::tcpflag::Syn) && ackOk && !(f & wire::tcpflag::Rst))
     {
         // QuickSec checks ack == conn->seq, then sends a pure ACK and re-injects the held
-        // trigger packet (§1.4).
+        // trigger packet (QuickSec).
         m_receiveNext = s.header.sequence + 1;
         m_lastAckReceived = s.header.acknowledgment;
         SendSegment(m_sendNext, m_receiveNext, wire::tcpflag::Ack, {});
@@ -263,7 +265,7 @@ CtcpConnection::ReceiveSynReceived(const wire::TcpSegment& s)
     }
     if ((f & wire::tcpflag::Ack) && s.header.acknowledgment == m_sendNext)
     {
-        // The final ACK: ack == own ISN + 1 (§1.4). If it was lost, the first data segment
+        // The final ACK: ack == own ISN + 1. If it was lost, the first data segment
         // carries the same ack and completes the handshake as well.
         CancelHandshakeTimer();
         m_state = CtcpState::Established;
@@ -290,7 +292,7 @@ CtcpConnection::ReceiveEstablished(const wire::TcpSegment& s)
     }
     if (f & wire::tcpflag::Fin)
     {
-        // FIN is answered with RST, seq = the peer's ack, and the connection removed (§1.4).
+        // FIN is answered with RST, seq = the peer's ack, and the connection removed (QuickSec).
         SendReset(s.header.acknowledgment, 0, wire::tcpflag::Rst);
         Remove();
         Emit(CtcpEvent::FinReceived, "ctcp: FIN received, answered with RST");
@@ -302,9 +304,9 @@ CtcpConnection::ReceiveEstablished(const wire::TcpSegment& s)
     }
     if (s.payload.empty())
     {
-        // Zero-length segments are neither answered nor ACKed (§1.4 "keepalive, drop"). One that
-        // repeats the last ack while data is outstanding is what a real TCP would take as a
-        // duplicate ACK; cTCP ignores it too (§1.4, TAC 113578).
+        // Zero-length segments are neither answered nor ACKed (QuickSec: "keepalive, drop"). One
+        // that repeats the last ack while data is outstanding is what a real TCP would take as a
+        // duplicate ACK; cTCP ignores it too (QuickSec; TAC 113578).
         bool duplicate = (f & wire::tcpflag::Ack) && m_lastAckReceived
                          && s.header.acknowledgment == *m_lastAckReceived
                          && SeqAfter(m_sendNext, s.header.acknowledgment);
@@ -327,7 +329,7 @@ CtcpConnection::ReceiveData(const wire::TcpSegment& s)
 {
     uint32_t seq = s.header.sequence;
     uint32_t end = seq + static_cast<uint32_t>(s.payload.size());
-    // QuickSec's receive rule (§1.4): in order, ack advances by the length; otherwise ack jumps
+    // QuickSec's receive rule: in order, ack advances by the length; otherwise ack jumps
     // to seq+len if that is beyond it. Holes are never waited for, and nothing is sent back.
     if (seq == m_receiveNext)
     {
@@ -347,9 +349,9 @@ CtcpConnection::ReceiveData(const wire::TcpSegment& s)
 void
 CtcpConnection::Deliver(wire::ByteView payload)
 {
-    // Exactly one trailer per segment, at its end, as Cisco's receiver parses (§1.4, consequence
-    // 2): a segment a proxy split or coalesced cannot be framed. Cisco would drop it (or fail
-    // the ICV); the model names it so that the run record says why the tunnel died.
+    // Exactly one trailer per segment, at its end, as Cisco's receiver parses: a segment a proxy
+    // split or coalesced cannot be framed (doc/protocols.md §cTCP connection). Cisco would drop
+    // it (or fail the ICV); the model names it so that the run record says why the tunnel died.
     auto trailer = wire::ParseCtcpTrailer(payload);
     if (!trailer)
     {
@@ -393,7 +395,8 @@ CtcpConnection::AnswerWithoutConnection(const wire::TcpSegment& s, const OuterPa
     {
         return; // never answer a RST (RFC 793 §3.4)
     }
-    // RFC 793 §3.4 reset generation, always with ACK as the brief and §1.4 say (RST+ACK).
+    // RFC 793 §3.4 reset generation, always as RST+ACK, as QuickSec answers a segment to a
+    // listening port with no connection.
     uint32_t seq = (f & wire::tcpflag::Ack) ? s.header.acknowledgment : 0;
     uint32_t ack = s.header.sequence + static_cast<uint32_t>(s.payload.size())
                    + ((f & wire::tcpflag::Syn) ? 1 : 0) + ((f & wire::tcpflag::Fin) ? 1 : 0);
@@ -454,7 +457,7 @@ CtcpConnection::OnHandshakeTimeout()
 {
     m_handshakeTimer.reset();
     ++m_counters.handshakeTimeouts;
-    // The entry is removed; the encapsulation layer does not retransmit the SYN (§1.4).
+    // The entry is removed; the encapsulation layer does not retransmit the SYN (QuickSec).
     Remove();
     Emit(CtcpEvent::HandshakeTimeout, "ctcp: no handshake within the timeout");
 }

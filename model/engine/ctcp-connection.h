@@ -1,11 +1,11 @@
 /*
  * Cisco "IPsec over TCP" (cTCP): the fake TCP connection that carries IKE and ESP on TCP 10000.
  *
- * Behaviour is QuickSec's Cisco-compatible state machine (reference §1.4): a real 3-way
- * handshake, then one encapsulated packet plus the 16-byte trailer per segment, flags ACK only,
- * seq advancing by the payload length, ack = the highest seq+len seen from the peer (jumping
- * over holes), ACKs only piggy-backed on outgoing data, and no retransmission, no reaction to
- * duplicate ACKs, no window. This is the whole reason the tunnel dies behind an in-order device:
+ * Behaviour is QuickSec's Cisco-compatible state machine (doc/protocols.md §cTCP connection): a
+ * real 3-way handshake, then one encapsulated packet plus the 16-byte trailer per segment, flags
+ * ACK only, seq advancing by the payload length, ack = the highest seq+len seen from the peer
+ * (jumping over holes), ACKs only piggy-backed on outgoing data, and no retransmission, no reaction
+ * to duplicate ACKs, no window. This is the whole reason the tunnel dies behind an in-order device:
  * a lost segment leaves a hole that this end never fills.
  */
 #ifndef VPNSIM_ENGINE_CTCP_CONNECTION_H
@@ -47,16 +47,17 @@ enum class CtcpState : uint8_t
 /// Short name of a state for logs and traces.
 const char* ToString(CtcpState state);
 
-/// Tunables; every default is the Cisco/QuickSec value (reference §1.2, §1.4).
+/// Tunables; every default is the Cisco/QuickSec value
+/// (doc/protocols.md §cTCP segment, §cTCP connection).
 struct CtcpConfig
 {
-    /// Headend port: TCP 10000 (reference §1.5, `.pcf` TcpTunnelingPort=10000).
+    /// Headend port: TCP 10000 (doc/protocols.md §cTCP configuration).
     uint16_t serverPort{10000};
-    /// Client source port; 0 picks a random one in 1024-65535 as the client does (§1.2).
+    /// Client source port; 0 picks a random one in 1024-65535 as the client does.
     uint16_t clientPort{0};
-    /// Handshake timeout; no SYN retransmission (QuickSec INITIAL_TIMEOUT 3 s, §1.4).
+    /// Handshake timeout; no SYN retransmission (QuickSec INITIAL_TIMEOUT 3 s).
     Nanos handshakeTimeout{std::chrono::seconds(3)};
-    /// Advertised window, constant: cTCP has no flow control (§1.4).
+    /// Advertised window, constant: cTCP has no flow control.
     uint16_t window{65535};
 };
 
@@ -105,7 +106,7 @@ struct CtcpCallbacks
     std::function<void(CtcpEvent event, const std::string& detail)> onEvent;
 };
 
-/// Cisco cTCP, one connection, either role (reference §1.4).
+/// Cisco cTCP, one connection, either role (doc/protocols.md §cTCP connection).
 class CtcpConnection
 {
   public:
@@ -131,7 +132,7 @@ class CtcpConnection
     /// Handles one TCP segment from the host (OuterProtocol::Tcp).
     void Receive(const OuterPacket& packet);
 
-    /// Closes by sending RST (QuickSec closes with RST, §1.4) and removes the connection.
+    /// Closes by sending RST (QuickSec closes with RST) and removes the connection.
     void Close();
 
     /// Current state.

@@ -8,7 +8,7 @@ namespace engine
 namespace
 {
 
-constexpr uint16_t kIkePort = 500; // IKE-in-UDP inside cTCP uses 500/500 (reference §1.2)
+constexpr uint16_t kIkePort = 500; // IKE in cTCP is UDP 500 -> 500
 constexpr size_t kUdpHeaderLength = 8;
 
 } // namespace
@@ -62,7 +62,7 @@ CtcpTransport::SendIke(wire::ByteView isakmpMessage)
         Report(TransportEvent::Dropped, "ctcp: IKE with no connection to send it on");
         return;
     }
-    // QuickSec holds the trigger packet and re-injects it once ESTABLISHED (§1.4).
+    // QuickSec holds the trigger packet and re-injects it once ESTABLISHED.
     if (m_heldIke)
     {
         ++m_counters.ikeDroppedNotReady;
@@ -84,11 +84,13 @@ CtcpTransport::SendIkeNow(wire::ByteView isakmpMessage)
     w.U16(kIkePort);
     w.U16(kIkePort);
     w.U16(static_cast<uint16_t>(kUdpHeaderLength + isakmpMessage.size()));
-    w.U16(0); // "Zero UDP checksum from IKE packets to interoperate with Cisco VPN client" (§1.1)
+    // QuickSec: "Zero UDP checksum from IKE packets to interoperate with Cisco VPN client".
+    w.U16(0);
     w.Append(isakmpMessage);
     wire::CtcpTrailer trailer;
-    trailer.seq16 = m_ipId++; // the inner IKE packet's IP ID (§1.2)
-    // Wireshark reads 0x4000 on client->server IKE in Cisco captures (§1.2).
+    trailer.seq16 = m_ipId++; // the inner IKE packet's IP ID
+    // Wireshark reads 0x4000 on client->server IKE in Cisco captures
+    // (doc/protocols.md §cTCP trailer).
     trailer.direction = m_role == CtcpRole::Initiator ? wire::kCtcpDirectionClientToServer : 0;
     trailer.protocol = wire::ctcpproto::Ike;
     if (m_connection.Send(datagram, trailer))
@@ -100,7 +102,7 @@ CtcpTransport::SendIkeNow(wire::ByteView isakmpMessage)
 void
 CtcpTransport::SendEsp(wire::ByteView espPacket)
 {
-    // ESP trailer: seq16 0, dir16 0, proto 0x32 (§1.2).
+    // ESP trailer: seq16 0, dir16 0, proto 0x32.
     if (m_connection.Send(espPacket, wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp}))
     {
         ++m_counters.espSent;

@@ -1,7 +1,8 @@
 /*
- * IKE and ESP over a cTCP connection (reference §1.2, §1.4): ESP goes in a segment as it is,
- * IKE goes as a whole UDP 500->500 datagram with checksum 0, each followed by the trailer.
- * The first IKE packet (the trigger) is held back while the SYN is out, as QuickSec does.
+ * IKE and ESP over a cTCP connection (doc/protocols.md §cTCP segment, §cTCP connection): ESP goes
+ * in a segment as it is, IKE goes as a whole UDP 500->500 datagram with checksum 0, each followed
+ * by the trailer. The first IKE packet (the trigger) is held back while the SYN is out, as QuickSec
+ * does.
  */
 #ifndef VPNSIM_ENGINE_CTCP_TRANSPORT_H
 #define VPNSIM_ENGINE_CTCP_TRANSPORT_H
@@ -44,12 +45,12 @@ class CtcpTransport : public Transport
     bool IsReady() const override;
     /// Sends one ISAKMP message as UDP 500->500 (checksum 0) plus an IKE trailer; while the
     /// handshake runs it is held (the newest one), and without a connection an initiator
-    /// starts a new handshake for it (§1.4: a retransmitted IKE packet starts a new one).
+    /// starts a new handshake for it (a retransmitted IKE packet starts a new one).
     void SendIke(wire::ByteView isakmpMessage) override;
     /// Sends one ESP packet plus an ESP trailer; dropped (and counted) when not ready.
     void SendEsp(wire::ByteView espPacket) override;
     void Receive(const OuterPacket& packet) override;
-    /// 20 (TCP header) + 16 (trailer) bytes (reference §1.2).
+    /// 20 (TCP header) + 16 (trailer) bytes (doc/protocols.md §cTCP segment).
     size_t EspOverhead() const override;
     std::string Name() const override;
 

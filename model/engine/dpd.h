@@ -2,9 +2,10 @@
  * Dead peer detection (RFC 3706) as each side of the tech note's tunnel runs it. Two policies
  * behind one interface, like TcpCongestionOps behind TcpSocketBase:
  *
- * - CiscoClientDpd, the legacy Cisco VPN Client (reference section 5): once it has sent
- *   traffic but heard nothing for about 10 s it sends R-U-THERE, repeats every 5 s, and
- *   declares the peer dead when nothing has been heard for PeerTimeout (90 s, 30-480 s).
+ * - CiscoClientDpd, the legacy Cisco VPN Client (doc/protocols.md §Cisco VPN Client DPD):
+ *   once it has sent traffic but heard nothing for about 10 s it sends R-U-THERE, repeats
+ *   every 5 s, and declares the peer dead when nothing has been heard for PeerTimeout (90 s,
+ *   30-480 s).
  * - AsaDpd, the ASA's `isakmp keepalive threshold 300 retry 2` for remote access: after
  *   `threshold` seconds without hearing the peer it sends R-U-THERE, retries every `retry`
  *   seconds, and declares the peer dead after `retries` unanswered retries (third-party

@@ -1,11 +1,10 @@
 /*
  * The narrow interface between the endpoint engine and whatever runs it.
  *
- * The engine never calls ns-3 or the OS (DESIGN.md, "the one rule that makes the model
- * honest"). It sees time, a way to put bytes on the outer wire, a way to hand inner packets up,
- * timers, and a deterministic random source. The ns-3 models implement Host over sockets and
- * Simulator::Schedule; the real-socket runner over POSIX sockets and a poll loop; tests over a
- * fake clock.
+ * The engine never calls ns-3 or the OS (doc/design.md §The one rule). It sees time, a way to put
+ * bytes on the outer wire, a way to hand inner packets up, timers, and a deterministic random
+ * source. The ns-3 models implement Host over sockets and Simulator::Schedule; the real-socket
+ * runner over POSIX sockets and a poll loop; tests over a fake clock.
  */
 #ifndef VPNSIM_ENGINE_HOST_H
 #define VPNSIM_ENGINE_HOST_H

@@ -33,7 +33,7 @@ enum class IkeRole : uint8_t
     Responder, ///< the headend
 };
 
-/// IKE parameters. Retransmission defaults are strongSwan's (reference section 2.1):
+/// IKE parameters. Retransmission defaults are strongSwan's (doc/protocols.md §IKE retransmission):
 /// timeout 4 s growing by 1.8 per try, 5 tries; Cisco does not document its own.
 struct IkeConfig
 {
@@ -42,7 +42,7 @@ struct IkeConfig
     double retransmitBase{1.8};
     uint32_t retransmitTries{5};
     /// Responder gives up if the exchange is not complete in this time (QuickSec's 60 s IKE
-    /// negotiation timeout, reference section 1.4).
+    /// negotiation timeout, doc/protocols.md §cTCP connection).
     Nanos negotiationTimeout{std::chrono::seconds(60)};
     bool natTraversal{true}; ///< NAT-T Vendor IDs and NAT-D payloads in Main Mode
     /// The SPI this end receives ESP on: offered in its Quick Mode SA payload, so captures show

@@ -50,13 +50,13 @@ enum class IpsecRole : uint8_t
 constexpr uint32_t kDefaultClientToHeadendSpi = 0xc0ffee01;
 constexpr uint32_t kDefaultHeadendToClientSpi = 0xc0ffee02;
 
-/// Every parameter of one end, with Cisco's defaults (reference sections 1, 2, 5).
+/// Every parameter of one end, with Cisco's defaults (doc/protocols.md §Cisco timers and defaults).
 struct IpsecTunnelConfig
 {
     IpsecEncapsulation encapsulation{IpsecEncapsulation::Ctcp};
     uint32_t localAddress{0};  ///< IPv4, host order
     uint32_t remoteAddress{0}; ///< IPv4, host order
-    /// The legacy Cisco VPN Client's transform (it has no GCM, reference 3.5).
+    /// The legacy Cisco VPN Client's transform (it has no GCM, doc/protocols.md §ESP transforms).
     wire::EspTransformId transform{wire::EspTransformId::AesCbc128HmacSha1_96};
     /// The SPI of each direction. An end receives on its own (the headend on
     /// clientToHeadendSpi, the client on headendToClientSpi) and offers it in Quick Mode; the

@@ -1,7 +1,7 @@
 /*
  * The result record of one run: one scenario, one seed. The simulation (vpnsim-run) and the
  * real-socket runner print the same record, one JSON object on one line, so that sweeps, plots
- * and the validation read both alike (DESIGN.md, "What a run produces").
+ * and the validation read both alike (doc/design.md §What a run produces).
  *
  * Keys are written in a fixed order and numbers in their shortest exact form, so the same run
  * gives a byte-identical record.

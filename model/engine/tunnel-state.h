@@ -1,6 +1,6 @@
 /*
  * Whether a tunnel carries traffic and, once it does not, why: the answer every run record
- * needs (DESIGN.md, "What a run produces"). Shared by the IPsec tunnel and the AnyConnect
+ * needs (doc/design.md §What a run produces). Shared by the IPsec tunnel and the AnyConnect
  * tunnel so that results compare across encapsulations.
  */
 #ifndef VPNSIM_ENGINE_TUNNEL_STATE_H
