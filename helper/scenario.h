@@ -4,9 +4,9 @@
  * the inner traffic, with every parameter validated first. vpnsim-run is a command line around
  * this; tests and examples use it directly.
  *
- * Defaults are Cisco's (reference protocols.md sections 4 and 5): client DPD peer timeout 90 s,
- * ASA DPD threshold 300 s and retry 2 s, NAT-T keepalive 20 s, vpn-idle-timeout 30 min; the ASA
- * inspects the flow as a full TCP proxy.
+ * Defaults are Cisco's (doc/protocols.md §Cisco timers and defaults, §ASA timeouts): client DPD
+ * peer timeout 90 s, ASA DPD threshold 300 s and retry 2 s, NAT-T keepalive 20 s, vpn-idle-timeout
+ * 30 min; the ASA inspects the flow as a full TCP proxy.
  *
  * Every client vertex gets a VPN client of the one headend (tunnel addresses .2, .3, ... in
  * vertex order) and its own inner traffic to the same target. The record keeps its one-client

@@ -1,6 +1,6 @@
 /*
  * One line of an ASA extended access list, as used to select flows for tcp-state-bypass
- * (reference protocols.md section 4.4):
+ * (doc/protocols.md §ASA bypass):
  *
  *     access-list BYPASS extended permit tcp any host 198.18.2.2 eq 10000
  *

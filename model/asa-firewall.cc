@@ -43,7 +43,7 @@ SeqMax(uint32_t a, uint32_t b)
 /// its own default `sysopt connection tcpmss 1380`, which it writes into every SYN.
 constexpr uint32_t kAsaTcpMss = 1380;
 
-/// Range of `queue-limit` (reference 4.1).
+/// Range of `queue-limit` (doc/protocols.md §ASA normalizer).
 constexpr uint32_t kMaxQueueLimit = 250;
 
 } // namespace
@@ -407,7 +407,8 @@ AsaFirewall::InspectTcp(Flow& flow, int dir, AsaSide from, Ptr<const Packet> dat
     }
     if (h.flags & tcpflag::Syn)
     {
-        // A SYN-ACK must acknowledge exactly the initiator's SYN (invalid-ack, section 4.1).
+        // A SYN-ACK must acknowledge exactly the initiator's SYN (invalid-ack, doc/protocols.md
+        // §ASA stateful).
         if ((h.flags & tcpflag::Ack) && (!peer.synSeen || h.acknowledgment != peer.isn + 1))
         {
             CountDrop(datagram, "tcp-invalid-ack", &flow.counters);

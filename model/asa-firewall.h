@@ -2,28 +2,28 @@
  * A Cisco ASA on an ns-3 router's forwarding path: the stateful device whose treatment of a
  * TCP flow decides whether cTCP survives a lost segment.
  *
- * Modes (attribute "Mode"; behaviour and numbers from reference protocols.md section 4):
+ * Modes (attribute "Mode"; behaviour and numbers from doc/protocols.md §ASA):
  *  - stateful:   a firewall with no inspection. Connection table with TCP state and
  *                sequence/window tracking; out-of-order segments within the window pass
  * (queue-limit 0: "out-of-order packets are passed through untouched"); seq-past-window and
- *                invalid-ack segments are dropped (the tcp-map defaults, section 4.1).
- *  - normalizer: the in-order queue of inspected and IPS flows (section 4.1/4.2): out-of-order
+ *                invalid-ack segments are dropped (the tcp-map defaults, §ASA stateful).
+ *  - normalizer: the in-order queue of inspected and IPS flows (§ASA normalizer): out-of-order
  *                segments are queued (queue-limit 3, adjusted to the advertised window, 1-250)
  *                and dropped when not put in order within the timeout (4 s, 1-20 s). A hole that
  *                is never filled blocks that direction for good.
- *  - ips-strict: an inline IPS with strict evasion protection (section 4.2): "if a packet is
+ *  - ips-strict: an inline IPS with strict evasion protection (§ASA ips-strict): "if a packet is
  *                missed for any reason, all packets after the missed packet are not processed";
  *                only the next expected segment passes.
- *  - proxy:      a full TCP proxy for inspection (section 4.3): the ASA node's own ns-3 TCP
+ *  - proxy:      a full TCP proxy for inspection (§ASA proxy): the ASA node's own ns-3 TCP
  *                terminates the client's connection and opens its own to the server (AsaTcpProxy).
- *  - bypass:     tcp-state-bypass (section 4.4) for flows matching the access-list line
+ *  - bypass:     tcp-state-bypass (§ASA bypass) for flows matching the access-list line
  *                "BypassAcl" (Cisco's documented `permit tcp any host <headend> eq 10000` by
  *                default); no state checks at all for them. Other TCP flows keep the inspection
  *                the bypass was configured around (the normalizer).
  *
- * Idle timeouts (section 4.5): conn 1 h, embryonic 30 s, half-closed 10 min, UDP 2 min. A TCP
- * segment that is not a SYN and has no connection is dropped ("First TCP packet not SYN"), so
- * an expired cTCP connection is dead too.
+ * Idle timeouts (doc/protocols.md §ASA timeouts): conn 1 h, embryonic 30 s, half-closed 10 min, UDP
+ * 2 min. A TCP segment that is not a SYN and has no connection is dropped ("First TCP packet not
+ * SYN"), so an expired cTCP connection is dead too.
  *
  * Drop reasons use the ASA's own accelerated-security-path names (`show asp drop`) where one
  * exists: tcp-not-syn, tcp-seq-past-win, tcp-invalid-ack, tcp-buffer-full, tcp-buffer-timeout,

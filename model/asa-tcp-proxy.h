@@ -1,13 +1,13 @@
 /*
- * The ASA as a full TCP proxy for inspection (reference protocols.md section 4.3).
+ * The ASA as a full TCP proxy for inspection (doc/protocols.md §ASA proxy).
  *
  * Where a behaviour is a real TCP stack's, vpnsim uses ns-3's TCP rather than writing one
- * (DESIGN.md): the ASA node's own TcpL4Protocol terminates the client's connection (it listens
- * as the server's address and port, so it ACKs on the server's behalf, sends duplicate ACKs on
- * a hole, shrinks its window and holds everything behind the hole) and opens its own
- * connection to the server as the client's address and port. The segments of a proxied flow
- * never reach IPv4 routing: AsaFirewall hands them to this proxy, which gives them straight to
- * the node's TCP.
+ * (doc/design.md §Host interface): the ASA node's own TcpL4Protocol terminates the client's
+ * connection (it listens as the server's address and port, so it ACKs on the server's behalf, sends
+ * duplicate ACKs on a hole, shrinks its window and holds everything behind the hole) and opens its
+ * own connection to the server as the client's address and port. The segments of a proxied flow
+ * never reach IPv4 routing: AsaFirewall hands them to this proxy, which gives them straight to the
+ * node's TCP.
  *
  * By default each chunk the client-side socket delivers in order (one segment, while nothing
  * is missing) is written to the server side as one segment, which is why cTCP works through

@@ -3,8 +3,8 @@
  * or PAT (many inside hosts behind one outside address), with the idle timeouts that make an
  * idle NAT-T tunnel lose its mapping unless NAT-keepalives refresh it (RFC 3948 section 4).
  *
- * The model follows the Cisco ASA (reference section 4.5), where a PAT translation ("xlate",
- * inside address and port <-> outside port) carries connections ("conns", one per remote
+ * The model follows the Cisco ASA (doc/protocols.md §NAT and PAT), where a PAT translation
+ * ("xlate", inside address and port <-> outside port) carries connections ("conns", one per remote
  * address and port):
  *
  * - outbound TCP/UDP creates the xlate if needed and a conn to its destination; every packet
