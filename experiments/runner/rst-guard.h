@@ -1,7 +1,8 @@
 /*
  * Keeps the kernel's own TCP from answering cTCP. The runner's engine sends and receives its
  * segments on raw sockets, so the kernel sees a segment for a port with no socket and answers
- * with RST, which would reset the peer (or a proxy's connection) at once (testbed.md item 4).
+ * with RST, which would reset the peer (or a proxy's connection) at once
+ * (doc/testbed.md §Raw-socket cTCP).
  *
  * An nftables table in this network namespace drops the RSTs leaving the cTCP port, except
  * those the engine itself sends (marked with SO_MARK on the raw socket). A child process that

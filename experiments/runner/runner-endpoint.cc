@@ -70,7 +70,8 @@ RunnerEndpoint::RunnerEndpoint(const RunnerConfig& config, PosixHost& host, Runn
     c.remoteAddress = config.remote;
     c.transform = config.transform;
     c.ctcp.serverPort = config.ctcpPort;
-    // The client's source port is random in 1024-65535, as the Cisco client picks it (§1.2).
+    // The client's source port is random in 1024-65535, as the Cisco client picks it
+    // (doc/protocols.md §cTCP segment).
     uint16_t clientPort = config.clientPort != 0
                               ? config.clientPort
                               : static_cast<uint16_t>(1024 + aux() % (65536 - 1024));

@@ -6,7 +6,7 @@
  *   IPPROTO_TCP socket receives every TCP segment to this address, and the engine's demux keeps
  *   those for the cTCP port. The kernel's own RSTs are dropped by RstGuard.
  * - NAT-T: UDP sockets on 500 and 4500 (checksum sent as zero, RFC 3948 2.1; no UDP_ENCAP,
- *   which would hand ESP to the kernel's absent IPsec, testbed.md item 5).
+ *   which would hand ESP to the kernel's absent IPsec, doc/testbed.md §UDP 4500 and ESP).
  * - native ESP: UDP 500 for IKE, the raw IPPROTO_RAW socket to send ESP, a raw protocol-50
  *   socket to receive it (its presence also keeps the kernel from answering ICMP unreachable).
  * - AnyConnect: one kernel TCP connection (the headend listens and accepts one client).

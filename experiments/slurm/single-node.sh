@@ -9,10 +9,10 @@
 # Then: export SLURM_CONF=BASEDIR/etc/slurm.conf (or `. BASEDIR/env.sh`) for sbatch & co.
 #
 # Runs as root with no systemd and touches nothing outside BASEDIR (its own munge key and
-# socket, its own slurm.conf, state, spool and logs), following reference/slurm.md. Ports come
-# from VPNSIM_SLURMCTLD_PORT and VPNSIM_SLURMD_PORT (default 6817 and 6818), so it can run beside
-# a real SLURM. `start` exits 77 when SLURM cannot run here (not root, packages missing), which
-# tests report as skipped; any other failure is an error. Every wait is bounded.
+# socket, its own slurm.conf, state, spool and logs), as slurm.conf(5) and munged(8) allow. Ports
+# come from VPNSIM_SLURMCTLD_PORT and VPNSIM_SLURMD_PORT (default 6817 and 6818), so it can run
+# beside a real SLURM. `start` exits 77 when SLURM cannot run here (not root, packages missing),
+# which tests report as skipped; any other failure is an error. Every wait is bounded.
 set -euo pipefail
 
 readonly PACKAGES="slurmctld slurmd slurm-client munge"

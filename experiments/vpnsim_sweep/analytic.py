@@ -10,7 +10,7 @@ tunnel only after the run ends):
     P(fail by T) = 1 - (1 - p)^N(T),    N(T) = r * max(0, T - D)
 
 D = 10 s (the client starts DPD after about 10 s without hearing the peer) + PeerTimeout (90 s by
-default), per reference/protocols.md section 5. r is read from the records: the median of
+default), per doc/protocols.md §Cisco VPN Client DPD. r is read from the records: the median of
 inner_sent / duration_s over the cTCP in-order runs that survived (each inner packet is one ESP
 packet, one cTCP segment; zero-length keepalives carry no sequence space and cannot leave a hole),
 or 1 / traffic-interval if no record says how much it sent. Burst (Gilbert) loss is not covered: a burst is one
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .flags import IN_ORDER_ASA_MODES
 
-DPD_TRIGGER_S = 10.0  # client sends R-U-THERE after about 10 s of silence (protocols.md §5)
+DPD_TRIGGER_S = 10.0  # R-U-THERE after ~10 s of silence (doc/protocols.md §Cisco VPN Client DPD)
 DEFAULT_PEER_TIMEOUT_S = 90.0  # Cisco VPN Client PeerTimeout default
 
 FORMULA = "1-(1-p)^{r(T-D)}"
