@@ -1,6 +1,6 @@
 /*
- * AnyConnect liveness (reference §6.4, openconnect keepalive_action): the DPD timeline, the
- * keepalive cadence, disconnect, and two tunnels back to back.
+ * AnyConnect liveness (doc/protocols.md §CSTP DPD and keepalive, openconnect keepalive_action): the
+ * DPD timeline, the keepalive cadence, disconnect, and two tunnels back to back.
  */
 #include "model/engine/anyconnect-tunnel.h"
 #include "tests/engine/event-recorder.h"

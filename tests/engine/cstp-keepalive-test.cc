@@ -1,6 +1,6 @@
 /*
- * openconnect's keepalive_action as a pure function (reference §6.4): each case gives the
- * times in and the action out.
+ * openconnect's keepalive_action as a pure function (doc/protocols.md §CSTP DPD and keepalive):
+ * each case gives the times in and the action out.
  */
 #include "model/engine/cstp-keepalive.h"
 

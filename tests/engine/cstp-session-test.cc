@@ -1,6 +1,6 @@
 /*
- * CSTP framing inside TLS records on a byte stream (reference §6.2): the bytes sent, records
- * that survive any re-chunking of the stream, DPD answered, and framing errors.
+ * CSTP framing inside TLS records on a byte stream (doc/protocols.md §CSTP framing): the bytes
+ * sent, records that survive any re-chunking of the stream, DPD answered, and framing errors.
  */
 #include "model/engine/cstp-session.h"
 #include "tests/engine/fake-host.h"

@@ -1,6 +1,6 @@
 /*
- * cTCP connection, rule by rule (reference §1.4): each test feeds whole TCP segments in and
- * checks the segments that come out.
+ * cTCP connection, rule by rule (doc/protocols.md §cTCP connection): each test feeds whole TCP
+ * segments in and checks the segments that come out.
  */
 #include "model/engine/ctcp-connection.h"
 #include "tests/engine/fake-host.h"

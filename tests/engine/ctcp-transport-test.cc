@@ -1,6 +1,6 @@
 /*
- * IKE and ESP over cTCP (reference §1.2, §1.4): what each goes out as, the trigger packet held
- * during the handshake, and two transports back to back.
+ * IKE and ESP over cTCP (doc/protocols.md §cTCP segment, §cTCP connection): what each goes out as,
+ * the trigger packet held during the handshake, and two transports back to back.
  */
 #include "model/engine/ctcp-transport.h"
 #include "tests/engine/fake-host.h"

@@ -1,4 +1,5 @@
-// RFC 3706 DPD timelines of the Cisco VPN Client and the ASA (reference section 5).
+// RFC 3706 DPD timelines of the Cisco VPN Client and the ASA
+// (doc/protocols.md §Cisco VPN Client DPD, §ASA IKE keepalive).
 #include "model/engine/dpd.h"
 #include "model/engine/nat-keepalive.h"
 #include "tests/engine/fake-host.h"

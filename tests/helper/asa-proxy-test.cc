@@ -2,7 +2,7 @@
 // (client 198.18.1.1 - ASA - server 198.18.2.2): the client side sends hand-made segments
 // through a raw socket (its own TCP kept quiet), the server side answers the proxy's handshake
 // by hand and records every segment the proxy forwards. Asserts what passes, what the proxy
-// holds, and what it acknowledges (reference protocols.md section 4.3).
+// holds, and what it acknowledges (doc/protocols.md §ASA proxy).
 #include "model/asa-firewall.h"
 #include "model/wire/ipv4-datagram.h"
 #include "model/wire/tcp-header.h"

@@ -1,7 +1,7 @@
 // The ASA in whole simulations (client - ASA - headend): one segment lost upstream of the ASA.
 // A sender that never retransmits (cTCP) is stopped for good by the proxy, the normalizer and
 // the strict IPS, and not by the plain stateful firewall or tcp-state-bypass; a real TCP sender
-// (ns-3's) has the same loss repaired in every mode. Reference protocols.md sections 4.1-4.4.
+// (ns-3's) has the same loss repaired in every mode. See doc/protocols.md §ASA.
 #include "model/asa-firewall.h"
 #include "model/trace-error-model.h"
 #include "tests/helper/line-topology.h"

@@ -1,8 +1,8 @@
 // A VPN client behind a NAT router (static NAT or PAT) and a headend on the public side: NAT-T
-// keepalives keep the PAT mapping of an idle tunnel (RFC 3948 section 4), without them the
-// mapping times out (ASA `timeout udp` + `timeout pat-xlate`, reference 4.5) and the
-// headend's packets die at the NAT; native ESP needs the NAT's ESP pass-through. The bytes the
-// NAT rewrites keep valid IPv4, UDP and TCP checksums.
+// keepalives keep the PAT mapping of an idle tunnel (RFC 3948 section 4), without them the mapping
+// times out (ASA `timeout udp` + `timeout pat-xlate`, doc/protocols.md §NAT and PAT) and the
+// headend's packets die at the NAT; native ESP needs the NAT's ESP pass-through. The bytes the NAT
+// rewrites keep valid IPv4, UDP and TCP checksums.
 #include "helper/vpn-helper.h"
 #include "model/nat-device.h"
 #include "model/wire/internet-checksum.h"

@@ -1,6 +1,6 @@
 /*
  * The tshark options that decrypt a simulation's ESP with the SAs its endpoints really used
- * (reference/tshark.md section 1: one `uat:esp_sa` record per SA, algorithm labels exact).
+ * (doc/tshark.md §esp_sa UAT: one `uat:esp_sa` record per SA, algorithm labels exact).
  */
 #ifndef VPNSIM_TESTS_HELPER_TSHARK_ESP_H
 #define VPNSIM_TESTS_HELPER_TSHARK_ESP_H

@@ -1,5 +1,5 @@
 // The ASA model against crafted segment sequences: for each mode, exactly what passes, what is
-// queued, and when it is dropped (reference protocols.md section 4). The ASA sits between a
+// queued, and when it is dropped (doc/protocols.md §ASA). The ASA sits between a
 // client (outside, 198.18.1.2:40000) and a headend (inside, 198.18.2.2:10000); segments are
 // real IPv4/TCP bytes from the wire library.
 #include "model/asa-access-list.h"
@@ -138,7 +138,8 @@ TEST_P(EveryFilterMode, InOrderSegmentsAllPassAndNothingIsQueued)
 
 TEST_P(EveryFilterMode, ADuplicateSegmentPasses)
 {
-    // No check-retransmission by default (section 4.1): a copy of data already seen passes.
+    // No check-retransmission by default (doc/protocols.md §ASA normalizer): a copy of data already
+    // seen passes.
     Bench b(GetParam());
     b.Handshake();
     b.Data(0);

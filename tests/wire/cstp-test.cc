@@ -1,4 +1,4 @@
-// AnyConnect CSTP packets (reference section 6.2) and their TLS 1.2 record framing.
+// AnyConnect CSTP packets (doc/protocols.md §CSTP framing) and their TLS 1.2 record framing.
 #include "model/wire/cstp.h"
 #include "model/wire/tls-record.h"
 

@@ -1,5 +1,5 @@
-// Cisco cTCP framing (reference section 1.2/1.3): trailer bytes, Wireshark's heuristic, and
-// the one-packet-per-segment rule a receiver relies on.
+// Cisco cTCP framing (doc/protocols.md §cTCP trailer, §cTCP recognition): trailer bytes,
+// Wireshark's heuristic, and the one-packet-per-segment rule a receiver relies on.
 #include "model/wire/ctcp.h"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Known answers for the ESP codec: RFC 3602 section 4 cases 5-8 (AES-128-CBC ESP packets),
 // draft-mcgrew-gcm-test-01 packets p6 (ESN) and p7 (AES-GCM-16), RFC 2202 HMAC-SHA1.
-// Values as listed in reference/protocols.md section 3.
+// The sources are listed in doc/protocols.md §ESP known answers.
 #include "model/wire/esp-cbc-hmac-transform.h"
 #include "model/wire/esp.h"
 

@@ -1,5 +1,5 @@
 // tshark, an independent implementation, decodes every packet kind vpnsim writes
-// (reference/tshark.md has the commands and pitfalls this follows). Exit codes say nothing
+// (doc/tshark.md has the commands and pitfalls this follows). Exit codes say nothing
 // about dissection, so every check is on field values, and every capture must be free of
 // malformed or short packets and of expert infos of warning severity or worse.
 #include "model/wire/cstp.h"
@@ -55,7 +55,7 @@ GcmSa()
     return c;
 }
 
-/// The tshark options that decrypt both SAs, exactly as reference/tshark.md section 1.
+/// The tshark options that decrypt both SAs (doc/tshark.md §esp_sa UAT).
 std::vector<std::string>
 EspOptions()
 {
@@ -290,7 +290,7 @@ TEST(TsharkDissection, CtcpTrailerFieldsAndEspDecryptWhenRewrapped)
     }
     EXPECT_TRUE(TsharkProblemFrames(pcap, opts).empty());
 
-    // tshark 4.0 cannot decrypt ESP inside cTCP (its tcpencap sub-tvb bug, tshark.md 3), so
+    // tshark 4.0 cannot decrypt ESP inside cTCP (doc/tshark.md §ESP inside cTCP), so
     // the same ESP bytes, cut from the segments above, are re-wrapped as native ESP.
     std::vector<Bytes> rewrapped;
     for (size_t i = 1; i < payloads.size(); ++i)

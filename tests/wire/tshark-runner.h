@@ -1,7 +1,7 @@
 /*
  * Runs tshark on a pcap and returns its `-T fields` output as rows of columns.
  *
- * tshark is the independent decoder the wire tests check against (reference/tshark.md). Its
+ * tshark is the independent decoder the wire tests check against (doc/tshark.md). Its
  * exit code says nothing about dissection problems, so callers assert on field values. A
  * private, empty WIRESHARK_CONFIG_DIR keeps a user's own profile out of the test.
  */
