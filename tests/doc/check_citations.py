@@ -8,8 +8,9 @@ and READMEs do: `doc/protocols.md` then a section sign and `cTCP trailer`. The r
 - a section sign after such a path must be followed by one of that file's headings, ended by
   punctuation, "and"/"or" or the end of a line (case and spacing aside; a heading may run on
   to the next line of a wrapped comment);
-- a section sign (or "section N") after an RFC or Internet-Draft name is that document's and is
-  not checked; one after no document at all names nothing and is an error;
+- a section sign (or "section N") after an RFC, an Internet-Draft, a standard, a guide or manual,
+  a manual page or a work cited by year is that document's and is not checked; one after no
+  document at all names nothing and is an error;
 - "section N" after a `.md` path is an error: the repository's documents are cited by heading;
 - a relative Markdown link must point at an existing file, and its `#anchor` at a heading of
   that file (GitHub's anchor rules);
@@ -29,8 +30,11 @@ SECTION_SIGN = "\u00a7"
 
 # A path-like token ending in .md (not part of a longer word such as .md5).
 MD_PATH = re.compile(r"(?<![\w./-])((?:\.\.?/)*[\w][\w./-]*\.md)(?![\w-])")
-# Documents whose own sections a citation may name without this repository holding them.
-EXTERNAL_DOC = re.compile(r"\bRFC ?\d+|\bdraft-[a-z0-9][a-z0-9.-]*", re.IGNORECASE)
+# Documents whose own sections a citation may name without this repository holding them: RFCs
+# and drafts, standards, vendors' guides and manuals, manual pages, works cited by year.
+EXTERNAL_DOC = re.compile(r"\bRFC ?\d+|\bdraft-[a-z0-9][a-z0-9.-]*|\b(?:IEEE|ISO|IEC|ITU-T)\b"
+                          r"|\b(?:guide|manual|handbook|book|standard|command reference)\b"
+                          r"|\b[\w.-]+\(\d\)|\b(?:19|20)\d\d\b", re.IGNORECASE)
 SECTION_WORD = re.compile(r"\bsections? \d", re.IGNORECASE)
 URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 MD_LINK = re.compile(r"\]\(([^()\s]+)\)")

@@ -112,6 +112,12 @@ def test_sections_of_an_rfc_or_draft_are_not_checked(tmp_path):
     assert errors(tmp_path, {"a.cc": text}) == []
 
 
+def test_sections_of_other_outside_documents_are_not_checked(tmp_path):
+    text = ("# Agresti 2002, %s 3.5; slurm.conf(5) %sNODES; ASA Firewall CLI Configuration Guide,"
+            " %s 7; IEEE 802.1Q %s6.9\n" % (SECTION, SIGN, SECTION, SIGN))
+    assert errors(tmp_path, {"a.py": text}) == []
+
+
 def test_a_section_with_no_document_fails(tmp_path):
     assert len(errors(tmp_path / "1", {"a.cc": "int x; // as %s1.4 says\n" % SIGN})) == 1
     assert len(errors(tmp_path / "2", {"a.cc": "int x; // (%s 4.1)\n" % SECTION})) == 1
