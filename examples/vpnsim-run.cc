@@ -4,13 +4,24 @@
  *   vpnsim-run --encap=ctcp --asa=proxy --loss=0.01 --seed=3
  *   vpnsim-run --scenario=my-run.json --seed=4       (file values, then flags, override defaults)
  *   vpnsim-run --topology=examples/topologies/multi-hop.dot --encap=natt
+ *   vpnsim-run --batch < runs.jsonl   (one JSON object of flag values per line)
  *
  * Prints the run record (model/engine/run-record.h) as one JSON object on one line on stdout.
  * The same parameters and seed give a byte-identical record. A bad value exits with status 2
  * and a message naming the flag and the allowed range; the record is printed only for a run
  * that happened, whether the tunnel survived or not.
+ *
+ * --batch runs many scenarios in one process, which saves ns-3's start-up (loading its
+ * libraries, building its random-number tables) on every run. Each input line is an object
+ * like a scenario file ({"encap":"ctcp","loss":0.01,"seed":3}); its values override the
+ * flags given on the command line, which override the defaults. Each line gets one output
+ * line, in order: the record, byte-identical to what a separate process prints for the same
+ * values, or for a bad line {"error":"...","line":N} (the message names the flag, as for a
+ * single run) while the batch goes on. Blank lines are skipped. The exit status is 2 if any
+ * line was bad, else 0.
  */
 #include "helper/scenario.h"
+#include "helper/simulation-reset.h"
 #include "helper/topology-spec.h"
 #include "model/engine/run-record.h"
 
@@ -131,6 +142,35 @@ Flags(ns3::ScenarioParameters& p)
     };
 }
 
+/// Sets the flags named by the keys of a JSON object; `where` prefixes every message.
+std::string
+ApplyObject(const nlohmann::json& j, const std::string& where, std::vector<Flag>& flags)
+{
+    if (!j.is_object())
+    {
+        return where + "expected a JSON object of flag names and values";
+    }
+    for (const auto& [key, value] : j.items())
+    {
+        auto flag = std::find_if(flags.begin(), flags.end(),
+                                 [&key](const Flag& f)
+                                 {
+                                     return f.name == key;
+                                 });
+        if (flag == flags.end())
+        {
+            return where + "unknown key '" + key + "'";
+        }
+        std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+        std::string error = flag->set(text);
+        if (!error.empty())
+        {
+            return where + error;
+        }
+    }
+    return "";
+}
+
 /// The scenario file: a JSON object whose keys are flag names.
 std::string
 ApplyScenarioFile(const std::string& path, std::vector<Flag>& flags)
@@ -149,29 +189,103 @@ ApplyScenarioFile(const std::string& path, std::vector<Flag>& flags)
     {
         return "--scenario=" + path + ": not valid JSON: " + e.what();
     }
-    if (!j.is_object())
+    return ApplyObject(j, "--scenario=" + path + ": ", flags);
+}
+
+/// Parameters from the scenario file, then the flags given; an error names the flag.
+std::string
+ApplyFileAndFlags(const std::string& scenarioFile,
+                  const std::map<std::string, std::string>& given,
+                  std::vector<Flag>& flags)
+{
+    if (!scenarioFile.empty())
     {
-        return "--scenario=" + path + ": expected a JSON object of flag names and values";
-    }
-    for (const auto& [key, value] : j.items())
-    {
-        auto flag = std::find_if(flags.begin(), flags.end(),
-                                 [&key](const Flag& f)
-                                 {
-                                     return f.name == key;
-                                 });
-        if (flag == flags.end())
-        {
-            return "--scenario=" + path + ": unknown key '" + key + "'";
-        }
-        std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-        std::string error = flag->set(text);
+        std::string error = ApplyScenarioFile(scenarioFile, flags);
         if (!error.empty())
         {
-            return "--scenario=" + path + ": " + error;
+            return error;
+        }
+    }
+    for (const auto& f : flags)
+    {
+        const std::string& text = given.at(f.name);
+        if (!text.empty())
+        {
+            std::string error = f.set(text);
+            if (!error.empty())
+            {
+                return error;
+            }
         }
     }
     return "";
+}
+
+/// Validates the parameters and runs them; the record's JSON, or an error naming the flag.
+std::string
+RunValidated(const ns3::ScenarioParameters& p, std::string& record)
+{
+    std::string invalid = ns3::ValidateScenario(p);
+    if (!invalid.empty())
+    {
+        return invalid;
+    }
+    ns3::TopologySpec topology = ns3::TechNoteLine();
+    if (!p.topology.empty())
+    {
+        auto read = ns3::ReadTopologyDotFile(p.topology);
+        if (!read)
+        {
+            return "--topology=" + p.topology + ": " + read.GetError().detail;
+        }
+        topology = *read;
+    }
+    record = vpnsim::engine::ToJson(ns3::RunScenario(p, topology));
+    return "";
+}
+
+/// One run per input line, each from the state a fresh process starts in.
+int
+RunBatch(const std::string& scenarioFile, const std::map<std::string, std::string>& given)
+{
+    bool anyBad = false;
+    std::string line;
+    for (uint64_t number = 1; std::getline(std::cin, line); ++number)
+    {
+        if (line.find_first_not_of(" \t\r") == std::string::npos)
+        {
+            continue;
+        }
+        ns3::ScenarioParameters p;
+        std::vector<Flag> flags = Flags(p);
+        std::string where = "line " + std::to_string(number) + ": ";
+        std::string error = ApplyFileAndFlags(scenarioFile, given, flags);
+        if (error.empty())
+        {
+            auto j = nlohmann::json::parse(line, nullptr, false);
+            error = j.is_discarded() ? where + "not valid JSON"
+                                     : ApplyObject(j, where, flags);
+        }
+        std::string record;
+        if (error.empty())
+        {
+            ns3::ResetSimulationState();
+            error = RunValidated(p, record);
+            if (!error.empty())
+            {
+                error = where + error;
+            }
+        }
+        if (!error.empty())
+        {
+            anyBad = true;
+            std::cerr << "vpnsim-run: " << error << "\n";
+            record = nlohmann::json{{"error", error}, {"line", number}}.dump();
+        }
+        // Flushed per line: the reader waits for each record before sending more.
+        std::cout << record << std::endl;
+    }
+    return anyBad ? 2 : 0;
 }
 
 } // namespace
@@ -192,43 +306,25 @@ main(int argc, char* argv[])
         given[f.name] = "";
         cmd.AddValue(f.name, f.help, given[f.name]);
     }
+    bool batch = false;
+    cmd.AddValue("batch", "read one JSON object of flag values per stdin line, print one record "
+                          "(or error) per line", batch);
     cmd.Parse(argc, argv);
 
-    if (!scenarioFile.empty())
+    if (batch)
     {
-        std::string error = ApplyScenarioFile(scenarioFile, flags);
-        if (!error.empty())
+        return RunBatch(scenarioFile, given);
+    }
+    std::string error = ApplyFileAndFlags(scenarioFile, given, flags);
+    if (error.empty())
+    {
+        std::string record;
+        error = RunValidated(p, record);
+        if (error.empty())
         {
-            return Refuse(error);
+            std::cout << record << std::endl;
+            return 0;
         }
     }
-    for (const auto& f : flags)
-    {
-        if (!given[f.name].empty())
-        {
-            std::string error = f.set(given[f.name]);
-            if (!error.empty())
-            {
-                return Refuse(error);
-            }
-        }
-    }
-    std::string invalid = ns3::ValidateScenario(p);
-    if (!invalid.empty())
-    {
-        return Refuse(invalid);
-    }
-    ns3::TopologySpec topology = ns3::TechNoteLine();
-    if (!p.topology.empty())
-    {
-        auto read = ns3::ReadTopologyDotFile(p.topology);
-        if (!read)
-        {
-            return Refuse("--topology=" + p.topology + ": " + read.GetError().detail);
-        }
-        topology = *read;
-    }
-    vpnsim::engine::RunRecord record = ns3::RunScenario(p, topology);
-    std::cout << vpnsim::engine::ToJson(record) << std::endl;
-    return 0;
+    return Refuse(error);
 }

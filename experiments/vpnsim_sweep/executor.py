@@ -1,5 +1,7 @@
-"""Runs a list of runs in parallel, each a separate vpnsim-run process, and stores each result
-as it arrives. The local backend of `run`, and the body of every SLURM task.
+"""Runs a list of runs in parallel and stores each result as it arrives. The local backend of
+`run`, and the body of every SLURM task. The runner keeps one long-lived vpnsim-run batch
+worker per thread (runner.py); a run that overruns the run timeout is recorded as timed out
+and its worker replaced.
 
 Threads only wait on processes (the simulation itself runs in the child), so a thread pool
 gives N parallel simulations; one thread, the caller's, writes to the store, so SQLite sees a
@@ -58,6 +60,7 @@ def execute(runs: list[dict], store: Store, runner: Runner, jobs: int, progress:
         raise KeyboardInterrupt from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        runner.close()
         if bar is not None:
             bar.close()
         if old_term is not None:

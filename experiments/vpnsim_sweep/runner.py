@@ -1,4 +1,6 @@
-"""One vpnsim-run process per run: the command line, the record it prints, and its checks.
+"""Running vpnsim-run: the command line, the record it prints, and its checks. A runner keeps
+a few long-lived `vpnsim-run --batch` workers (workers.py) by default; one process per run
+(batch=False) is what a runner without batch mode needs, and what bench-sweep compares with.
 
 A run's outcome is either a record (the runner's one JSON line, kept byte for byte) or an error
 (non-zero exit, no or bad JSON, a record that does not describe the requested run). Errors are
@@ -11,6 +13,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from . import flags as flagdefs
 from .keys import run_key
+from .workers import WorkerFailed, WorkerPool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RUNNER = REPO_ROOT / "build" / "examples" / "vpnsim-run"
@@ -48,9 +52,11 @@ class Outcome:
 class Runner:
     """A vpnsim-run executable. Tracks its live processes so an interrupted sweep ends them."""
 
-    def __init__(self, path, timeout_s: float | None = None):
+    def __init__(self, path, timeout_s: float | None = None, batch: bool = True):
         self.path = Path(path).resolve()
         self.timeout_s = timeout_s
+        self.batch = batch
+        self._workers = WorkerPool(self.path)
         self._version: str | None = None
         self._live: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
@@ -89,6 +95,39 @@ class Runner:
         return [str(self.path), *flagdefs.command_line(flags)]
 
     def run(self, flags: dict) -> Outcome:
+        return self.run_in_worker(flags) if self.batch else self.run_separate(flags)
+
+    def run_in_worker(self, flags: dict) -> Outcome:
+        """One run on a long-lived batch worker; the worker is replaced if it dies or times out."""
+        key = run_key(flags)
+        if self._stopped:
+            return Outcome(flags, key, 0.0, error="not started: the sweep was stopped")
+        # The same text per flag as on a command line, so vpnsim-run parses the same values.
+        values = dict(arg[2:].split("=", 1) for arg in self.command(flags)[1:])
+        start = time.monotonic()
+        try:
+            line = self._workers.ask(values, self.timeout_s)
+        except WorkerFailed as e:
+            return Outcome(flags, key, time.monotonic() - start, exit_code=e.exit_code,
+                           error=str(e))
+        wall = time.monotonic() - start
+        try:
+            refused = json.loads(line).get("error")
+        except (json.JSONDecodeError, AttributeError):
+            refused = None
+        if refused:
+            # Worded as a single run says it: the program's name, then what names the flag.
+            said = re.sub(r"^line \d+: ", "", str(refused))
+            return Outcome(flags, key, wall, exit_code=2,
+                           error=f"exit status 2: {self.path.name}: {said}")
+        return parse_output(flags, key, wall, line)
+
+    def close(self) -> None:
+        """Ends the idle batch workers (a sweep calls this when it is done)."""
+        self._workers.close()
+
+    def run_separate(self, flags: dict) -> Outcome:
+        """One run in its own vpnsim-run process."""
         key = run_key(flags)
         if self._stopped:
             return Outcome(flags, key, 0.0, error="not started: the sweep was stopped")
@@ -124,6 +163,7 @@ class Runner:
         with self._lock:
             self._stopped = True
             live = list(self._live)
+        self._workers.stop()
         for p in live:
             try:
                 p.send_signal(signal.SIGKILL)
