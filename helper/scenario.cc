@@ -239,11 +239,13 @@ ValidateScenario(const ScenarioParameters& p)
     return "";
 }
 
-vpnsim::engine::RunRecord
-RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioTimeline* timeline)
+namespace
 {
-    std::string invalid = ValidateScenario(p);
-    NS_ABORT_MSG_IF(!invalid.empty(), invalid);
+
+/// Real bytes on the wire and the run's random streams, before anything is built.
+void
+ConfigureSimulator(const ScenarioParameters& p)
+{
     RngSeedManager::SetSeed(1);
     RngSeedManager::SetRun(p.seed);
     // Real bytes on the wire: real checksums (NATs and tshark check them).
@@ -253,276 +255,350 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     // so one lost fast retransmission backs the RTO off to its 60 s ceiling and the stalled
     // stream outlives AnyConnect's DPD: a simulator artefact, not the behaviour under study.
     Config::SetDefault("ns3::TcpSocketBase::Timestamp", BooleanValue(false));
+}
 
-    const size_t n = topology.vertices.size();
-    NodeContainer nodes;
-    nodes.Create(n);
+/**
+ * One scenario's simulation, built in the stages a reader looks for: the topology (nodes,
+ * lossy links, addresses), the middleboxes on its asa and nat vertices, the VPN endpoints, the
+ * inner traffic, and after the run the record. Each stage reads what the earlier ones built,
+ * so they run in that order, once; the watchers the endpoints trace into live here, which is
+ * why the object stays where it was made.
+ */
+class ScenarioRun
+{
+  public:
+    ScenarioRun(const ScenarioParameters& p, const TopologySpec& topology)
+        : m_p(p)
+        , m_topology(topology)
+        , m_clientIndex(topology.WithRole("client").at(0))
+        , m_headendIndex(topology.WithRole("headend").at(0))
+        , m_hopsToHeadend(topology.HopsFrom(m_headendIndex))
+        , m_hopsToClient(topology.HopsFrom(m_clientIndex))
+        , m_clientVertices(topology.WithRole("client"))
+    {
+    }
+
+    ScenarioRun(const ScenarioRun&) = delete;
+    ScenarioRun& operator=(const ScenarioRun&) = delete;
+
+    void BuildTopology();
+    void InstallMiddleboxes();
+    void InstallEndpoints();
+    void InstallTraffic();
+    vpnsim::engine::RunRecord Record(ScenarioTimeline* timeline) const;
+
+  private:
+    std::pair<Ptr<NetDevice>, Ipv4Address> SideOf(size_t vertex, const std::vector<size_t>& hops,
+                                                  bool nearest) const;
+    Ipv4Address SeenAt(size_t client) const;
+    void RouteTunnelNetworkToHeadend();
+    TunnelOutcome OutcomeOf(size_t k) const;
+    void RecordOutcome(vpnsim::engine::RunRecord& r, const TunnelOutcome& outcome) const;
+    void RecordTraffic(vpnsim::engine::RunRecord& r) const;
+    void RecordCounters(vpnsim::engine::RunRecord& r) const;
+    void RecordParameters(vpnsim::engine::RunRecord& r) const;
+    void RecordTimeline(ScenarioTimeline& timeline, const TunnelOutcome& outcome) const;
+
+    const ScenarioParameters& m_p;
+    const TopologySpec& m_topology;
+    const size_t m_clientIndex;
+    const size_t m_headendIndex;
+    const std::vector<size_t> m_hopsToHeadend;
+    const std::vector<size_t> m_hopsToClient;
+    const std::vector<size_t> m_clientVertices;
+
+    // topology
+    NodeContainer m_nodes;
+    std::vector<NetDeviceContainer> m_links;
+    std::vector<Ipv4InterfaceContainer> m_interfaces;
+    std::vector<LossWatcher> m_losses;
+    // middleboxes
+    std::vector<Ptr<AsaFirewall>> m_asas;
+    std::vector<Ptr<NatDevice>> m_nats;
+    // endpoints
+    Ptr<VpnEndpoint> m_headend;
+    std::vector<Ptr<VpnEndpoint>> m_clients;
+    std::vector<EndWatcher> m_clientEnds;
+    EndWatcher m_headendEnd;          ///< any of the headend's tunnels
+    SessionWatcher m_headendSessions; ///< each of them
+    // traffic
+    std::vector<std::unique_ptr<InnerTraffic>> m_traffic;
+};
+
+void
+ScenarioRun::BuildTopology()
+{
+    const size_t n = m_topology.vertices.size();
+    m_nodes.Create(n);
     InternetStackHelper stack;
-    stack.Install(nodes);
+    stack.Install(m_nodes);
 
     // Links, addressed as /30s from 198.18.0.0 (RFC 2544 benchmarking space).
     Ipv4AddressHelper addresses("198.18.0.0", "255.255.255.252");
-    std::vector<NetDeviceContainer> links;
-    std::vector<Ipv4InterfaceContainer> interfaces;
-    std::vector<LossWatcher> losses(topology.edges.size());
-    auto clientIndex = topology.WithRole("client").at(0);
-    auto headendIndex = topology.WithRole("headend").at(0);
-    auto hopsToHeadend = topology.HopsFrom(headendIndex);
-    auto hopsToClient = topology.HopsFrom(clientIndex);
-    for (size_t i = 0; i < topology.edges.size(); ++i)
+    m_losses.resize(m_topology.edges.size());
+    for (size_t i = 0; i < m_topology.edges.size(); ++i)
     {
-        const TopologyEdge& e = topology.edges[i];
+        const TopologyEdge& e = m_topology.edges[i];
         LossyLinkHelper link;
         link.SetDataRate(e.rate);
         link.SetDelay(*ParseDelay(e.delay));
         Time jitter = *ParseDelay(e.jitter);
-        link.SetJitter(e.internet && jitter.IsZero() ? Seconds(p.jitter) : jitter);
+        link.SetJitter(e.internet && jitter.IsZero() ? Seconds(m_p.jitter) : jitter);
         link.SetFirstStream(1000 + 10 * static_cast<int64_t>(i));
         std::string forward = e.loss;
         std::string backward = e.lossReverse;
         if (e.internet && forward == "none" && backward == "none")
         {
-            forward = backward = InternetLossSpec(p);
+            forward = backward = InternetLossSpec(m_p);
         }
         auto status = link.SetLoss(forward, backward);
         NS_ABORT_MSG_IF(!status, status.GetError().detail);
-        links.push_back(link.Install(nodes.Get(e.first), nodes.Get(e.second)));
-        interfaces.push_back(addresses.Assign(links.back()));
+        m_links.push_back(link.Install(m_nodes.Get(e.first), m_nodes.Get(e.second)));
+        m_interfaces.push_back(addresses.Assign(m_links.back()));
         addresses.NewNetwork();
         if (e.internet)
         {
             // The receiving device on the headend side of the hop sees the upstream losses.
-            int upstreamReceiver = hopsToClient[e.first] < hopsToClient[e.second] ? 1 : 0;
-            links.back()
+            int upstreamReceiver = m_hopsToClient[e.first] < m_hopsToClient[e.second] ? 1 : 0;
+            m_links.back()
                 .Get(upstreamReceiver)
                 ->TraceConnectWithoutContext("PhyRxDrop",
-                                             MakeCallback(&LossWatcher::Lost, &losses[i]));
+                                             MakeCallback(&LossWatcher::Lost, &m_losses[i]));
         }
-        if (!p.pcap.empty())
+        if (!m_p.pcap.empty())
         {
             PointToPointHelper pcap;
-            pcap.EnablePcap(p.pcap, links.back(), false);
+            pcap.EnablePcap(m_p.pcap, m_links.back(), false);
         }
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+}
 
-    // The device and address of `vertex` on the link toward its neighbour nearest to (or
-    // farthest from) `hops`' origin.
-    auto sideOf = [&](size_t vertex, const std::vector<size_t>& hops, bool nearest)
+/// The device and address of `vertex` on the link toward its neighbour nearest to (or
+/// farthest from) `hops`' origin.
+std::pair<Ptr<NetDevice>, Ipv4Address>
+ScenarioRun::SideOf(size_t vertex, const std::vector<size_t>& hops, bool nearest) const
+{
+    std::optional<std::pair<Ptr<NetDevice>, Ipv4Address>> best;
+    size_t bestHops = 0;
+    for (auto [i, neighbour] : m_topology.Incident(vertex))
     {
-        std::optional<std::pair<Ptr<NetDevice>, Ipv4Address>> best;
-        size_t bestHops = 0;
-        for (auto [i, neighbour] : topology.Incident(vertex))
+        int me = m_topology.edges[i].first == vertex ? 0 : 1;
+        if (!best || (nearest ? hops[neighbour] < bestHops : hops[neighbour] > bestHops))
         {
-            int me = topology.edges[i].first == vertex ? 0 : 1;
-            if (!best || (nearest ? hops[neighbour] < bestHops : hops[neighbour] > bestHops))
-            {
-                best = std::make_pair(links[i].Get(me), interfaces[i].GetAddress(me));
-                bestHops = hops[neighbour];
-            }
+            best = std::make_pair(m_links[i].Get(me), m_interfaces[i].GetAddress(me));
+            bestHops = hops[neighbour];
         }
-        return *best;
-    };
+    }
+    return *best;
+}
 
-    std::vector<Ptr<AsaFirewall>> asas;
-    std::vector<Ptr<NatDevice>> nats;
-    for (size_t v = 0; v < n; ++v)
+void
+ScenarioRun::InstallMiddleboxes()
+{
+    for (size_t v = 0; v < m_topology.vertices.size(); ++v)
     {
-        const auto& role = topology.vertices[v].role;
-        if (role == "asa" && p.asa != "none")
+        const auto& role = m_topology.vertices[v].role;
+        if (role == "asa" && m_p.asa != "none")
         {
             Ptr<AsaFirewall> asa = CreateObject<AsaFirewall>();
-            asa->SetAttribute("Mode", StringValue(p.asa));
-            asa->Install(sideOf(v, hopsToHeadend, false).first,
-                         sideOf(v, hopsToHeadend, true).first);
-            asas.push_back(asa);
+            asa->SetAttribute("Mode", StringValue(m_p.asa));
+            asa->Install(SideOf(v, m_hopsToHeadend, false).first,
+                         SideOf(v, m_hopsToHeadend, true).first);
+            m_asas.push_back(asa);
         }
         if (role == "nat")
         {
             Ptr<NatDevice> nat = CreateObject<NatDevice>();
-            nat->SetAttribute("Mode", StringValue(topology.vertices[v].natMode));
-            nat->Install(sideOf(v, hopsToHeadend, false).first,
-                         sideOf(v, hopsToHeadend, true).first);
-            nats.push_back(nat);
+            nat->SetAttribute("Mode", StringValue(m_topology.vertices[v].natMode));
+            nat->Install(SideOf(v, m_hopsToHeadend, false).first,
+                         SideOf(v, m_hopsToHeadend, true).first);
+            m_nats.push_back(nat);
         }
     }
+}
 
+/// Where the headend sees `client`: the outside of the outermost NAT on its way to the
+/// headend, or any address if there is none.
+Ipv4Address
+ScenarioRun::SeenAt(size_t client) const
+{
+    std::optional<size_t> outerNat;
+    for (size_t v = client; v != m_headendIndex;)
+    {
+        for (auto [i, neighbour] : m_topology.Incident(v))
+        {
+            if (m_hopsToHeadend[neighbour] + 1 == m_hopsToHeadend[v])
+            {
+                v = neighbour;
+                break;
+            }
+        }
+        if (m_topology.vertices[v].role == "nat")
+        {
+            outerNat = v; // the last one on the way is the outermost
+        }
+    }
+    return outerNat ? SideOf(*outerNat, m_hopsToHeadend, true).second : Ipv4Address::GetAny();
+}
+
+void
+ScenarioRun::InstallEndpoints()
+{
     VpnHelper vpn;
-    vpn.SetAttribute("Encapsulation", StringValue(p.encap));
-    vpn.SetAttribute("Transform", StringValue(p.transform));
-    vpn.SetAttribute("PeerTimeout", TimeValue(Seconds(p.peerTimeout)));
-    vpn.SetAttribute("ClientDpdIdle", TimeValue(Seconds(p.dpdIdle)));
-    vpn.SetAttribute("ClientDpdRetry", TimeValue(Seconds(p.dpdRetry)));
-    vpn.SetAttribute("AsaDpdThreshold", TimeValue(Seconds(p.asaDpdThreshold)));
-    vpn.SetAttribute("AsaDpdRetry", TimeValue(Seconds(p.asaDpdRetry)));
-    vpn.SetAttribute("NatKeepalive", TimeValue(Seconds(p.natKeepalive)));
-    vpn.SetAttribute("AnyConnectDpd", TimeValue(Seconds(p.anyConnectDpd)));
-    vpn.SetAttribute("AnyConnectKeepalive", TimeValue(Seconds(p.anyConnectKeepalive)));
-    vpn.SetAttribute("IdleTimeout", TimeValue(Seconds(p.idleTimeout)));
+    vpn.SetAttribute("Encapsulation", StringValue(m_p.encap));
+    vpn.SetAttribute("Transform", StringValue(m_p.transform));
+    vpn.SetAttribute("PeerTimeout", TimeValue(Seconds(m_p.peerTimeout)));
+    vpn.SetAttribute("ClientDpdIdle", TimeValue(Seconds(m_p.dpdIdle)));
+    vpn.SetAttribute("ClientDpdRetry", TimeValue(Seconds(m_p.dpdRetry)));
+    vpn.SetAttribute("AsaDpdThreshold", TimeValue(Seconds(m_p.asaDpdThreshold)));
+    vpn.SetAttribute("AsaDpdRetry", TimeValue(Seconds(m_p.asaDpdRetry)));
+    vpn.SetAttribute("NatKeepalive", TimeValue(Seconds(m_p.natKeepalive)));
+    vpn.SetAttribute("AnyConnectDpd", TimeValue(Seconds(m_p.anyConnectDpd)));
+    vpn.SetAttribute("AnyConnectKeepalive", TimeValue(Seconds(m_p.anyConnectKeepalive)));
+    vpn.SetAttribute("IdleTimeout", TimeValue(Seconds(m_p.idleTimeout)));
     // One headend for every client vertex; each client is seen at the outermost NAT on its
     // way to the headend, if any (the headend takes that address as where to expect it).
-    const std::vector<size_t> clientVertices = topology.WithRole("client");
-    std::vector<bool> isClient(n, false);
-    for (size_t c : clientVertices)
+    Ipv4Address headendOuter = SideOf(m_headendIndex, m_hopsToClient, true).second;
+    m_headend = vpn.InstallHeadend(m_nodes.Get(m_headendIndex), headendOuter, kTunnelNetwork,
+                                   kTunnelMask);
+    for (size_t c : m_clientVertices)
     {
-        isClient[c] = true;
+        m_clients.push_back(vpn.InstallClient(
+            m_nodes.Get(c), SideOf(c, m_hopsToHeadend, true).second, m_headend, SeenAt(c)));
+        m_clients.back()->SetStartTime(Seconds(0.5));
     }
-    Ipv4Address headendOuter = sideOf(headendIndex, hopsToClient, true).second;
-    Ptr<VpnEndpoint> headend
-        = vpn.InstallHeadend(nodes.Get(headendIndex), headendOuter, kTunnelNetwork, kTunnelMask);
-    std::vector<Ptr<VpnEndpoint>> clients;
-    for (size_t c : clientVertices)
-    {
-        std::optional<size_t> outerNat;
-        for (size_t v = c; v != headendIndex;)
-        {
-            for (auto [i, neighbour] : topology.Incident(v))
-            {
-                if (hopsToHeadend[neighbour] + 1 == hopsToHeadend[v])
-                {
-                    v = neighbour;
-                    break;
-                }
-            }
-            if (topology.vertices[v].role == "nat")
-            {
-                outerNat = v; // the last one on the way is the outermost
-            }
-        }
-        Ipv4Address seenAt
-            = outerNat ? sideOf(*outerNat, hopsToHeadend, true).second : Ipv4Address::GetAny();
-        clients.push_back(vpn.InstallClient(nodes.Get(c), sideOf(c, hopsToHeadend, true).second,
-                                            headend, seenAt));
-        clients.back()->SetStartTime(Seconds(0.5));
-    }
-    headend->SetStartTime(Seconds(0.5));
+    m_headend->SetStartTime(Seconds(0.5));
     // Streams: the first client, the headend, then the other clients (so that a one-client
     // run draws exactly what it drew before the headend served many).
     int64_t stream = 100;
-    std::vector<Ptr<VpnEndpoint>> streamOrder{clients.front(), headend};
-    streamOrder.insert(streamOrder.end(), clients.begin() + 1, clients.end());
+    std::vector<Ptr<VpnEndpoint>> streamOrder{m_clients.front(), m_headend};
+    streamOrder.insert(streamOrder.end(), m_clients.begin() + 1, m_clients.end());
     for (const auto& end : streamOrder)
     {
         stream += end->AssignStreams(stream);
     }
-    std::vector<EndWatcher> clientEnds(clients.size());
-    for (size_t k = 0; k < clients.size(); ++k)
+    m_clientEnds.resize(m_clients.size());
+    for (size_t k = 0; k < m_clients.size(); ++k)
     {
-        clients[k]->TraceConnectWithoutContext("TunnelState",
-                                               MakeCallback(&EndWatcher::State, &clientEnds[k]));
+        m_clients[k]->TraceConnectWithoutContext(
+            "TunnelState", MakeCallback(&EndWatcher::State, &m_clientEnds[k]));
     }
-    EndWatcher headendEnd; // any of the headend's tunnels
-    headend->TraceConnectWithoutContext("TunnelState",
-                                        MakeCallback(&EndWatcher::State, &headendEnd));
-    SessionWatcher headendSessions; // each of them
-    headend->TraceConnectWithoutContext("ClientState",
-                                        MakeCallback(&SessionWatcher::State, &headendSessions));
+    m_headend->TraceConnectWithoutContext("TunnelState",
+                                          MakeCallback(&EndWatcher::State, &m_headendEnd));
+    m_headend->TraceConnectWithoutContext("ClientState",
+                                          MakeCallback(&SessionWatcher::State, &m_headendSessions));
+}
 
+/// Every node between the LAN server and the headend sends the tunnel network back to the
+/// headend.
+void
+ScenarioRun::RouteTunnelNetworkToHeadend()
+{
+    Ipv4StaticRoutingHelper staticRouting;
+    std::vector<bool> isClient(m_topology.vertices.size(), false);
+    for (size_t c : m_clientVertices)
+    {
+        isClient[c] = true;
+    }
+    for (size_t v = 0; v < m_topology.vertices.size(); ++v)
+    {
+        if (v == m_headendIndex || isClient[v])
+        {
+            continue;
+        }
+        for (auto [i, neighbour] : m_topology.Incident(v))
+        {
+            int me = m_topology.edges[i].first == v ? 0 : 1;
+            if (m_hopsToHeadend[neighbour] + 1 == m_hopsToHeadend[v]
+                && m_hopsToClient[v] > m_hopsToClient[m_headendIndex])
+            {
+                Ptr<Ipv4> ip = m_nodes.Get(v)->GetObject<Ipv4>();
+                staticRouting.GetStaticRouting(ip)->AddNetworkRouteTo(
+                    kTunnelNetwork, kTunnelMask, m_interfaces[i].GetAddress(1 - me),
+                    ip->GetInterfaceForDevice(m_links[i].Get(me)));
+                break;
+            }
+        }
+    }
+}
+
+void
+ScenarioRun::InstallTraffic()
+{
     // Inner traffic goes to the LAN server behind the headend if there is one (the headend
     // routes between the tunnel and its LAN), else to the headend's own tunnel address.
-    Ipv4StaticRoutingHelper staticRouting;
-    Ptr<Node> target = nodes.Get(headendIndex);
+    Ptr<Node> target = m_nodes.Get(m_headendIndex);
     Ipv4Address targetAddress = VpnHelper::TunnelAddress(kTunnelNetwork, true);
-    auto servers = topology.WithRole("server");
+    auto servers = m_topology.WithRole("server");
     if (!servers.empty())
     {
         size_t server = servers[0];
-        target = nodes.Get(server);
-        targetAddress = sideOf(server, hopsToHeadend, true).second;
-        for (size_t c : clientVertices)
+        target = m_nodes.Get(server);
+        targetAddress = SideOf(server, m_hopsToHeadend, true).second;
+        Ipv4StaticRoutingHelper staticRouting;
+        for (size_t c : m_clientVertices)
         {
-            Ptr<Ipv4> clientIp = nodes.Get(c)->GetObject<Ipv4>();
+            Ptr<Ipv4> clientIp = m_nodes.Get(c)->GetObject<Ipv4>();
             uint32_t tunnelInterface = clientIp->GetNInterfaces() - 1; // added last by VpnHelper
             staticRouting.GetStaticRouting(clientIp)->AddHostRouteTo(targetAddress,
                                                                      tunnelInterface);
         }
-        // Every node between the server and the headend sends the tunnel network back to it.
-        for (size_t v = 0; v < n; ++v)
-        {
-            if (v == headendIndex || isClient[v])
-            {
-                continue;
-            }
-            for (auto [i, neighbour] : topology.Incident(v))
-            {
-                int me = topology.edges[i].first == v ? 0 : 1;
-                if (hopsToHeadend[neighbour] + 1 == hopsToHeadend[v]
-                    && hopsToClient[v] > hopsToClient[headendIndex])
-                {
-                    Ptr<Ipv4> ip = nodes.Get(v)->GetObject<Ipv4>();
-                    staticRouting.GetStaticRouting(ip)->AddNetworkRouteTo(
-                        kTunnelNetwork, kTunnelMask, interfaces[i].GetAddress(1 - me),
-                        ip->GetInterfaceForDevice(links[i].Get(me)));
-                    break;
-                }
-            }
-        }
+        RouteTunnelNetworkToHeadend();
     }
     // One flow per client, all to the same target (its listeners installed once).
-    std::vector<std::unique_ptr<InnerTraffic>> traffic;
-    for (size_t k = 0; k < clients.size(); ++k)
+    for (size_t k = 0; k < m_clients.size(); ++k)
     {
-        traffic.push_back(std::make_unique<InnerTraffic>(
-            p.traffic, nodes.Get(clientVertices[k]),
+        m_traffic.push_back(std::make_unique<InnerTraffic>(
+            m_p.traffic, m_nodes.Get(m_clientVertices[k]),
             VpnHelper::ClientTunnelAddress(kTunnelNetwork, static_cast<uint32_t>(k)), target,
-            targetAddress, Seconds(kTrafficStartS), Seconds(p.duration), p.trafficSize,
-            Seconds(p.trafficInterval), k > 0));
+            targetAddress, Seconds(kTrafficStartS), Seconds(m_p.duration), m_p.trafficSize,
+            Seconds(m_p.trafficInterval), k > 0));
     }
+}
 
-    Simulator::Stop(Seconds(p.duration));
-    Simulator::Run();
-
-    vpnsim::engine::RunRecord r;
-    r.encap = p.encap;
-    r.asa = p.asa;
-    r.lossModel = p.lossModel;
-    r.loss = p.loss;
-    r.seed = p.seed;
-    r.durationS = p.duration;
-    // Each client's tunnel from both ends: its client, and the headend's tunnel for it (with
-    // one client, every tunnel the headend has is that client's; with several, the one that
-    // routes to its inner address).
-    auto outcomeOf = [&](size_t k)
+/// Client `k`'s tunnel from both ends: its client, and the headend's tunnel for it (with one
+/// client, every tunnel the headend has is that client's; with several, the one that routes to
+/// its inner address).
+TunnelOutcome
+ScenarioRun::OutcomeOf(size_t k) const
+{
+    TunnelOutcome o;
+    o.ends[0] = &m_clientEnds[k];
+    if (m_clients.size() == 1)
     {
-        TunnelOutcome o;
-        o.ends[0] = &clientEnds[k];
-        if (clients.size() == 1)
+        o.ends[1] = &m_headendEnd;
+    }
+    else if (auto session = m_headend->FindClient(
+                 VpnHelper::ClientTunnelAddress(kTunnelNetwork, static_cast<uint32_t>(k))))
+    {
+        auto it = m_headendSessions.ends.find(*session);
+        o.ends[1] = it == m_headendSessions.ends.end() ? nullptr : &it->second;
+    }
+    if (o.ends[0]->up && o.ends[1] && o.ends[1]->up)
+    {
+        o.up = std::max(*o.ends[0]->up, *o.ends[1]->up);
+    }
+    for (int i = 0; i < 2; ++i)
+    {
+        const EndWatcher* e = o.ends[i];
+        if (e && e->down && (o.first < 0 || *e->down < *o.ends[o.first]->down))
         {
-            o.ends[1] = &headendEnd;
+            o.first = i;
         }
-        else if (auto session = headend->FindClient(
-                     VpnHelper::ClientTunnelAddress(kTunnelNetwork, static_cast<uint32_t>(k))))
-        {
-            auto it = headendSessions.ends.find(*session);
-            o.ends[1] = it == headendSessions.ends.end() ? nullptr : &it->second;
-        }
-        if (o.ends[0]->up && o.ends[1] && o.ends[1]->up)
-        {
-            o.up = std::max(*o.ends[0]->up, *o.ends[1]->up);
-        }
-        for (int i = 0; i < 2; ++i)
-        {
-            const EndWatcher* e = o.ends[i];
-            if (e && e->down && (o.first < 0 || *e->down < *o.ends[o.first]->down))
-            {
-                o.first = i;
-            }
-        }
-        return o;
-    };
-    // The record is the first client's (vertex order), as when there was only one.
-    TunnelOutcome outcome = outcomeOf(0);
-    std::optional<double> up = outcome.up;
-    int first = outcome.first;
+    }
+    return o;
+}
+
+/// Whether the first client's tunnel failed, when and why.
+void
+ScenarioRun::RecordOutcome(vpnsim::engine::RunRecord& r, const TunnelOutcome& outcome) const
+{
+    const std::optional<double>& up = outcome.up;
+    const int first = outcome.first;
     const EndWatcher* const* ends = outcome.ends;
-    size_t clientsFailed = 0;
-    for (size_t k = 0; k < clients.size(); ++k)
-    {
-        TunnelOutcome o = outcomeOf(k);
-        clientsFailed += o.first >= 0 || !o.up;
-    }
     uint64_t natMappingDrops = 0;
-    for (const auto& nat : nats)
+    for (const auto& nat : m_nats)
     {
         natMappingDrops += nat->GetDrops("no-translation") + nat->GetDrops("no-connection");
     }
@@ -544,26 +620,38 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
             r.cause = "ike-failure"; // never came up within the session
         }
     }
-    double trafficTime = std::max(p.duration - kTrafficStartS, 1.0);
+}
+
+/// The inner flows, summed over all clients.
+void
+ScenarioRun::RecordTraffic(vpnsim::engine::RunRecord& r) const
+{
+    double trafficTime = std::max(m_p.duration - kTrafficStartS, 1.0);
     uint64_t bytesReceived = 0;
-    for (const auto& flow : traffic)
+    for (const auto& flow : m_traffic)
     {
         r.innerSent += flow->PacketsSent();
         r.innerReceived += flow->PacketsReceived();
         bytesReceived += flow->BytesReceived();
     }
     r.innerGoodputBps = bytesReceived * 8.0 / trafficTime;
-    r.innerLoss = r.innerSent == 0 || p.traffic == "bulk"
+    r.innerLoss = r.innerSent == 0 || m_p.traffic == "bulk"
                       ? 0.0
                       : 1.0 - double(std::min(r.innerReceived, r.innerSent)) / r.innerSent;
+}
+
+/// Framing errors of every tunnel and what each ASA held and dropped.
+void
+ScenarioRun::RecordCounters(vpnsim::engine::RunRecord& r) const
+{
     std::vector<const VpnSession*> tunnels;
-    for (const auto& client : clients)
+    for (const auto& client : m_clients)
     {
         tunnels.push_back(&client->GetClient(0));
     }
-    for (uint32_t i = 0; i < headend->GetClientCount(); ++i)
+    for (uint32_t i = 0; i < m_headend->GetClientCount(); ++i)
     {
-        tunnels.push_back(&headend->GetClient(i));
+        tunnels.push_back(&m_headend->GetClient(i));
     }
     for (const VpnSession* tunnel : tunnels)
     {
@@ -572,7 +660,7 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
             r.framingErrors += ipsec->Counters().framingErrors;
         }
     }
-    for (const auto& asa : asas)
+    for (const auto& asa : m_asas)
     {
         r.asaBytesHeld += asa->GetPeakBytesHeld();
         r.asaDrops += asa->GetTotalDrops();
@@ -581,6 +669,18 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
             r.asaDropsByReason[reason] += count;
         }
     }
+}
+
+void
+ScenarioRun::RecordParameters(vpnsim::engine::RunRecord& r) const
+{
+    const ScenarioParameters& p = m_p;
+    r.encap = p.encap;
+    r.asa = p.asa;
+    r.lossModel = p.lossModel;
+    r.loss = p.loss;
+    r.seed = p.seed;
+    r.durationS = p.duration;
     r.parameters = {{"transform", p.transform},
                     {"peer_timeout_s", Number(p.peerTimeout)},
                     {"dpd_idle_s", Number(p.dpdIdle)},
@@ -604,30 +704,72 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     {
         r.parameters["loss_trace"] = p.lossTrace;
     }
-    if (clients.size() > 1)
+    if (m_clients.size() > 1)
     {
         // Only with several clients, so that a one-client record is what it always was.
-        r.parameters["clients"] = std::to_string(clients.size());
+        size_t clientsFailed = 0;
+        for (size_t k = 0; k < m_clients.size(); ++k)
+        {
+            TunnelOutcome o = OutcomeOf(k);
+            clientsFailed += o.first >= 0 || !o.up;
+        }
+        r.parameters["clients"] = std::to_string(m_clients.size());
         r.parameters["clients_failed"] = std::to_string(clientsFailed);
     }
-    if (timeline)
+}
+
+void
+ScenarioRun::RecordTimeline(ScenarioTimeline& timeline, const TunnelOutcome& outcome) const
+{
+    timeline.events = Simulator::GetEventCount();
+    timeline.tunnelUpS = outcome.up;
+    for (const auto& l : m_losses)
     {
-        timeline->events = Simulator::GetEventCount();
-        timeline->tunnelUpS = up;
-        for (const auto& l : losses)
+        if (l.first && (!timeline.firstUpstreamLossS || *l.first < *timeline.firstUpstreamLossS))
         {
-            if (l.first
-                && (!timeline->firstUpstreamLossS || *l.first < *timeline->firstUpstreamLossS))
-            {
-                timeline->firstUpstreamLossS = l.first;
-            }
-        }
-        if (first >= 0)
-        {
-            timeline->firstDownS = ends[first]->down;
-            timeline->firstDownSide = first == 0 ? "client" : "headend";
+            timeline.firstUpstreamLossS = l.first;
         }
     }
+    if (outcome.first >= 0)
+    {
+        timeline.firstDownS = outcome.ends[outcome.first]->down;
+        timeline.firstDownSide = outcome.first == 0 ? "client" : "headend";
+    }
+}
+
+vpnsim::engine::RunRecord
+ScenarioRun::Record(ScenarioTimeline* timeline) const
+{
+    vpnsim::engine::RunRecord r;
+    RecordParameters(r);
+    // The record is the first client's (vertex order), as when there was only one.
+    TunnelOutcome outcome = OutcomeOf(0);
+    RecordOutcome(r, outcome);
+    RecordTraffic(r);
+    RecordCounters(r);
+    if (timeline)
+    {
+        RecordTimeline(*timeline, outcome);
+    }
+    return r;
+}
+
+} // namespace
+
+vpnsim::engine::RunRecord
+RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioTimeline* timeline)
+{
+    std::string invalid = ValidateScenario(p);
+    NS_ABORT_MSG_IF(!invalid.empty(), invalid);
+    ConfigureSimulator(p);
+    ScenarioRun run(p, topology);
+    run.BuildTopology();
+    run.InstallMiddleboxes();
+    run.InstallEndpoints();
+    run.InstallTraffic();
+    Simulator::Stop(Seconds(p.duration));
+    Simulator::Run();
+    vpnsim::engine::RunRecord r = run.Record(timeline);
     Simulator::Destroy();
     return r;
 }
