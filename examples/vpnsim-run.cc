@@ -9,7 +9,8 @@
  * Prints the run record (model/engine/run-record.h) as one JSON object on one line on stdout.
  * The same parameters and seed give a byte-identical record. A bad value exits with status 2
  * and a message naming the flag and the allowed range; the record is printed only for a run
- * that happened, whether the tunnel survived or not.
+ * that happened, whether the tunnel survived or not. `--ranges-json` (alone, not in --help)
+ * prints every numeric flag's unit, default and range instead of running.
  *
  * --batch runs many scenarios in one process, which saves ns-3's start-up (loading its
  * libraries, building its random-number tables) on every run. Each input line is an object
@@ -25,6 +26,7 @@
 #include "helper/topology-spec.h"
 #include "model/engine/run-record.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -99,7 +101,7 @@ Flags(ns3::ScenarioParameters& p)
             return ToDouble(name, v, field);
         };
     };
-    return {
+    std::vector<Flag> flags{
         {"encap", "encapsulation: ctcp, natt, esp, anyconnect", text(p.encap)},
         {"asa", "ASA mode: none, stateful, normalizer, ips-strict, proxy, bypass", text(p.asa)},
         {"loss", "mean loss fraction on the client-ASA Internet link, both ways",
@@ -116,20 +118,6 @@ Flags(ns3::ScenarioParameters& p)
              return ToUnsigned("seed", v, p.seed);
          }},
         {"transform", "ESP transform", text(p.transform)},
-        {"peer-timeout", "client DPD: peer dead this long after last heard (s)",
-         number("peer-timeout", p.peerTimeout)},
-        {"dpd-idle", "client DPD: silence before an R-U-THERE (s)", number("dpd-idle", p.dpdIdle)},
-        {"dpd-retry", "client DPD: R-U-THERE repeat interval (s)", number("dpd-retry", p.dpdRetry)},
-        {"asa-dpd-threshold", "headend DPD idle threshold (s)",
-         number("asa-dpd-threshold", p.asaDpdThreshold)},
-        {"asa-dpd-retry", "headend DPD retry interval (s)", number("asa-dpd-retry", p.asaDpdRetry)},
-        {"nat-keepalive", "NAT-T keepalive interval (s, 0 off)",
-         number("nat-keepalive", p.natKeepalive)},
-        {"anyconnect-dpd", "AnyConnect DPD interval (s)",
-         number("anyconnect-dpd", p.anyConnectDpd)},
-        {"anyconnect-keepalive", "AnyConnect keepalive interval (s, 0 off)",
-         number("anyconnect-keepalive", p.anyConnectKeepalive)},
-        {"idle-timeout", "tunnel idle timeout (s)", number("idle-timeout", p.idleTimeout)},
         {"traffic", "inner traffic: echo, voip, bulk, idle", text(p.traffic)},
         {"traffic-interval", "echo interval (s)", number("traffic-interval", p.trafficInterval)},
         {"traffic-size", "echo payload bytes",
@@ -140,6 +128,62 @@ Flags(ns3::ScenarioParameters& p)
         {"topology", "GraphViz DOT topology (default: the tech-note line)", text(p.topology)},
         {"pcap", "pcap file prefix (one file per device)", text(p.pcap)},
     };
+    // The endpoint's timers, named, explained and bounded by the engine's parameter table.
+    auto traffic = std::find_if(flags.begin(), flags.end(),
+                                [](const Flag& f)
+                                {
+                                    return f.name == "traffic";
+                                });
+    std::vector<Flag> endpoint;
+    for (const ns3::ScenarioEndpointField& f : ns3::ScenarioEndpointFields())
+    {
+        std::string name(f.spec->flag);
+        endpoint.push_back({name, std::string(f.spec->help) + " (" + f.spec->AllowedText() + ")",
+                            number(name, p.*f.seconds)});
+    }
+    flags.insert(traffic, endpoint.begin(), endpoint.end());
+    return flags;
+}
+
+/// Every numeric flag's range as JSON, for the sweep tool's table and the tests that hold
+/// each interface to the engine's table: the endpoint's parameters, then the scenario's own.
+nlohmann::json
+RangesJson()
+{
+    nlohmann::json all = nlohmann::json::object();
+    auto add = [&all](const vpnsim::engine::ParameterSpec& s)
+    {
+        nlohmann::json interfaces = nlohmann::json::array();
+        for (auto [bit, name] : {std::pair{vpnsim::engine::kAttribute, "attribute"},
+                                 std::pair{vpnsim::engine::kSimulationFlag, "vpnsim-run"},
+                                 std::pair{vpnsim::engine::kRunnerFlag, "runner"}})
+        {
+            if (s.interfaces & bit)
+            {
+                interfaces.push_back(name);
+            }
+        }
+        all[std::string(s.flag)] = {{"attribute", s.attribute},
+                                    {"integer", s.Integral()},
+                                    {"default", s.defaultValue},
+                                    {"low", s.low},
+                                    {"high", s.high},
+                                    {"high_open", s.highOpen},
+                                    {"zero_means", s.zeroMeans},
+                                    {"interfaces", interfaces},
+                                    {"allowed", s.AllowedText()},
+                                    {"help", s.help},
+                                    {"source", s.source}};
+    };
+    for (const vpnsim::engine::ParameterSpec* s : vpnsim::engine::EndpointParameters())
+    {
+        add(*s);
+    }
+    for (const vpnsim::engine::ParameterSpec* s : ns3::ScenarioParameterSpecs())
+    {
+        add(*s);
+    }
+    return all;
 }
 
 /// Sets the flags named by the keys of a JSON object; `where` prefixes every message.
@@ -293,6 +337,12 @@ RunBatch(const std::string& scenarioFile, const std::map<std::string, std::strin
 int
 main(int argc, char* argv[])
 {
+    // Not in --help: a table for tools and tests, not a run.
+    if (argc == 2 && std::string(argv[1]) == "--ranges-json")
+    {
+        std::cout << RangesJson().dump(1) << std::endl;
+        return 0;
+    }
     ns3::ScenarioParameters p;
     std::vector<Flag> flags = Flags(p);
     std::map<std::string, std::string> given;

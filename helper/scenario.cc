@@ -8,6 +8,7 @@
 #include "model/nat-device.h"
 #include "model/trace-error-model.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -39,19 +40,75 @@ const Ipv4Mask kTunnelMask("255.255.0.0");
 /// Inner traffic starts once IKE (Main Mode + Quick Mode, well under a second) is done.
 constexpr double kTrafficStartS = 5;
 
-/// The shortest text that reads back as the same double (stable across runs and machines).
-std::string
-Number(double value)
-{
-    char buffer[64];
-    auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-    return std::string(buffer, result.ptr);
-}
+using vpnsim::engine::NumberText;
 
 std::string
 Range(const std::string& flag, const std::string& value, const std::string& allowed)
 {
     return "--" + flag + "=" + value + ": allowed " + allowed;
+}
+
+using vpnsim::engine::kSimulationFlag;
+using vpnsim::engine::ParameterSpec;
+using vpnsim::engine::ParameterUnit;
+
+// The scenario's own numeric parameters (the endpoint's are the engine's table).
+constexpr ParameterSpec kLoss{
+    "loss", "", ParameterUnit::Fraction, 0, 0, 1, "", kSimulationFlag,
+    "mean loss fraction on the client-ASA Internet link, both ways",
+    "a probability; 1 would cut the link", true};
+constexpr ParameterSpec kBurst{"burst", "", ParameterUnit::Packets, 3, 1, 1000, "",
+                               kSimulationFlag, "mean loss burst length in packets (gilbert)",
+                               "the model's"};
+constexpr ParameterSpec kJitter{
+    "jitter", "", ParameterUnit::Seconds, 0, 0, 1, "", kSimulationFlag,
+    "extra delay per packet on the Internet link, uniform up to this (s)", "the model's"};
+constexpr ParameterSpec kDuration{"duration", "", ParameterUnit::Seconds, 1800, 10, 7 * 86400,
+                                  "", kSimulationFlag, "session length (s)",
+                                  "the model's: up to a week"};
+constexpr ParameterSpec kTrafficInterval{"traffic-interval", "", ParameterUnit::Seconds, 1,
+                                         0.001, 3600, "", kSimulationFlag, "echo interval (s)",
+                                         "the model's"};
+constexpr ParameterSpec kTrafficSize{"traffic-size", "", ParameterUnit::Bytes, 200, 8, 1300, "",
+                                     kSimulationFlag, "echo payload bytes",
+                                     "up to what the 1380-byte tunnel MTU carries"};
+constexpr std::array<const ParameterSpec*, 6> kScenarioSpecs{
+    &kLoss, &kBurst, &kJitter, &kDuration, &kTrafficInterval, &kTrafficSize};
+
+/// Where each endpoint parameter that is a vpnsim-run flag lives.
+const std::vector<ScenarioEndpointField>&
+EndpointFieldTable()
+{
+    using namespace vpnsim::engine::parameter;
+    static const std::map<std::string_view, double ScenarioParameters::*> kFields{
+        {kPeerTimeout.flag, &ScenarioParameters::peerTimeout},
+        {kClientDpdIdle.flag, &ScenarioParameters::dpdIdle},
+        {kClientDpdRetry.flag, &ScenarioParameters::dpdRetry},
+        {kAsaDpdThreshold.flag, &ScenarioParameters::asaDpdThreshold},
+        {kAsaDpdRetry.flag, &ScenarioParameters::asaDpdRetry},
+        {kNatKeepalive.flag, &ScenarioParameters::natKeepalive},
+        {kAnyConnectDpd.flag, &ScenarioParameters::anyConnectDpd},
+        {kAnyConnectKeepalive.flag, &ScenarioParameters::anyConnectKeepalive},
+        {kIdleTimeout.flag, &ScenarioParameters::idleTimeout},
+    };
+    static const std::vector<ScenarioEndpointField> kTable = []
+    {
+        std::vector<ScenarioEndpointField> table;
+        for (const ParameterSpec* spec : vpnsim::engine::EndpointParameters())
+        {
+            if (spec->interfaces & kSimulationFlag)
+            {
+                // A flag in the engine's table without a field here is a programming error.
+                NS_ABORT_MSG_IF(!kFields.count(spec->flag),
+                                "ScenarioParameters has no field for --" << spec->flag);
+                table.push_back({spec, kFields.at(spec->flag)});
+            }
+        }
+        NS_ABORT_MSG_IF(table.size() != kFields.size(),
+                        "ScenarioParameters has a field for a parameter that is not a flag");
+        return table;
+    }();
+    return kTable;
 }
 
 /// Records the first up and first down of one tunnel end.
@@ -114,6 +171,18 @@ struct LossWatcher
 
 } // namespace
 
+std::span<const ScenarioEndpointField>
+ScenarioEndpointFields()
+{
+    return EndpointFieldTable();
+}
+
+std::span<const ParameterSpec* const>
+ScenarioParameterSpecs()
+{
+    return kScenarioSpecs;
+}
+
 std::string
 InternetLossSpec(const ScenarioParameters& p)
 {
@@ -127,9 +196,9 @@ InternetLossSpec(const ScenarioParameters& p)
     }
     if (p.lossModel == "gilbert")
     {
-        return "gilbert:loss=" + Number(p.loss) + ",burst=" + Number(p.burst);
+        return "gilbert:loss=" + NumberText(p.loss) + ",burst=" + NumberText(p.burst);
     }
-    return "bernoulli:" + Number(p.loss);
+    return "bernoulli:" + NumberText(p.loss);
 }
 
 std::string
@@ -147,9 +216,9 @@ ValidateScenario(const ScenarioParameters& p)
     {
         return Range("asa", p.asa, "none, stateful, normalizer, ips-strict, proxy, bypass");
     }
-    if (!(p.loss >= 0 && p.loss < 1))
+    if (!kLoss.Allows(p.loss))
     {
-        return Range("loss", Number(p.loss), "0 <= loss < 1 (a fraction: 0.01 is 1%)");
+        return Range("loss", NumberText(p.loss), "0 <= loss < 1 (a fraction: 0.01 is 1%)");
     }
     if (!kLossModels.count(p.lossModel))
     {
@@ -157,14 +226,14 @@ ValidateScenario(const ScenarioParameters& p)
     }
     if (p.lossModel == "gilbert" && p.loss > 0)
     {
-        if (!(p.burst >= 1 && p.burst <= 1000))
+        if (!kBurst.Allows(p.burst))
         {
-            return Range("burst", Number(p.burst), "1 <= burst <= 1000 (packets)");
+            return Range("burst", NumberText(p.burst), "1 <= burst <= 1000 (packets)");
         }
         auto model = MakeLossModel(InternetLossSpec(p), 0);
         if (!model)
         {
-            return "--loss=" + Number(p.loss) + " --burst=" + Number(p.burst) + ": "
+            return "--loss=" + NumberText(p.loss) + " --burst=" + NumberText(p.burst) + ": "
                    + model.GetError().detail;
         }
     }
@@ -180,13 +249,12 @@ ValidateScenario(const ScenarioParameters& p)
             return "--loss-trace=" + p.lossTrace + ": " + model.GetError().detail;
         }
     }
-    if (!(p.jitter >= 0 && p.jitter <= 1))
+    for (const auto& [spec, value] : {std::pair{&kJitter, p.jitter}, std::pair{&kDuration, p.duration}})
     {
-        return Range("jitter", Number(p.jitter), "0 to 1 seconds");
-    }
-    if (!(p.duration >= 10 && p.duration <= 7 * 86400))
-    {
-        return Range("duration", Number(p.duration), "10 to 604800 seconds");
+        if (!spec->Allows(value))
+        {
+            return "--" + spec->Refusal(value);
+        }
     }
     if (p.seed < 1)
     {
@@ -200,41 +268,24 @@ ValidateScenario(const ScenarioParameters& p)
                      "aes-cbc-128-hmac-sha1-96, aes-cbc-256-hmac-sha1-96, aes-gcm-128, "
                      "aes-gcm-256, null-hmac-sha1-96");
     }
-    struct Timer
+    for (const ScenarioEndpointField& f : EndpointFieldTable())
     {
-        const char* flag;
-        double value;
-        double low;
-        double high;
-        bool zeroAllowed;
-    };
-    for (const Timer& t : {Timer{"peer-timeout", p.peerTimeout, 10, 3600, false},
-                           Timer{"dpd-idle", p.dpdIdle, 1, 3600, false},
-                           Timer{"dpd-retry", p.dpdRetry, 1, 3600, false},
-                           Timer{"asa-dpd-threshold", p.asaDpdThreshold, 10, 3600, false},
-                           Timer{"asa-dpd-retry", p.asaDpdRetry, 2, 10, false},
-                           Timer{"nat-keepalive", p.natKeepalive, 5, 3600, true},
-                           Timer{"anyconnect-dpd", p.anyConnectDpd, 5, 3600, false},
-                           Timer{"anyconnect-keepalive", p.anyConnectKeepalive, 1, 3600, true},
-                           Timer{"idle-timeout", p.idleTimeout, 60, 7 * 86400, false},
-                           Timer{"traffic-interval", p.trafficInterval, 0.001, 3600, false}})
-    {
-        bool ok = (t.value >= t.low && t.value <= t.high) || (t.zeroAllowed && t.value == 0);
-        if (!ok)
+        if (!f.spec->Allows(p.*f.seconds))
         {
-            return Range(t.flag, Number(t.value),
-                         Number(t.low) + " to " + Number(t.high) + " seconds"
-                             + (t.zeroAllowed ? " (0 turns it off)" : ""));
+            return "--" + f.spec->Refusal(p.*f.seconds);
         }
+    }
+    if (!kTrafficInterval.Allows(p.trafficInterval))
+    {
+        return "--" + kTrafficInterval.Refusal(p.trafficInterval);
     }
     if (!IsTrafficProfile(p.traffic))
     {
         return Range("traffic", p.traffic, kTrafficProfiles);
     }
-    if (p.trafficSize < 8 || p.trafficSize > 1300)
+    if (!kTrafficSize.Allows(p.trafficSize))
     {
-        return Range("traffic-size", std::to_string(p.trafficSize),
-                     "8 to 1300 bytes (the tunnel MTU is 1380)");
+        return "--" + kTrafficSize.Refusal(p.trafficSize) + " (the tunnel MTU is 1380)";
     }
     return "";
 }
@@ -448,15 +499,10 @@ ScenarioRun::InstallEndpoints()
     VpnHelper vpn;
     vpn.SetAttribute("Encapsulation", StringValue(m_p.encap));
     vpn.SetAttribute("Transform", StringValue(m_p.transform));
-    vpn.SetAttribute("PeerTimeout", TimeValue(Seconds(m_p.peerTimeout)));
-    vpn.SetAttribute("ClientDpdIdle", TimeValue(Seconds(m_p.dpdIdle)));
-    vpn.SetAttribute("ClientDpdRetry", TimeValue(Seconds(m_p.dpdRetry)));
-    vpn.SetAttribute("AsaDpdThreshold", TimeValue(Seconds(m_p.asaDpdThreshold)));
-    vpn.SetAttribute("AsaDpdRetry", TimeValue(Seconds(m_p.asaDpdRetry)));
-    vpn.SetAttribute("NatKeepalive", TimeValue(Seconds(m_p.natKeepalive)));
-    vpn.SetAttribute("AnyConnectDpd", TimeValue(Seconds(m_p.anyConnectDpd)));
-    vpn.SetAttribute("AnyConnectKeepalive", TimeValue(Seconds(m_p.anyConnectKeepalive)));
-    vpn.SetAttribute("IdleTimeout", TimeValue(Seconds(m_p.idleTimeout)));
+    for (const ScenarioEndpointField& f : EndpointFieldTable())
+    {
+        vpn.SetAttribute(std::string(f.spec->attribute), TimeValue(Seconds(m_p.*f.seconds)));
+    }
     // One headend for every client vertex; each client is seen at the outermost NAT on its
     // way to the headend, if any (the headend takes that address as where to expect it).
     Ipv4Address headendOuter = SideOf(m_headendIndex, m_hopsToClient, true).second;
@@ -682,23 +728,23 @@ ScenarioRun::RecordParameters(vpnsim::engine::RunRecord& r) const
     r.seed = p.seed;
     r.durationS = p.duration;
     r.parameters = {{"transform", p.transform},
-                    {"peer_timeout_s", Number(p.peerTimeout)},
-                    {"dpd_idle_s", Number(p.dpdIdle)},
-                    {"dpd_retry_s", Number(p.dpdRetry)},
-                    {"asa_dpd_threshold_s", Number(p.asaDpdThreshold)},
-                    {"asa_dpd_retry_s", Number(p.asaDpdRetry)},
-                    {"nat_keepalive_s", Number(p.natKeepalive)},
-                    {"anyconnect_dpd_s", Number(p.anyConnectDpd)},
-                    {"anyconnect_keepalive_s", Number(p.anyConnectKeepalive)},
-                    {"idle_timeout_s", Number(p.idleTimeout)},
-                    {"jitter_s", Number(p.jitter)},
+                    {"peer_timeout_s", NumberText(p.peerTimeout)},
+                    {"dpd_idle_s", NumberText(p.dpdIdle)},
+                    {"dpd_retry_s", NumberText(p.dpdRetry)},
+                    {"asa_dpd_threshold_s", NumberText(p.asaDpdThreshold)},
+                    {"asa_dpd_retry_s", NumberText(p.asaDpdRetry)},
+                    {"nat_keepalive_s", NumberText(p.natKeepalive)},
+                    {"anyconnect_dpd_s", NumberText(p.anyConnectDpd)},
+                    {"anyconnect_keepalive_s", NumberText(p.anyConnectKeepalive)},
+                    {"idle_timeout_s", NumberText(p.idleTimeout)},
+                    {"jitter_s", NumberText(p.jitter)},
                     {"traffic", p.traffic},
-                    {"traffic_interval_s", Number(p.trafficInterval)},
+                    {"traffic_interval_s", NumberText(p.trafficInterval)},
                     {"traffic_size_bytes", std::to_string(p.trafficSize)},
                     {"topology", p.topology.empty() ? "tech-note-line" : p.topology}};
     if (p.lossModel == "gilbert")
     {
-        r.parameters["burst_packets"] = Number(p.burst);
+        r.parameters["burst_packets"] = NumberText(p.burst);
     }
     if (p.lossModel == "trace")
     {

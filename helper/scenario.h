@@ -19,11 +19,13 @@
 #define VPNSIM_SCENARIO_H
 
 #include "helper/topology-spec.h"
+#include "model/engine/endpoint-config.h"
 #include "model/engine/run-record.h"
 
 #include <cstdint>
 #include <ns3/nstime.h>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace ns3
@@ -41,21 +43,36 @@ struct ScenarioParameters
     double duration{1800}; ///< seconds of simulated session
     uint64_t seed{1};
     std::string transform{"aes-cbc-128-hmac-sha1-96"};
-    double peerTimeout{90};
-    double dpdIdle{10}; ///< client: silence before an R-U-THERE
-    double dpdRetry{5}; ///< client: R-U-THERE repeat interval
-    double asaDpdThreshold{300};
-    double asaDpdRetry{2};
-    double natKeepalive{20};
-    double anyConnectDpd{30};       ///< AnyConnect DPD interval (ASA default)
-    double anyConnectKeepalive{20}; ///< AnyConnect keepalive interval; 0 off
-    double idleTimeout{1800};
+    // The endpoint's timers, in seconds (model/engine/endpoint-config.h: ranges and defaults).
+    double peerTimeout{vpnsim::engine::parameter::kPeerTimeout.defaultValue};
+    double dpdIdle{vpnsim::engine::parameter::kClientDpdIdle.defaultValue};
+    double dpdRetry{vpnsim::engine::parameter::kClientDpdRetry.defaultValue};
+    double asaDpdThreshold{vpnsim::engine::parameter::kAsaDpdThreshold.defaultValue};
+    double asaDpdRetry{vpnsim::engine::parameter::kAsaDpdRetry.defaultValue};
+    double natKeepalive{vpnsim::engine::parameter::kNatKeepalive.defaultValue};
+    double anyConnectDpd{vpnsim::engine::parameter::kAnyConnectDpd.defaultValue};
+    double anyConnectKeepalive{vpnsim::engine::parameter::kAnyConnectKeepalive.defaultValue};
+    double idleTimeout{vpnsim::engine::parameter::kIdleTimeout.defaultValue};
     std::string traffic{"echo"};
     double trafficInterval{1};
     uint32_t trafficSize{200};
     std::string topology; ///< DOT file; empty for the tech-note line
     std::string pcap;     ///< pcap file prefix; empty for none
 };
+
+/// An endpoint parameter that is a vpnsim-run flag, and where ScenarioParameters keeps it.
+struct ScenarioEndpointField
+{
+    const vpnsim::engine::ParameterSpec* spec;
+    double ScenarioParameters::*seconds;
+};
+
+/// Every endpoint parameter offered as a vpnsim-run flag (kSimulationFlag), in table order.
+std::span<const ScenarioEndpointField> ScenarioEndpointFields();
+
+/// The ranges of vpnsim-run's own numeric flags, those that are not the endpoint's: loss,
+/// burst, jitter, duration, traffic-interval, traffic-size.
+std::span<const vpnsim::engine::ParameterSpec* const> ScenarioParameterSpecs();
 
 /// Checks every parameter; the message names the flag (as vpnsim-run spells it), the value and
 /// the allowed range. Empty when all are valid.

@@ -1,9 +1,11 @@
 """The flags of vpnsim-run that a sweep may set, with their types and allowed values.
 
-This table mirrors vpnsim-run's flags and its checks (ValidateScenario in helper/scenario.cc),
-so that a typo in a sweep file is refused before hundreds of runs start. vpnsim-run stays the
-final judge: a value it refuses (exit status 2) is reported as a run error, with its message.
-To sweep a new vpnsim-run flag, add one line here.
+This table mirrors vpnsim-run's flags and its checks, so that a typo in a sweep file is refused
+before hundreds of runs start. The numeric ranges are the engine's parameter table
+(model/engine/endpoint-config.h) and the scenario's own (helper/scenario.cc); a test holds every
+line here to `vpnsim-run --ranges-json` (tests/experiments/test_parameter_ranges.py). vpnsim-run
+stays the final judge: a value it refuses (exit status 2) is reported as a run error, with its
+message. To sweep a new vpnsim-run flag, add one line here.
 """
 
 from __future__ import annotations
@@ -91,16 +93,17 @@ _FLAGS = (
     Flag("transform", "choice", "ESP transform",
          choices=("aes-cbc-128-hmac-sha1-96", "aes-cbc-256-hmac-sha1-96", "aes-gcm-128",
                   "aes-gcm-256", "null-hmac-sha1-96")),
-    Flag("peer-timeout", "number", "client DPD: peer dead this long after last heard, s", low=10, high=3600),
+    Flag("peer-timeout", "number", "client DPD: peer dead this long after last heard, s", low=30, high=480),
     Flag("dpd-idle", "number", "client DPD: silence before an R-U-THERE, s", low=1, high=3600),
     Flag("dpd-retry", "number", "client DPD: R-U-THERE repeat interval, s", low=1, high=3600),
     Flag("asa-dpd-threshold", "number", "headend DPD idle threshold, s", low=10, high=3600),
     Flag("asa-dpd-retry", "number", "headend DPD retry interval, s", low=2, high=10),
-    Flag("nat-keepalive", "number", "NAT-T keepalive interval, s", low=5, high=3600, or_zero=True),
+    Flag("nat-keepalive", "number", "NAT-T keepalive interval, s", low=10, high=3600, or_zero=True),
     Flag("anyconnect-dpd", "number", "AnyConnect DPD interval, s", low=5, high=3600),
     Flag("anyconnect-keepalive", "number", "AnyConnect keepalive interval, s", low=1, high=3600,
          or_zero=True),
-    Flag("idle-timeout", "number", "tunnel idle timeout, s", low=60, high=7 * 86400),
+    Flag("idle-timeout", "number", "headend vpn-idle-timeout, s", low=60, high=7 * 86400,
+         or_zero=True),
     Flag("traffic", "choice", "inner traffic", choices=("echo", "voip", "bulk", "idle")),
     Flag("traffic-interval", "number", "echo interval, s", low=0.001, high=3600),
     Flag("traffic-size", "integer", "echo payload, bytes", low=8, high=1300),

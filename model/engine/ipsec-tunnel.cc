@@ -1,6 +1,7 @@
 #include "model/engine/ipsec-tunnel.h"
 
 #include "model/engine/ctcp-transport.h"
+#include "model/engine/endpoint-config.h"
 #include "model/engine/udp-transports.h"
 #include "model/wire/isakmp-notify.h"
 
@@ -89,29 +90,22 @@ IpsecTunnel::Validate(const IpsecTunnelConfig& c)
     {
         return "esp spi: the two directions need different SPIs";
     }
-    using std::chrono::seconds;
-    // The Cisco VPN Client accepts PeerTimeout 30..480 s; shorter ones are allowed here so that
-    // short experiments (and the testbed validation) can see a failure within minutes.
-    if (c.clientDpd.peerTimeout < seconds(10) || c.clientDpd.peerTimeout > seconds(3600))
+    using namespace parameter;
+    for (auto error : {kClientToHeadendSpi.Check(uint64_t{c.clientToHeadendSpi}),
+                       kHeadendToClientSpi.Check(uint64_t{c.headendToClientSpi}),
+                       kPeerTimeout.Check(c.clientDpd.peerTimeout),
+                       kClientDpdIdle.Check(c.clientDpd.idle),
+                       kClientDpdRetry.Check(c.clientDpd.retry),
+                       kAsaDpdThreshold.Check(c.headendDpd.threshold),
+                       kAsaDpdRetry.Check(c.headendDpd.retry),
+                       kAsaDpdRetries.Check(uint64_t{c.headendDpd.retries}),
+                       kNatKeepalive.Check(c.natKeepalive),
+                       kIdleTimeout.Check(c.idleTimeout)})
     {
-        return "client dpd peer timeout: allowed 10..3600 s (Cisco VPN Client PeerTimeout: "
-               "90 s by default, 30..480 s in its profile)";
-    }
-    if (c.clientDpd.idle < seconds(1) || c.clientDpd.retry < seconds(1))
-    {
-        return "client dpd idle and retry: allowed from 1 s";
-    }
-    if (c.headendDpd.retries < 1 || c.headendDpd.retries > 10)
-    {
-        return "headend dpd retries: allowed 1..10";
-    }
-    if (c.headendDpd.threshold < seconds(10) || c.headendDpd.threshold > seconds(3600))
-    {
-        return "headend dpd threshold: allowed 10..3600 s (ASA isakmp keepalive threshold)";
-    }
-    if (c.headendDpd.retry < seconds(2) || c.headendDpd.retry > seconds(10))
-    {
-        return "headend dpd retry: allowed 2..10 s (ASA isakmp keepalive retry)";
+        if (error)
+        {
+            return error;
+        }
     }
     return IkeExchange::Validate(c.ike);
 }

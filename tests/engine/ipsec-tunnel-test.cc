@@ -237,10 +237,17 @@ TEST(IpsecTunnel, ValidateNamesTheFieldAndRange)
 {
     IpsecTunnelConfig c = Config(IpsecEncapsulation::Natt, true);
     EXPECT_FALSE(IpsecTunnel::Validate(c).has_value());
-    c.clientDpd.peerTimeout = 9s;
+    c.clientDpd.peerTimeout = 29s;
     auto e = IpsecTunnel::Validate(c);
     ASSERT_TRUE(e.has_value());
-    EXPECT_NE(e->find("peer timeout: allowed 10..3600 s"), std::string::npos);
+    EXPECT_EQ(*e, "peer-timeout=29: allowed 30 to 480 seconds");
+    c = Config(IpsecEncapsulation::Natt, true);
+    c.natKeepalive = 9s;
+    e = IpsecTunnel::Validate(c);
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(*e, "nat-keepalive=9: allowed 10 to 3600 seconds, or 0 (off)");
+    c.natKeepalive = 0s;
+    EXPECT_FALSE(IpsecTunnel::Validate(c).has_value());
     c = Config(IpsecEncapsulation::Natt, true);
     c.clientToHeadendSpi = 7;
     e = IpsecTunnel::Validate(c);

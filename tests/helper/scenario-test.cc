@@ -201,12 +201,12 @@ TEST(ScenarioParameters, EveryBadValueNamesTheFlagAndTheRange)
          {
              p.peerTimeout = 1;
          },
-         "--peer-timeout=1: allowed 10 to 3600 seconds"},
+         "--peer-timeout=1: allowed 30 to 480 seconds"},
         {[](auto& p)
          {
              p.natKeepalive = 2;
          },
-         "--nat-keepalive=2: allowed 5 to 3600 seconds (0"},
+         "--nat-keepalive=2: allowed 10 to 3600 seconds, or 0 (off)"},
         {[](auto& p)
          {
              p.traffic = "video";

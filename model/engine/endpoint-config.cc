@@ -1,0 +1,179 @@
+#include "model/engine/endpoint-config.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+namespace vpnsim
+{
+namespace engine
+{
+
+namespace
+{
+
+using namespace parameter;
+
+constexpr std::array<const ParameterSpec*, 17> kTable{
+    &kPeerTimeout,         &kClientDpdIdle,    &kClientDpdRetry,         &kAsaDpdThreshold,
+    &kAsaDpdRetry,         &kAsaDpdRetries,    &kNatKeepalive,           &kIdleTimeout,
+    &kAnyConnectDpd,       &kAnyConnectKeepalive, &kAnyConnectSegmentSize, &kKeySeed,
+    &kClientToHeadendSpi,  &kHeadendToClientSpi, &kCtcpPort,             &kAnyConnectPort,
+    &kClientPort,
+};
+
+double
+ToSeconds(Nanos value)
+{
+    return std::chrono::duration<double>(value).count();
+}
+
+const char*
+UnitText(ParameterUnit unit)
+{
+    switch (unit)
+    {
+        case ParameterUnit::Seconds:
+            return " seconds";
+        case ParameterUnit::Bytes:
+            return " bytes";
+        case ParameterUnit::Packets:
+            return " packets";
+        case ParameterUnit::Count:
+        case ParameterUnit::Fraction:
+        case ParameterUnit::Port:
+        case ParameterUnit::Identifier:
+            return "";
+    }
+    return "";
+}
+
+} // namespace
+
+std::string
+NumberText(double value)
+{
+    char buffer[64];
+    auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+    return std::string(buffer, result.ptr);
+}
+
+bool
+ParameterSpec::Integral() const
+{
+    return unit == ParameterUnit::Count || unit == ParameterUnit::Bytes
+           || unit == ParameterUnit::Port || unit == ParameterUnit::Identifier;
+}
+
+bool
+ParameterSpec::Allows(double value) const
+{
+    if (!std::isfinite(value) || (Integral() && value != std::floor(value)))
+    {
+        return false;
+    }
+    bool belowHigh = highOpen ? value < high : value <= high;
+    return (value >= low && belowHigh) || (!zeroMeans.empty() && value == 0);
+}
+
+std::string
+ParameterSpec::AllowedText() const
+{
+    std::string text = NumberText(low) + " to " + NumberText(high) + UnitText(unit)
+                       + (highOpen ? " (" + NumberText(high) + " excluded)" : "");
+    if (!zeroMeans.empty())
+    {
+        text += ", or 0 (" + std::string(zeroMeans) + ")";
+    }
+    return text;
+}
+
+std::string
+ParameterSpec::Refusal(std::string_view text) const
+{
+    return std::string(flag) + "=" + std::string(text) + ": allowed " + AllowedText();
+}
+
+std::string
+ParameterSpec::Refusal(double value) const
+{
+    return Refusal(NumberText(value));
+}
+
+std::optional<std::string>
+ParameterSpec::Check(Nanos value) const
+{
+    double seconds = ToSeconds(value);
+    if (Allows(seconds))
+    {
+        return std::nullopt;
+    }
+    return Refusal(seconds);
+}
+
+std::optional<std::string>
+ParameterSpec::Check(uint64_t value) const
+{
+    double number = static_cast<double>(value);
+    if (Allows(number))
+    {
+        return std::nullopt;
+    }
+    return Refusal(number);
+}
+
+std::optional<std::string>
+Validate(const EndpointConfig& c)
+{
+    for (auto error : {kPeerTimeout.Check(c.peerTimeout),
+                       kClientDpdIdle.Check(c.clientDpdIdle),
+                       kClientDpdRetry.Check(c.clientDpdRetry),
+                       kAsaDpdThreshold.Check(c.asaDpdThreshold),
+                       kAsaDpdRetry.Check(c.asaDpdRetry),
+                       kAsaDpdRetries.Check(uint64_t{c.asaDpdRetries}),
+                       kNatKeepalive.Check(c.natKeepalive),
+                       kIdleTimeout.Check(c.idleTimeout),
+                       kAnyConnectDpd.Check(c.anyConnectDpd),
+                       kAnyConnectKeepalive.Check(c.anyConnectKeepalive),
+                       kAnyConnectSegmentSize.Check(uint64_t{c.anyConnectSegmentSize}),
+                       kKeySeed.Check(uint64_t{c.keySeed}),
+                       kClientToHeadendSpi.Check(uint64_t{c.clientToHeadendSpi}),
+                       kHeadendToClientSpi.Check(uint64_t{c.headendToClientSpi}),
+                       kCtcpPort.Check(uint64_t{c.ctcpPort}),
+                       kAnyConnectPort.Check(uint64_t{c.anyConnectPort}),
+                       kClientPort.Check(uint64_t{c.clientPort})})
+    {
+        if (error)
+        {
+            return error;
+        }
+    }
+    if (c.clientToHeadendSpi == c.headendToClientSpi)
+    {
+        return "client-to-headend-spi, headend-to-client-spi: the two directions need "
+               "different SPIs";
+    }
+    return std::nullopt;
+}
+
+std::span<const ParameterSpec* const>
+EndpointParameters()
+{
+    return kTable;
+}
+
+const ParameterSpec*
+FindEndpointParameter(std::string_view flag)
+{
+    for (const ParameterSpec* spec : kTable)
+    {
+        if (spec->flag == flag)
+        {
+            return spec;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace engine
+} // namespace vpnsim
