@@ -8,11 +8,15 @@
 #
 # Installing is idempotent: packages already present are not touched, and apt-get is only
 # called when something is missing. The build is Release in ./build (override with BUILD_DIR).
+# `run` builds only vpnsim-run and plots SWEEP (default experiments/sweeps/default.toml) into
+# RESULTS (default ./results).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 JOBS=${JOBS:-$(nproc)}
+SWEEP=${SWEEP:-$ROOT/experiments/sweeps/default.toml}
+RESULTS=${RESULTS:-$ROOT/results}
 
 # Every Debian 12 package the project needs. libxml2-dev, libsqlite3-dev and python3-dev are
 # named because Debian's exported ns-3 CMake targets point at their headers and libraries.
@@ -50,9 +54,14 @@ install_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# build [TARGET...]: every target, or only those named.
 build() {
     cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}"
-    cmake --build "$BUILD_DIR" -j "$JOBS"
+    local targets=()
+    if [ $# -gt 0 ]; then
+        targets=(--target "$@")
+    fi
+    cmake --build "$BUILD_DIR" -j "$JOBS" "${targets[@]}"
 }
 
 cmd=${1:-}
@@ -63,13 +72,15 @@ case "$cmd" in
         ;;
     run)
         install_packages
-        build
-        mkdir -p "$ROOT/results"
-        # The default sweep (a killed sweep resumes where it stopped), then its plots.
+        # The sweep needs the runner only: not the tests, fuzzers or benchmarks.
+        build vpnsim-run
+        mkdir -p "$RESULTS"
+        # The default sweep (a killed sweep resumes where it stopped), then its plots. Records
+        # of an older runner build are moved aside with their store, never plotted with new ones.
         VPNSIM_RUN="$BUILD_DIR/examples/vpnsim-run" "$ROOT/experiments/vpnsim-sweep" run \
-            "$ROOT/experiments/sweeps/default.toml" --store "$ROOT/results/sweep.sqlite"
-        "$ROOT/experiments/vpnsim-sweep" plot --store "$ROOT/results/sweep.sqlite" \
-            --sweep "$ROOT/experiments/sweeps/default.toml" --out "$ROOT/results"
+            "$SWEEP" --store "$RESULTS/sweep.sqlite" --runner-changed=fresh
+        "$ROOT/experiments/vpnsim-sweep" plot --store "$RESULTS/sweep.sqlite" \
+            --sweep "$SWEEP" --out "$RESULTS"
         ;;
     test)
         install_packages

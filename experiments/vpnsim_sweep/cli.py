@@ -19,6 +19,7 @@ from .sweepfile import SweepFileError, load
 
 DEFAULT_STORE = REPO_ROOT / "results" / "sweep.sqlite"
 DEFAULT_PLOTS = REPO_ROOT / "results"
+RUNNER_CHANGED = ("refuse", "reuse", "fresh")
 
 
 def main(argv=None) -> int:
@@ -61,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="runs at once (default: every core, %(default)s here)")
     sp.add_argument("--no-progress", action="store_true", help="no progress bar")
     sp.add_argument("--dry-run", action="store_true", help="print the missing runs' commands only")
+    sp.add_argument("--runner-changed", choices=RUNNER_CHANGED, default="refuse",
+                    help="when the store holds records of another runner build: refuse (the "
+                         "default, exit 2), reuse the store (old and new records side by side), "
+                         "or move it aside to STORE.runner-<digest>.sqlite and start afresh")
     sp.set_defaults(func=cmd_run)
 
     sp = sub.add_parser("status", help="what the store holds (and, given a sweep, what it misses)")
@@ -74,9 +79,9 @@ def _parser() -> argparse.ArgumentParser:
                     help=f"directory for the PNG and PDF files (default {_rel(DEFAULT_PLOTS)})")
     sp.add_argument("--sweep", type=Path, help="plot only this sweep's runs")
     sp.add_argument("--segments-per-second", type=float, metavar="R",
-                    help="upstream cTCP segments/s for the analytic curve (default: from the records)")
+                    help="upstream cTCP packets/s for the analytic curve (default: from the traffic flags)")
     sp.add_argument("--detection-delay", type=float, metavar="D",
-                    help="seconds from a loss to the client declaring the peer dead (default 10 + peer-timeout)")
+                    help="seconds from a loss to DPD declaring the peer dead (default: the model's DPD rule)")
     sp.add_argument("--survivor-max-failure", type=float, default=0.05, metavar="F",
                     help="goodput plot: configurations failed in at most this fraction of runs (default 0.05)")
     sp.set_defaults(func=cmd_plot)
@@ -133,13 +138,15 @@ def cmd_run(args) -> int:
         for r in missing:
             print(shlex.join(runner.command(r)))
         return 0
+    runner.check()
+    _guard_runner_version(args.store, runner, args.runner_changed)
     with Store(args.store) as store:
+        store.set_labels(sweep.labels)
         done = store.keys()
         missing = [r for r in runs if run_key(r) not in done]
         _say_plan(sweep, runs, missing, args.store)
         if not missing:
             return 0
-        runner.check()
         jobs = min(args.jobs, len(missing))
         summary = executor.execute(missing, store, runner, jobs, progress=not args.no_progress,
                                    desc=sweep.name)
@@ -150,6 +157,32 @@ def cmd_run(args) -> int:
     if summary.errors:
         print("  (errors are not stored as results: fix and run again to retry them)", file=sys.stderr)
     return 1 if summary.errors else 0
+
+
+def _guard_runner_version(path: Path, runner: Runner, policy: str) -> None:
+    """Results of two runner builds must not be mixed in one store unawares: a model change
+    would otherwise be plotted together with (or hidden behind) results of the old model."""
+    if not Path(path).is_file():
+        return
+    with Store(path, create=False) as store:
+        others = {v: n for v, n in store.runner_versions().items() if v != runner.version}
+    if not others or policy == "reuse":
+        return
+    described = ", ".join(f"{n} by {v}" for v, n in sorted(others.items()))
+    if policy == "refuse":
+        raise StoreError(f"store {_rel(path)} holds records of another runner build ({described}); "
+                         f"this runner is {runner.version}. Pass --runner-changed=reuse to add "
+                         f"to it anyway, --runner-changed=fresh to start a new store, or --store "
+                         f"for another file")
+    aside = Path(path).with_name(
+        f"{Path(path).stem}.runner-{_digest(next(iter(sorted(others))))}{Path(path).suffix}")
+    Path(path).rename(aside)
+    print(f"vpnsim-sweep: the runner changed ({described}; now {runner.version}): "
+          f"old store moved to {_rel(aside)}, starting a new {_rel(path)}", file=sys.stderr)
+
+
+def _digest(version: str) -> str:
+    return version.rsplit("sha256:", 1)[-1][:12]
 
 
 def _say_plan(sweep, runs, missing, store) -> None:
@@ -203,21 +236,24 @@ def _print_table(records, totals: dict, labels: dict | None = None) -> None:
         print(f"  {names[k]:<{width}}  {len(rs):>5}{total:<6} runs  {failed:>5} tunnel failures")
 
 
-def _select(store: Store, sweep_path) -> list[dict]:
+def _select(store: Store, sweep_path) -> tuple[list[dict], dict[str, str]]:
+    """The runs to show, and the series labels: the sweep file's when one is given, else
+    those the store remembers from the sweeps that filled it."""
+    labels = store.labels()
     if sweep_path is None:
-        return store.records()
+        return store.records(), labels
     sweep = load(sweep_path)
-    return store.records({run_key(r) for r in sweep.runs()})
+    return store.records({run_key(r) for r in sweep.runs()}), {**labels, **sweep.labels}
 
 
 def cmd_plot(args) -> int:
     from . import analytic, plots, stats
     with Store(args.store, create=False) as store:
-        records = _select(store, args.sweep)
+        records, labels = _select(store, args.sweep)
     if not records:
         print(f"vpnsim-sweep: no stored runs to plot in {_rel(args.store)}", file=sys.stderr)
         return 2
-    curves = stats.curves(records)
+    curves = stats.curves(records, labels)
     predictions = analytic.predictions(records, args.segments_per_second, args.detection_delay)
     written = plots.plot_all(curves, args.out, predictions, args.survivor_max_failure)
     for path in written:
@@ -228,11 +264,12 @@ def cmd_plot(args) -> int:
 def cmd_export(args) -> int:
     from . import export, stats
     with Store(args.store, create=False) as store:
-        records = _select(store, args.sweep)
-    n = export.write_runs(records, args.csv)
+        records, labels = _select(store, args.sweep)
+    curves = stats.curves(records, labels)
+    n = export.write_runs(records, args.csv, {c.config: c.label for c in curves})
     print(f"{args.csv}: {n} runs", file=sys.stderr)
     if args.points_csv:
-        rows = export.write_points(stats.curves(records), args.points_csv)
+        rows = export.write_points(curves, args.points_csv)
         print(f"{args.points_csv}: {rows} points", file=sys.stderr)
     return 0
 
@@ -240,6 +277,8 @@ def cmd_export(args) -> int:
 def cmd_slurm_submit(args) -> int:
     sweep = load(args.sweep)
     runner = Runner(args.runner or default_runner_path(), timeout_s=args.run_timeout)
+    with Store(args.store) as store:
+        store.set_labels(sweep.labels)
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     submitted = slurm.submit(sweep, args.store, runner, args.tasks, args.cpus_per_task,
                              args.sbatch_arg, log=log)

@@ -106,13 +106,14 @@ class Curve:
         return sum(p.n for p in self.points)
 
 
-def curves(runs: list[dict]) -> list[Curve]:
-    """Groups stored runs (Store.records()) into curves, in a stable order."""
+def curves(runs: list[dict], labels: dict[str, str] | None = None) -> list[Curve]:
+    """Groups stored runs (Store.records()) into curves, in a stable order. `labels` (the sweep
+    file's, configuration key -> label) name the curves; the rest are named by their flags."""
     by_config: dict[str, list[dict]] = {}
     for r in runs:
         by_config.setdefault(r["config"], []).append(r)
     configs = {k: json.loads(k) for k in by_config}
-    labels = label_configs(configs)
+    labels = series_labels(configs, labels or {})
     out = []
     for key in sorted(by_config, key=lambda k: _order(configs[k])):
         by_loss: dict[float, list[dict]] = {}
@@ -120,6 +121,26 @@ def curves(runs: list[dict]) -> list[Curve]:
             by_loss.setdefault(float(r["flags"]["loss"]), []).append(r)
         points = [Point(loss, rs).compute() for loss, rs in sorted(by_loss.items())]
         out.append(Curve(key, configs[key], labels[key], points))
+    return out
+
+
+def series_labels(configs: dict[str, dict], given: dict[str, str]) -> dict[str, str]:
+    """The sweep file's label where it has one; where one label covers several configurations
+    (a series with an axis besides loss), the label plus the flags that tell them apart."""
+    derived = label_configs(configs)
+    out = {}
+    for key in configs:
+        label = given.get(key)
+        if label is None:
+            out[key] = derived[key]
+            continue
+        shared = [k for k in configs if given.get(k) == label]
+        if len(shared) > 1:
+            varying = [n for n in flagdefs.FLAGS if n != "loss" and
+                       len({json.dumps(configs[k].get(n)) for k in shared}) > 1]
+            label += " (" + ", ".join(f"{n}={configs[key][n]}" for n in varying
+                                      if n in configs[key]) + ")"
+        out[key] = label
     return out
 
 

@@ -58,6 +58,9 @@ RESULT_COLUMNS = ("key", "config", "encap", "asa", "loss", "seed", "duration_s",
                   "runner_version", "wall_s", "host", "finished_at")
 
 
+_LABEL = "label:"  # meta rows "label:<configuration key>" hold the sweep file's labels
+
+
 class StoreError(Exception):
     pass
 
@@ -168,6 +171,17 @@ class Store:
             q += " WHERE key NOT IN (SELECT key FROM results)"
         cols = ("key", "exit_code", "message", "runner_path", "host", "at")
         return [dict(zip(cols, row)) for row in self.db.execute(q + " ORDER BY id")]
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        """Remembers the sweep file's series labels (configuration key -> label), so that
+        `plot` and `export` name the series as the sweep file did even without --sweep."""
+        with self._transaction():
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                [(_LABEL + k, v) for k, v in labels.items()])
+
+    def labels(self) -> dict[str, str]:
+        return {name[len(_LABEL):]: value for name, value in self.db.execute(
+            "SELECT name, value FROM meta WHERE name LIKE ?", (_LABEL + "%",))}
 
     def runner_versions(self) -> dict[str, int]:
         return dict(self.db.execute(
