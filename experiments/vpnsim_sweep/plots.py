@@ -1,18 +1,26 @@
 """Figures from stored runs, each written as PNG (for a glance) and PDF (for a paper):
 
-1. failure-rate-vs-loss: failure rate against loss, one line per configuration with its Wilson
-   95% band, and the analytic prediction for cTCP through an in-order ASA (analytic.py) dashed;
-2. time-to-failure-cdf: per configuration that failed at all, the fraction of runs failed by
-   time t, one line per loss level (runs that survived count in the denominator, so each line
-   ends at that point's failure rate);
+1. failure-rate-vs-loss: failure rate against loss, one line per configuration, each point with
+   its Wilson 95% interval, and the analytic prediction for cTCP through an in-order ASA
+   (analytic.py) where it applies. Seven or more configurations must stay readable: each has
+   its own color, marker and line style, and each is shifted a little along x so that lines
+   with the same values (several configurations that never fail) lie side by side instead of
+   on top of each other;
+2. time-to-failure-cdf: Kaplan-Meier survival of the established tunnels (survival.py), one
+   panel per configuration whose tunnels died, one line per loss level with its 95% band;
+   runs that were still up at the end are censored, and tunnels that never came up are shown
+   apart, in a panel of their own;
 3. goodput-vs-loss: mean inner goodput with its 95% interval for the configurations that
    survive (failed in at most `survivor_max_failure` of their runs), since a dead tunnel's
    goodput says only when it died.
+
+Every figure names the runner build(s) whose records it shows.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from pathlib import Path
 
 import matplotlib
@@ -20,8 +28,8 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display needed (CI, SLURM nodes)
 import matplotlib.pyplot as plt  # noqa: E402
 
-from . import analytic  # noqa: E402
-from .stats import CONFIDENCE, Curve  # noqa: E402
+from . import analytic, survival  # noqa: E402
+from .stats import CONFIDENCE, Curve, wilson  # noqa: E402
 
 FIGURES = ("failure-rate-vs-loss", "time-to-failure-cdf", "goodput-vs-loss")
 FORMATS = ("png", "pdf")
@@ -31,20 +39,26 @@ plt.rcParams.update({
     "axes.grid": True, "grid.alpha": 0.3, "figure.dpi": 110, "savefig.dpi": 150,
 })
 
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (3, 1)), (0, (1, 1)),
+               (0, (8, 2)), (0, (4, 1, 1, 1)), (0, (2, 2)))
+
 
 def plot_all(curves: list[Curve], out_dir, predictions: list[analytic.Prediction],
-             survivor_max_failure: float = 0.05) -> list[Path]:
+             survivor_max_failure: float = 0.05, runs: list[dict] | None = None) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # One color and marker per configuration, the same in every figure.
-    colors = {c.config: plt.cm.tab10(i % 10) for i, c in enumerate(curves)}
-    markers = {c.config: _MARKERS[i % len(_MARKERS)] for i, c in enumerate(curves)}
+    # One color, marker and line style per configuration, the same in every figure.
+    style = {c.config: dict(color=plt.cm.tab10(i % 10), marker=_MARKERS[i % len(_MARKERS)],
+                            ls=_LINESTYLES[i % len(_LINESTYLES)]) for i, c in enumerate(curves)}
+    footer = runner_text(runs if runs is not None else [r for c in curves for r in c.runs])
     written = []
     for name, fig in (
-        ("failure-rate-vs-loss", failure_rate_figure(curves, colors, markers, predictions)),
-        ("time-to-failure-cdf", ttf_figure(curves)),
-        ("goodput-vs-loss", goodput_figure(curves, colors, markers, survivor_max_failure)),
+        ("failure-rate-vs-loss", failure_rate_figure(curves, style, predictions)),
+        ("time-to-failure-cdf", ttf_figure(curves, style)),
+        ("goodput-vs-loss", goodput_figure(curves, style, survivor_max_failure)),
     ):
+        fig.text(0.995, 0.005, footer, fontsize=7, color="dimgrey", ha="right", va="bottom")
         for fmt in FORMATS:
             path = out_dir / f"{name}.{fmt}"
             fig.savefig(path, bbox_inches="tight")
@@ -53,100 +67,151 @@ def plot_all(curves: list[Curve], out_dir, predictions: list[analytic.Prediction
     return written
 
 
-def failure_rate_figure(curves, colors, markers, predictions):
-    fig, ax = plt.subplots(figsize=(9, 5.5))
+def runner_text(runs: list[dict]) -> str:
+    """Which runner build(s) produced the records shown, and how many records each."""
+    counts = Counter(r.get("runner_version", "unknown") for r in runs)
+    parts = [f"{_short_version(v)} ({n} runs)" for v, n in sorted(counts.items())]
+    head = "runner build" if len(parts) == 1 else f"{len(parts)} runner builds"
+    return f"{head}: " + "; ".join(parts)
+
+
+def _short_version(version: str) -> str:
+    said, _, digest = version.rpartition("sha256:")
+    return f"{said}sha256:{digest[:12]}" if digest else version
+
+
+def dodge_offsets(curves: list[Curve], fraction: float = 0.6) -> dict[str, float]:
+    """x shift (in loss %) per configuration: together they span `fraction` of the smallest
+    gap between loss levels, so the shifted points of one level never reach the next."""
+    losses = sorted({100 * p.loss for c in curves for p in c.points})
+    gaps = [b - a for a, b in zip(losses, losses[1:]) if b > a]
+    gap = min(gaps) if gaps else 1.0
+    k = len(curves)
+    step = fraction * gap / max(1, k - 1) if k > 1 else 0.0
+    return {c.config: (i - (k - 1) / 2) * step for i, c in enumerate(curves)}
+
+
+def failure_rate_figure(curves, style, predictions):
+    fig, ax = plt.subplots(figsize=(10, 6))
     max_loss = max((p.loss for c in curves for p in c.points), default=0.05) or 0.05
+    shift = dodge_offsets(curves)
     for c in curves:
-        x = [100 * p.loss for p in c.points]
-        # Hollow markers of different shapes keep curves that lie on top of each other (several
-        # configurations that never fail) visible; the faint bands add up where they overlap.
-        ax.plot(x, [p.rate for p in c.points], marker=markers[c.config], ms=6, lw=1.8,
-                mfc="none", mew=1.4, color=colors[c.config],
-                label=f"{c.label}: {c.total_failures}/{c.total_runs} runs failed")
-        ax.fill_between(x, [p.low for p in c.points], [p.high for p in c.points],
-                        color=colors[c.config], alpha=0.08, lw=0)
-    grid = [max_loss * i / 200 for i in range(201)]
-    for pred, style in zip(predictions, ("--", ":", "-.", (0, (5, 1)))):
-        ax.plot([100 * p for p in grid], [pred.p_fail(p) for p in grid], ls=style, color="black",
-                lw=1.5, label=pred.legend())
-    ax.set_xlabel("packet loss on the client-ASA link (%)")
-    ax.set_ylabel("failure rate (fraction of runs whose tunnel died)")
-    ax.set_xlim(0, 100 * max_loss)
-    ax.set_ylim(-0.02, 1.02)
+        st = style[c.config]
+        x = [100 * p.loss + shift[c.config] for p in c.points]
+        y = [p.rate for p in c.points]
+        err = _bars(y, [(p.low, p.high) for p in c.points])
+        ns = sorted({p.n for p in c.points})
+        n_text = f"{ns[0]}" if len(ns) == 1 else f"{ns[0]}-{ns[-1]}"
+        ax.errorbar(x, y, yerr=err, color=st["color"], marker=st["marker"], ls=st["ls"],
+                    ms=6, mfc="none", mew=1.4, lw=1.6, elinewidth=1.0, capsize=2.5,
+                    label=f"{c.label} ({n_text} runs per point)")
+    for pred, ls in zip(predictions, ("-", "--", ":", "-.")):
+        grid = [max_loss * i / 200 for i in range(201)]
+        ax.plot([100 * p for p in grid], [pred.p_fail(p) for p in grid], ls=ls, color="black",
+                lw=2.2, alpha=0.55, zorder=1, label=pred.legend())
+    ax.set_xlabel("packet loss on the client-ASA link (%); each configuration shifted "
+                  "slightly so that none hides another")
+    ax.set_ylabel("failure rate (fraction of runs whose tunnel failed)")
+    pad = 0.03 * 100 * max_loss
+    ax.set_xlim(-pad, 100 * max_loss + pad)
+    ax.set_ylim(-0.03, 1.03)
     durations = sorted({p.duration_s for c in curves for p in c.points if not math.isnan(p.duration_s)})
-    ns = sorted({p.n for c in curves for p in c.points})
-    n_text = f"{ns[0]}" if len(ns) == 1 else f"{ns[0]}-{ns[-1]}" if ns else "0"
-    ax.set_title(f"Tunnel failure rate vs loss: {n_text} runs of "
-                 f"{', '.join(f'{d:g}' for d in durations)} s per point, "
-                 f"bands: Wilson {CONFIDENCE:.0%} interval", fontsize=11)
+    ax.set_title(f"Tunnel failure rate vs loss ({', '.join(f'{d:g}' for d in durations)} s "
+                 f"sessions); bars: Wilson {CONFIDENCE:.0%} interval of each point", fontsize=11)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     if not curves:
         _empty(ax, "no stored runs")
     return fig
 
 
-_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
-
-
-def ttf_figure(curves):
-    failing = [c for c in curves if c.total_failures > 0]
-    cols = min(3, max(1, len(failing)))
-    rows = max(1, math.ceil(len(failing) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols + 1.5, 3.6 * rows), squeeze=False,
-                             sharey=True)
-    losses = sorted({p.loss for c in failing for p in c.points if p.loss > 0})
-    cmap = plt.cm.viridis
-    color = {loss: cmap(i / max(1, len(losses) - 1)) for i, loss in enumerate(losses)}
-    for ax, c in zip(axes.flat, failing):
-        for p in c.points:
-            if p.loss <= 0 and not p.failures:
+def ttf_figure(curves, style):
+    """Kaplan-Meier panels for the configurations whose established tunnels died, then one
+    panel of setup failures (tunnels that never came up) for every configuration."""
+    estimates = {c.config: [survival.kaplan_meier(p.loss, p.runs) for p in c.points]
+                 for c in curves}
+    dying = [c for c in curves if any(km.events for km in estimates[c.config])]
+    panels = len(dying) + 1
+    cols = min(2, panels)
+    rows = math.ceil(panels / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(7.5 * cols, 4.6 * rows), squeeze=False)
+    losses = sorted({km.loss for c in dying for km in estimates[c.config] if km.events})
+    color = {loss: plt.cm.viridis(0.9 * i / max(1, len(losses) - 1)) for i, loss in enumerate(losses)}
+    for ax, c in zip(axes.flat, dying):
+        quiet = []
+        for km in estimates[c.config]:
+            if not km.events:
+                quiet.append(f"{100 * km.loss:g}%")
                 continue
-            xs, ys = [0.0], [0.0]
-            for i, t in enumerate(p.ttf_s, 1):
-                xs += [t, t]
-                ys += [ys[-1], i / p.n]
-            end = p.duration_s if not math.isnan(p.duration_s) else (xs[-1] or 1.0)
-            xs.append(end)
-            ys.append(ys[-1])
-            ax.plot(xs, ys, color=color.get(p.loss, "grey"), lw=1.6, label=f"{100 * p.loss:g}%")
-        ax.set_title(c.label)
+            xs, ys = km.steps(km.survival)
+            _, lo = km.steps(km.low)
+            _, hi = km.steps(km.high)
+            ax.step(xs, ys, where="post", color=color[km.loss], lw=1.6,
+                    label=f"{100 * km.loss:g}%: {km.events} died, {km.censored} censored")
+            ax.fill_between(xs, lo, hi, step="post", color=color[km.loss], alpha=0.07, lw=0)
+        ax.set_title(c.label, fontsize=10)
         ax.set_xlabel("time since tunnel up (s)")
+        ax.set_ylabel("fraction of established\ntunnels still up")
         ax.set_ylim(-0.02, 1.02)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("fraction of runs failed by t")
-    for ax in list(axes.flat)[len(failing):]:
+        ax.set_xlim(left=0)
+        if quiet:
+            ax.plot([], [], " ", label=f"none died at {', '.join(quiet)}")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
+                  title="loss: established tunnels", title_fontsize=7)
+    setup_panel(list(axes.flat)[len(dying)], curves, style)
+    for ax in list(axes.flat)[panels:]:
         ax.set_visible(False)
-    if failing:
-        handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, title="packet loss", loc="center left",
-                   bbox_to_anchor=(1.0, 0.5))
-        fig.suptitle("Time to tunnel failure (empirical CDF over all runs of each loss level)")
-    else:
-        axes.flat[0].set_visible(True)
-        _empty(axes.flat[0], "no tunnel failed in the stored runs")
+    fig.suptitle(f"Time to tunnel failure: Kaplan-Meier estimate, tunnels still up at the end "
+                 f"of the session censored; bands: pointwise {CONFIDENCE:.0%} interval")
+    never = [c.label for c in curves if c not in dying]
+    if never:
+        fig.text(0.01, -0.01, "no established tunnel died: " + "; ".join(never), fontsize=8,
+                 ha="left", va="top", wrap=True)
     fig.tight_layout()
     return fig
 
 
-def goodput_figure(curves, colors, markers, survivor_max_failure):
+def setup_panel(ax, curves, style):
+    """Setup failures (IKE never completed) against loss: not part of the time to failure."""
+    shift = dodge_offsets(curves)
+    for c in curves:
+        st = style[c.config]
+        counts = [(p.loss, sum(survival.never_established(r["record"]) for r in p.runs), p.n)
+                  for p in c.points]
+        x = [100 * loss + shift[c.config] for loss, _, _ in counts]
+        y = [k / n for _, k, n in counts]
+        bounds = [wilson(k, n) for _, k, n in counts]
+        err = _bars(y, bounds)
+        ax.errorbar(x, y, yerr=err, color=st["color"], marker=st["marker"], ls=st["ls"], ms=4,
+                    mfc="none", lw=1.2, elinewidth=0.8, capsize=1.5, label=c.label)
+    ax.set_title("Setup failures: tunnel never came up", fontsize=10)
+    ax.set_xlabel("packet loss (%)")
+    ax.set_ylabel(f"fraction of runs\n(Wilson {CONFIDENCE:.0%} bars)")
+    ax.set_ylim(-0.03, 1.03)
+    ax.legend(fontsize=6, loc="upper left")
+
+
+def goodput_figure(curves, style, survivor_max_failure):
     survivors = [c for c in curves if c.total_runs and c.total_failures / c.total_runs <= survivor_max_failure]
     fig, ax = plt.subplots(figsize=(9, 5.5))
     top = max((p.goodput_high for c in survivors for p in c.points if not math.isnan(p.goodput_high)),
               default=0)
     scale, unit = next(((s, u) for s, u in ((1e6, "Mbit/s"), (1e3, "kbit/s")) if top >= 10 * s),
                        (1, "bit/s"))
+    shift = dodge_offsets(survivors)
     for c in survivors:
         pts = [p for p in c.points if not math.isnan(p.goodput_bps)]
-        x = [100 * p.loss for p in pts]
+        x = [100 * p.loss + shift[c.config] for p in pts]
         y = [p.goodput_bps / scale for p in pts]
         err = [[(p.goodput_bps - p.goodput_low) / scale for p in pts],
                [(p.goodput_high - p.goodput_bps) / scale for p in pts]]
-        ax.errorbar(x, y, yerr=err, marker=markers[c.config], ms=6, mfc="none",
-                    mew=1.4, lw=1.8, capsize=3, color=colors[c.config], label=c.label)
+        st = style[c.config]
+        ax.errorbar(x, y, yerr=err, marker=st["marker"], ls=st["ls"], ms=6, mfc="none",
+                    mew=1.4, lw=1.8, capsize=3, color=st["color"], label=c.label)
     excluded = [c.label for c in curves if c not in survivors]
     ax.set_xlabel("packet loss on the client-ASA link (%)")
-    ax.set_ylabel(f"inner goodput ({unit})")
-    ax.set_ylim(bottom=0)
+    # Not from zero: the configurations that survive differ by a few percent, which a zero-based
+    # axis would flatten into one line.
+    ax.set_ylabel(f"inner goodput ({unit}; axis not from zero)")
     ax.set_title(f"Inner goodput vs loss of the configurations that survive (failed in "
                  f"\u2264{survivor_max_failure:.0%} of runs)\nbars: {CONFIDENCE:.0%} interval of "
                  f"the mean", fontsize=11)
@@ -158,6 +223,12 @@ def goodput_figure(curves, colors, markers, survivor_max_failure):
         fig.text(0.01, -0.02, "not shown (tunnel dies): " + "; ".join(excluded), fontsize=8,
                  ha="left", va="top", wrap=True)
     return fig
+
+
+def _bars(values, bounds):
+    """errorbar's yerr from intervals; rounding can put a bound a hair past its value."""
+    return [[max(0.0, v - lo) for v, (lo, _) in zip(values, bounds)],
+            [max(0.0, hi - v) for v, (_, hi) in zip(values, bounds)]]
 
 
 def _empty(ax, text):

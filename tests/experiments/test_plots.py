@@ -74,3 +74,84 @@ def test_export_writes_one_row_per_run_and_per_point(small_store, tmp_path):
     assert len(points) == 3 * 3
     zero = [r for r in points if r["loss"] == "0.0"]
     assert all(r["failures"] == "0" and r["wilson95_high"].startswith("0.489") for r in zero)
+
+
+LABELLED = SWEEP.replace('encap = "ctcp"\nasa = "proxy"', 'label = "tunnel A"\nencap = "ctcp"\nasa = "proxy"', 1)
+
+
+def test_plot_and_export_use_the_sweep_files_labels(tmp_path):
+    sweep = write_sweep(tmp_path / "labelled.toml", LABELLED)
+    store = tmp_path / "l.sqlite"
+    sweep_tool("run", sweep, "--store", store, "--runner", FAKE_RUNNER, "--no-progress", check=True)
+    from vpnsim_sweep import stats
+    from vpnsim_sweep.store import Store
+    with Store(store, create=False) as s:  # remembered by the store: no --sweep needed
+        names = {c.label for c in stats.curves(s.records(), s.labels())}
+    assert "tunnel A" in names and "encap=ctcp asa=bypass" in names
+    runs_csv, points_csv = tmp_path / "runs.csv", tmp_path / "points.csv"
+    p = sweep_tool("export", "--store", store, "--csv", runs_csv, "--points-csv", points_csv)
+    assert p.returncode == 0, p.stderr
+    assert "tunnel A" in {r["series"] for r in csv.DictReader(runs_csv.open())}
+    assert "tunnel A" in {r["configuration"] for r in csv.DictReader(points_csv.open())}
+
+
+def seven_curves():
+    """Seven configurations: two that fail identically, five that never fail."""
+    from test_statistics import run
+
+    from vpnsim_sweep import stats
+    losses = (0.0, 0.0025, 0.005, 0.01)
+    runs = []
+    for asa in ("proxy", "normalizer"):
+        runs += [run(asa=asa, loss=p, seed=s, failed=p > 0 and s <= 3 * p * 100 + 1, ttf=100.0 * s)
+                 for p in losses for s in range(1, 11)]
+    for encap, asa in (("ctcp", "stateful"), ("ctcp", "bypass"), ("natt", "proxy"),
+                       ("esp", "proxy"), ("anyconnect", "proxy")):
+        runs += [run(encap=encap, asa=asa, loss=p, seed=s) for p in losses for s in range(1, 11)]
+    return stats.curves(runs)
+
+
+def test_failure_rate_plot_keeps_seven_series_apart():
+    from vpnsim_sweep import plots
+    curves = seven_curves()
+    assert len(curves) == 7
+    shift = plots.dodge_offsets(curves)
+    xs = sorted(shift.values())
+    # Every configuration at its own x, all of a level's points closer to it than to the next.
+    assert len(set(xs)) == 7 and xs[-1] - xs[0] < 0.25 * 0.999
+    style = {c.config: plots._MARKERS[i] + str(plots._LINESTYLES[i]) for i, c in enumerate(curves)}
+    assert len(set(style.values())) == 7
+    fig = plots.failure_rate_figure(curves, {c.config: dict(color="k", marker=plots._MARKERS[i],
+                                                            ls=plots._LINESTYLES[i])
+                                             for i, c in enumerate(curves)}, [])
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert len(texts) == 7
+    # Per point, never a total over the loss levels.
+    assert all("10 runs per point" in t and "failed" not in t for t in texts)
+    # The two configurations that fail alike are both drawn, side by side.
+    lines = [bars.lines[0] for bars in fig.axes[0].containers]
+    proxy, normalizer = (line for line in lines if max(line.get_ydata()) > 0)
+    assert list(proxy.get_ydata()) == list(normalizer.get_ydata())
+    assert all(a != b for a, b in zip(proxy.get_xdata(), normalizer.get_xdata()))
+
+
+def test_time_to_failure_has_a_panel_per_dying_configuration_and_setup_failures_apart():
+    from vpnsim_sweep import plots
+    curves = seven_curves()
+    style = {c.config: dict(color="k", marker="o", ls="-") for c in curves}
+    fig = plots.ttf_figure(curves, style)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert titles == ["cTCP via ASA TCP proxy", "cTCP via ASA normalizer",
+                      "Setup failures: tunnel never came up"]
+
+
+def test_every_figure_names_the_runner_build(small_store, tmp_path):
+    from vpnsim_sweep import plots, stats
+    from vpnsim_sweep.store import Store
+    _, store = small_store
+    with Store(store, create=False) as s:
+        runs = s.records()
+    (version,) = {r["runner_version"] for r in runs}
+    assert plots.runner_text(runs) == (f"runner build: fake-vpnsim-run 1 sha256:"
+                                       f"{version.split('sha256:')[1][:12]} ({len(runs)} runs)")
+    plots.plot_all(stats.curves(runs), tmp_path, [], runs=runs)

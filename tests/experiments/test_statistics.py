@@ -64,30 +64,61 @@ def test_labels_name_only_the_flags_that_differ():
                       "b": "cTCP via ASA TCP proxy (peer-timeout=90)"}
 
 
-def test_analytic_prediction_is_one_minus_survival_of_every_segment_before_t_minus_d():
-    pred = analytic.Prediction(duration_s=1200, detection_delay_s=100, segments_per_s=0.2)
+def test_analytic_prediction_is_one_minus_survival_of_setup_and_every_packet_before_t_minus_d():
+    pred = analytic.Prediction(duration_s=1200, traffic="echo", interval_s=5)
+    # Client DPD: dead PeerTimeout (90 s) after the reply to the previous echo, I = 5 s earlier.
+    assert pred.detection_delay_s == 85 and pred.detected_by == "client DPD"
+    # Echoes at 5, 10, ... s: those sent at or before 1200 - 85 s count.
+    assert pred.segments == 223
     assert pred.p_fail(0.0) == 0.0
-    assert pred.p_fail(0.01) == pytest.approx(1 - 0.99 ** 220)
-    assert analytic.Prediction(90, 100, 0.2).p_fail(0.5) == 0.0  # no time left to fail
+    assert pred.p_fail(0.01) == pytest.approx(1 - 0.99 ** (5 + 223) * (1 - 0.01 ** 2) ** 4)
+    short = analytic.Prediction(duration_s=60, traffic="echo", interval_s=5)
+    assert short.segments == 0  # no time left to fail after setup
+    assert short.p_fail(0.5) == pytest.approx(1 - 0.5 ** 5 * 0.75 ** 4)
 
 
-def test_analytic_rate_and_delay_come_from_the_records():
-    runs = ([run(seed=s, sent=240, duration=1200, **{"peer-timeout": 60}) for s in range(1, 4)]
-            + [run(seed=9, failed=True, ttf=300.0, sent=10, **{"peer-timeout": 60})]
-            + [run(encap="natt", sent=9999)])
+def test_analytic_delay_follows_the_dpd_rule_with_dpd_idle():
+    # Echo less often than dpd-idle: the client counts from its first unanswered send.
+    quiet = analytic.Prediction(duration_s=1200, traffic="echo", interval_s=20, dpd_idle_s=10)
+    assert quiet.detection_delay_s == 90
+    busy = analytic.Prediction(duration_s=1200, traffic="echo", interval_s=20, dpd_idle_s=30)
+    assert busy.detection_delay_s == 70
+    # Headend timers shorter than the client's: its DPD gives up first.
+    asa = analytic.Prediction(duration_s=1200, traffic="echo", interval_s=5,
+                              asa_dpd_threshold_s=10, asa_dpd_retry_s=2)
+    assert asa.detection_delay_s == 10 + 4 * 2 - 5 and asa.detected_by == "headend DPD"
+
+
+def test_analytic_voip_takes_the_headend_dpd_path():
+    # The headend's half of the call keeps the client hearing its peer: only the headend's DPD
+    # (300 s threshold, then 4 x 2 s) can end the tunnel.
+    voip = analytic.Prediction(duration_s=1200, traffic="voip", interval_s=0.02)
+    assert voip.client_delay_s == math.inf
+    assert voip.detection_delay_s == pytest.approx(308 - 0.02)
+    assert voip.detected_by == "headend DPD"
+
+
+def test_analytic_settings_come_from_the_flags_then_the_records_then_the_defaults():
+    runs = ([run(seed=s, **{"peer-timeout": 60, "traffic-interval": 5}) for s in range(1, 4)]
+            + [run(encap="natt")])
     (pred,) = analytic.predictions(runs)
-    assert pred.segments_per_s == pytest.approx(0.2)  # survivors only, cTCP in-order only
-    assert pred.detection_delay_s == 70.0
-    assert pred.duration_s == 1200
+    assert (pred.peer_timeout_s, pred.interval_s, pred.duration_s) == (60, 5, 1200)
+    assert pred.detection_delay_s == 55
     (forced,) = analytic.predictions(runs, segments_per_s=1.0, detection_delay_s=5.0)
-    assert (forced.segments_per_s, forced.detection_delay_s) == (1.0, 5.0)
+    assert (forced.interval_s, forced.detection_delay_s) == (1.0, 5.0)
     assert analytic.predictions([run(asa="bypass")]) == []
-
-
-def test_analytic_falls_back_to_what_the_records_say_vpnsim_run_used():
-    r = run(seed=1, sent=None)
-    r["flags"].pop("peer-timeout", None)
-    r["record"]["parameters"] = {"peer_timeout_s": "60", "traffic_interval_s": "4"}
+    r = run(seed=1)
+    r["record"]["parameters"] = {"peer_timeout_s": "60", "traffic_interval_s": "4",
+                                 "dpd_idle_s": "3", "traffic": "echo"}
     (pred,) = analytic.predictions([r])
-    assert pred.detection_delay_s == 70.0
-    assert pred.segments_per_s == 0.25
+    assert (pred.peer_timeout_s, pred.interval_s, pred.dpd_idle_s) == (60, 4, 3)
+    assert pred.detection_delay_s == 60  # echo every 4 s is a quiet spell against 3 s idle
+
+
+@pytest.mark.parametrize("traffic", ["bulk", "idle"])
+def test_analytic_is_not_drawn_for_traffic_it_does_not_cover(traffic):
+    assert analytic.predictions([run(traffic=traffic)]) == []
+    r = run()
+    r["record"]["parameters"] = {"traffic": traffic}
+    assert analytic.predictions([r]) == []
+    assert len(analytic.predictions([run(traffic="voip")])) == 1
