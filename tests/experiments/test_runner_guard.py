@@ -37,11 +37,18 @@ def versions(store: Path) -> set[str]:
         db.close()
 
 
-def test_run_refuses_a_store_filled_by_another_runner_build(tmp_path):
+def filled_by_old_build(tmp_path: Path):
+    """A sweep file, its store filled by one build of the runner, and two builds: that one and
+    a newer one."""
     sweep = write_sweep(tmp_path / "s.toml", SWEEP)
     store = tmp_path / "s.sqlite"
     old, new = another_build(tmp_path / "old", "1"), another_build(tmp_path / "new", "2")
-    assert sweep_tool("run", sweep, "--store", store, "--runner", old, "--no-progress").returncode == 0
+    sweep_tool("run", sweep, "--store", store, "--runner", old, "--no-progress", check=True)
+    return sweep, store, old, new
+
+
+def test_run_refuses_a_store_filled_by_another_runner_build(tmp_path):
+    sweep, store, old, new = filled_by_old_build(tmp_path)
     before = store.read_bytes()
 
     p = sweep_tool("run", sweep, "--store", store, "--runner", new, "--no-progress")
@@ -56,10 +63,7 @@ def test_run_refuses_a_store_filled_by_another_runner_build(tmp_path):
 
 
 def test_run_reuses_the_store_when_asked(tmp_path):
-    sweep = write_sweep(tmp_path / "s.toml", SWEEP)
-    store = tmp_path / "s.sqlite"
-    old, new = another_build(tmp_path / "old", "1"), another_build(tmp_path / "new", "2")
-    sweep_tool("run", sweep, "--store", store, "--runner", old, "--no-progress", check=True)
+    sweep, store, old, new = filled_by_old_build(tmp_path)
     bigger = write_sweep(tmp_path / "b.toml", SWEEP.replace("seeds = 2", "seeds = 3"))
     p = sweep_tool("run", bigger, "--store", store, "--runner", new, "--no-progress",
                    "--runner-changed=reuse")
@@ -68,10 +72,7 @@ def test_run_reuses_the_store_when_asked(tmp_path):
 
 
 def test_run_moves_the_old_store_aside_for_a_fresh_one(tmp_path):
-    sweep = write_sweep(tmp_path / "s.toml", SWEEP)
-    store = tmp_path / "s.sqlite"
-    old, new = another_build(tmp_path / "old", "1"), another_build(tmp_path / "new", "2")
-    sweep_tool("run", sweep, "--store", store, "--runner", old, "--no-progress", check=True)
+    sweep, store, old, new = filled_by_old_build(tmp_path)
     (old_version,) = versions(store)
     p = sweep_tool("run", sweep, "--store", store, "--runner", new, "--no-progress",
                    "--runner-changed=fresh")
@@ -84,10 +85,7 @@ def test_run_moves_the_old_store_aside_for_a_fresh_one(tmp_path):
 
 
 def test_plots_name_the_runner_builds_they_show(tmp_path):
-    sweep = write_sweep(tmp_path / "s.toml", SWEEP)
-    store = tmp_path / "s.sqlite"
-    old, new = another_build(tmp_path / "old", "1"), another_build(tmp_path / "new", "2")
-    sweep_tool("run", sweep, "--store", store, "--runner", old, "--no-progress", check=True)
+    sweep, store, old, new = filled_by_old_build(tmp_path)
     bigger = write_sweep(tmp_path / "b.toml", SWEEP.replace("seeds = 2", "seeds = 3"))
     sweep_tool("run", bigger, "--store", store, "--runner", new, "--no-progress",
                "--runner-changed=reuse", check=True)
