@@ -1,5 +1,6 @@
 #include "model/vpn-endpoint.h"
 
+#include "model/parameter-attribute.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
@@ -29,6 +30,7 @@ namespace
 using vpnsim::engine::Nanos;
 using vpnsim::engine::OuterPacket;
 using vpnsim::engine::OuterProtocol;
+using vpnsim::engine::ParameterSpec;
 
 /// IPv4 header fields the headend routes by (RFC 791 section 3.1).
 constexpr size_t kIpv4SourceOffset = 12;
@@ -60,141 +62,101 @@ IgnoreSegment(Ptr<Packet>, Ipv4Header, uint16_t, Ptr<Ipv4Interface>)
 TypeId
 VpnEndpoint::GetTypeId()
 {
-    static TypeId tid
-        = TypeId("ns3::VpnEndpoint")
-              .SetParent<Application>()
-              .SetGroupName("Vpnsim")
-              .AddConstructor<VpnEndpoint>()
-              .AddAttribute("Role", "Which end: the VPN client or the headend (ASA).",
-                            EnumValue(CLIENT), MakeEnumAccessor(&VpnEndpoint::m_role),
-                            MakeEnumChecker(CLIENT, "client", HEADEND, "headend"))
-              .AddAttribute(
-                  "Encapsulation", "How IPsec crosses the network.", EnumValue(CTCP),
-                  MakeEnumAccessor(&VpnEndpoint::m_encapsulation),
-                  MakeEnumChecker(CTCP, "ctcp", NATT, "natt", ESP, "esp", ANYCONNECT, "anyconnect"))
-              .AddAttribute("LocalAddress", "This end's outer IPv4 address.",
-                            Ipv4AddressValue(Ipv4Address::GetAny()),
-                            MakeIpv4AddressAccessor(&VpnEndpoint::m_local),
-                            MakeIpv4AddressChecker())
-              .AddAttribute("RemoteAddress",
-                            "The headend's outer IPv4 address (client only: a headend takes "
-                            "its clients from wherever they are seen).",
-                            Ipv4AddressValue(Ipv4Address::GetAny()),
-                            MakeIpv4AddressAccessor(&VpnEndpoint::m_remote),
-                            MakeIpv4AddressChecker())
-              .AddAttribute("Transform",
-                            "ESP transform: aes-cbc-128-hmac-sha1-96 (the legacy Cisco VPN "
-                            "Client's), aes-cbc-256-hmac-sha1-96, null-hmac-sha1-96, aes-gcm-128, "
-                            "aes-gcm-256.",
-                            StringValue("aes-cbc-128-hmac-sha1-96"),
-                            MakeStringAccessor(&VpnEndpoint::m_transform), MakeStringChecker())
-              .AddAttribute("CtcpPort", "Headend cTCP port (Cisco default 10000).",
-                            UintegerValue(10000), MakeUintegerAccessor(&VpnEndpoint::m_ctcpPort),
-                            MakeUintegerChecker<uint16_t>(1))
-              .AddAttribute("AnyConnectPort", "Headend TLS port for AnyConnect.",
-                            UintegerValue(443),
-                            MakeUintegerAccessor(&VpnEndpoint::m_anyConnectPort),
-                            MakeUintegerChecker<uint16_t>(1))
-              .AddAttribute("PeerTimeout",
-                            "Client DPD peer response timeout (Cisco VPN Client .pcf: 90 s, "
-                            "30-480 s there; shorter values allowed for short experiments).",
-                            TimeValue(Seconds(90)), MakeTimeAccessor(&VpnEndpoint::m_peerTimeout),
-                            MakeTimeChecker(Seconds(10), Seconds(3600)))
-              .AddAttribute("ClientDpdIdle",
-                            "Client DPD: silence after sending before an R-U-THERE (10 s).",
-                            TimeValue(Seconds(10)), MakeTimeAccessor(&VpnEndpoint::m_clientDpdIdle),
-                            MakeTimeChecker(Seconds(1), Seconds(3600)))
-              .AddAttribute("ClientDpdRetry", "Client DPD: R-U-THERE repeat interval (5 s).",
-                            TimeValue(Seconds(5)), MakeTimeAccessor(&VpnEndpoint::m_clientDpdRetry),
-                            MakeTimeChecker(Seconds(1), Seconds(3600)))
-              .AddAttribute("AsaDpdThreshold",
-                            "Headend isakmp keepalive threshold (ASA remote access: 300 s).",
-                            TimeValue(Seconds(300)), MakeTimeAccessor(&VpnEndpoint::m_asaThreshold),
-                            MakeTimeChecker(Seconds(10), Seconds(3600)))
-              .AddAttribute("AsaDpdRetry", "Headend isakmp keepalive retry (ASA: 2 s).",
-                            TimeValue(Seconds(2)), MakeTimeAccessor(&VpnEndpoint::m_asaRetry),
-                            MakeTimeChecker(Seconds(2), Seconds(10)))
-              .AddAttribute("AsaDpdRetries",
-                            "Headend: unanswered R-U-THEREs before the peer is dead (3).",
-                            UintegerValue(3), MakeUintegerAccessor(&VpnEndpoint::m_asaRetries),
-                            MakeUintegerChecker<uint32_t>(1, 10))
-              .AddAttribute("KeySeed",
-                            "Seed of the static ESP and IKE keys (both ends must agree).",
-                            UintegerValue(0x42), MakeUintegerAccessor(&VpnEndpoint::m_keySeed),
-                            MakeUintegerChecker<uint8_t>())
-              .AddAttribute("ClientToHeadendSpi",
-                            "SPI of the client-to-headend ESP SA. A headend receives its n-th "
-                            "client on this + n * 256 and offers that in Quick Mode; a client "
-                            "sends with what its headend offers.",
-                            UintegerValue(0xc0ffee01),
-                            MakeUintegerAccessor(&VpnEndpoint::m_clientToHeadendSpi),
-                            MakeUintegerChecker<uint32_t>(256)) // 1-255 reserved (RFC 4303 2.1)
-              .AddAttribute("HeadendToClientSpi",
-                            "SPI of the headend-to-client ESP SA: a client receives on it and "
-                            "offers it in Quick Mode; a headend sends with what each client "
-                            "offers (VpnHelper gives each client its own).",
-                            UintegerValue(0xc0ffee02),
-                            MakeUintegerAccessor(&VpnEndpoint::m_headendToClientSpi),
-                            MakeUintegerChecker<uint32_t>(256))
-              .AddAttribute("NatKeepalive", "NAT-T keepalive interval (RFC 3948: 20 s); 0 off.",
-                            TimeValue(Seconds(20)), MakeTimeAccessor(&VpnEndpoint::m_natKeepalive),
-                            MakeTimeChecker(Seconds(0), Seconds(3600)))
-              .AddAttribute("IdleTimeout",
-                            "Headend vpn-idle-timeout (ASA group-policy: 30 min); 0 off.",
-                            TimeValue(Minutes(30)), MakeTimeAccessor(&VpnEndpoint::m_idleTimeout),
-                            MakeTimeChecker(Seconds(0)))
-              .AddAttribute("AnyConnectDpd", "AnyConnect DPD interval (ASA default 30 s).",
-                            TimeValue(Seconds(30)), MakeTimeAccessor(&VpnEndpoint::m_anyConnectDpd),
-                            MakeTimeChecker(Seconds(5), Seconds(3600)))
-              .AddAttribute("AnyConnectKeepalive", "AnyConnect keepalive interval (20 s); 0 off.",
-                            TimeValue(Seconds(20)),
-                            MakeTimeAccessor(&VpnEndpoint::m_anyConnectKeepalive),
-                            MakeTimeChecker(Seconds(0)))
-              .AddAttribute(
-                  "AnyConnectSegmentSize",
-                  "TCP segment size of the AnyConnect connection; 0 takes the outer interface's "
-                  "MTU less the IPv4 and TCP headers and the timestamp option if the socket "
-                  "sends it (an Ethernet-sized link: 1460, or 1448 with timestamps), as the "
-                  "client's and the ASA's own TCP stacks advertise in their MSS option.",
-                  UintegerValue(0), MakeUintegerAccessor(&VpnEndpoint::m_anyConnectSegmentSize),
-                  MakeUintegerChecker<uint32_t>(0, 65495))
-              .AddTraceSource("TunnelState",
-                              "The tunnel went up or down (with the reason); at a headend, any "
-                              "client's tunnel.",
-                              MakeTraceSourceAccessor(&VpnEndpoint::m_stateTrace),
-                              "ns3::VpnEndpoint::TunnelStateCallback")
-              .AddTraceSource("ClientState",
-                              "A tunnel went up or down, with its client's number (GetClient).",
-                              MakeTraceSourceAccessor(&VpnEndpoint::m_clientStateTrace),
-                              "ns3::VpnEndpoint::ClientStateCallback")
-              .AddTraceSource("InnerTx", "An inner packet entered the tunnel.",
-                              MakeTraceSourceAccessor(&VpnEndpoint::m_innerTxTrace),
-                              "ns3::Packet::TracedCallback")
-              .AddTraceSource("InnerRx", "An inner packet came out of the tunnel.",
-                              MakeTraceSourceAccessor(&VpnEndpoint::m_innerRxTrace),
-                              "ns3::Packet::TracedCallback")
-              .AddTraceSource("OuterTx",
-                              "The engine put a packet on the outer wire: a UDP payload, an ESP "
-                              "packet, a whole cTCP segment, or AnyConnect stream bytes.",
-                              MakeTraceSourceAccessor(&VpnEndpoint::m_outerTxTrace),
-                              "ns3::Packet::TracedCallback")
-              .AddTraceSource("OuterRx",
-                              "A packet from the outer wire went to the engine (without its "
-                              "IPv4 and UDP headers; AnyConnect: a chunk of the stream).",
-                              MakeTraceSourceAccessor(&VpnEndpoint::m_outerRxTrace),
-                              "ns3::Packet::TracedCallback")
-              .AddTraceSource("Drop",
-                              "The engine dropped a packet: esp-icv, esp-replay, esp-malformed, "
-                              "framing, not-up, ...; a headend also drops what belongs to no "
-                              "client (no-client, malformed) and inner packets to no client "
-                              "(no-route).",
-                              MakeTraceSourceAccessor(&VpnEndpoint::m_dropTrace),
-                              "ns3::VpnEndpoint::DropCallback")
-              .AddTraceSource("Dpd",
-                              "A liveness message was sent or received (IKE DPD, NAT-T or CSTP "
-                              "keepalive, CSTP DPD), or the peer was declared dead.",
-                              MakeTraceSourceAccessor(&VpnEndpoint::m_dpdTrace),
-                              "ns3::VpnEndpoint::DpdCallback");
+    static TypeId tid = []
+    {
+        TypeId t
+            = TypeId("ns3::VpnEndpoint")
+                  .SetParent<Application>()
+                  .SetGroupName("Vpnsim")
+                  .AddConstructor<VpnEndpoint>()
+                  .AddAttribute("Role", "Which end: the VPN client or the headend (ASA).",
+                                EnumValue(CLIENT), MakeEnumAccessor(&VpnEndpoint::m_role),
+                                MakeEnumChecker(CLIENT, "client", HEADEND, "headend"))
+                  .AddAttribute("Encapsulation", "How IPsec crosses the network.", EnumValue(CTCP),
+                                MakeEnumAccessor(&VpnEndpoint::m_encapsulation),
+                                MakeEnumChecker(CTCP, "ctcp", NATT, "natt", ESP, "esp", ANYCONNECT,
+                                                "anyconnect"))
+                  .AddAttribute("LocalAddress", "This end's outer IPv4 address.",
+                                Ipv4AddressValue(Ipv4Address::GetAny()),
+                                MakeIpv4AddressAccessor(&VpnEndpoint::m_local),
+                                MakeIpv4AddressChecker())
+                  .AddAttribute("RemoteAddress",
+                                "The headend's outer IPv4 address (client only: a headend takes "
+                                "its clients from wherever they are seen).",
+                                Ipv4AddressValue(Ipv4Address::GetAny()),
+                                MakeIpv4AddressAccessor(&VpnEndpoint::m_remote),
+                                MakeIpv4AddressChecker())
+                  .AddAttribute(
+                      "Transform",
+                      "ESP transform: aes-cbc-128-hmac-sha1-96 (the legacy Cisco VPN "
+                      "Client's), aes-cbc-256-hmac-sha1-96, null-hmac-sha1-96, aes-gcm-128, "
+                      "aes-gcm-256.",
+                      StringValue("aes-cbc-128-hmac-sha1-96"),
+                      MakeStringAccessor(&VpnEndpoint::m_transform), MakeStringChecker());
+        // Every endpoint parameter: name, default, unit and range from the engine's table.
+        using namespace vpnsim::engine::parameter;
+        for (const auto& [spec, accessor] :
+             std::initializer_list<std::pair<const ParameterSpec*, Ptr<const AttributeAccessor>>>{
+                 {&kCtcpPort, MakeUintegerAccessor(&VpnEndpoint::m_ctcpPort)},
+                 {&kAnyConnectPort, MakeUintegerAccessor(&VpnEndpoint::m_anyConnectPort)},
+                 {&kPeerTimeout, MakeTimeAccessor(&VpnEndpoint::m_peerTimeout)},
+                 {&kClientDpdIdle, MakeTimeAccessor(&VpnEndpoint::m_clientDpdIdle)},
+                 {&kClientDpdRetry, MakeTimeAccessor(&VpnEndpoint::m_clientDpdRetry)},
+                 {&kAsaDpdThreshold, MakeTimeAccessor(&VpnEndpoint::m_asaThreshold)},
+                 {&kAsaDpdRetry, MakeTimeAccessor(&VpnEndpoint::m_asaRetry)},
+                 {&kAsaDpdRetries, MakeUintegerAccessor(&VpnEndpoint::m_asaRetries)},
+                 {&kKeySeed, MakeUintegerAccessor(&VpnEndpoint::m_keySeed)},
+                 {&kClientToHeadendSpi, MakeUintegerAccessor(&VpnEndpoint::m_clientToHeadendSpi)},
+                 {&kHeadendToClientSpi, MakeUintegerAccessor(&VpnEndpoint::m_headendToClientSpi)},
+                 {&kNatKeepalive, MakeTimeAccessor(&VpnEndpoint::m_natKeepalive)},
+                 {&kIdleTimeout, MakeTimeAccessor(&VpnEndpoint::m_idleTimeout)},
+                 {&kAnyConnectDpd, MakeTimeAccessor(&VpnEndpoint::m_anyConnectDpd)},
+                 {&kAnyConnectKeepalive, MakeTimeAccessor(&VpnEndpoint::m_anyConnectKeepalive)},
+                 {&kAnyConnectSegmentSize,
+                  MakeUintegerAccessor(&VpnEndpoint::m_anyConnectSegmentSize)},
+             })
+        {
+            AddParameterAttribute(t, *spec, accessor);
+        }
+        return t
+            .AddTraceSource("TunnelState",
+                            "The tunnel went up or down (with the reason); at a headend, any "
+                            "client's tunnel.",
+                            MakeTraceSourceAccessor(&VpnEndpoint::m_stateTrace),
+                            "ns3::VpnEndpoint::TunnelStateCallback")
+            .AddTraceSource("ClientState",
+                            "A tunnel went up or down, with its client's number (GetClient).",
+                            MakeTraceSourceAccessor(&VpnEndpoint::m_clientStateTrace),
+                            "ns3::VpnEndpoint::ClientStateCallback")
+            .AddTraceSource("InnerTx", "An inner packet entered the tunnel.",
+                            MakeTraceSourceAccessor(&VpnEndpoint::m_innerTxTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("InnerRx", "An inner packet came out of the tunnel.",
+                            MakeTraceSourceAccessor(&VpnEndpoint::m_innerRxTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("OuterTx",
+                            "The engine put a packet on the outer wire: a UDP payload, an ESP "
+                            "packet, a whole cTCP segment, or AnyConnect stream bytes.",
+                            MakeTraceSourceAccessor(&VpnEndpoint::m_outerTxTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("OuterRx",
+                            "A packet from the outer wire went to the engine (without its "
+                            "IPv4 and UDP headers; AnyConnect: a chunk of the stream).",
+                            MakeTraceSourceAccessor(&VpnEndpoint::m_outerRxTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("Drop",
+                            "The engine dropped a packet: esp-icv, esp-replay, esp-malformed, "
+                            "framing, not-up, ...; a headend also drops what belongs to no "
+                            "client (no-client, malformed) and inner packets to no client "
+                            "(no-route).",
+                            MakeTraceSourceAccessor(&VpnEndpoint::m_dropTrace),
+                            "ns3::VpnEndpoint::DropCallback")
+            .AddTraceSource("Dpd",
+                            "A liveness message was sent or received (IKE DPD, NAT-T or CSTP "
+                            "keepalive, CSTP DPD), or the peer was declared dead.",
+                            MakeTraceSourceAccessor(&VpnEndpoint::m_dpdTrace),
+                            "ns3::VpnEndpoint::DpdCallback");
+    }();
     return tid;
 }
 

@@ -1,5 +1,6 @@
 #include "experiments/runner/runner-config.h"
 
+#include "model/engine/endpoint-config.h"
 #include "model/wire/ipv4-header.h"
 
 #include <algorithm>
@@ -38,6 +39,27 @@ ToString(Encap encap)
     return "?";
 }
 
+/// The usage lines of the engine's parameters that are runner flags: the flag, the range and
+/// the default, then what it sets.
+std::string
+ParameterUsage()
+{
+    std::string text;
+    for (const engine::ParameterSpec* spec : engine::EndpointParameters())
+    {
+        if ((spec->interfaces & engine::kRunnerFlag) == 0)
+        {
+            continue;
+        }
+        std::string flag = "  --" + std::string(spec->flag)
+                           + (spec->unit == engine::ParameterUnit::Seconds ? " S" : " N");
+        flag.resize(std::max<size_t>(flag.size() + 1, 28), ' ');
+        text += flag + spec->AllowedText() + "; default " + engine::NumberText(spec->defaultValue)
+                + "\n" + std::string(28, ' ') + std::string(spec->help) + "\n";
+    }
+    return text;
+}
+
 std::string
 RunnerUsage()
 {
@@ -50,17 +72,8 @@ CAP_NET_RAW and CAP_NET_ADMIN) to open raw sockets and TUN; then drops to --user
 tunnel:
   --transform NAME          aes-cbc-128-hmac-sha1-96 (default), aes-cbc-256-hmac-sha1-96,
                             null-hmac-sha1-96, aes-gcm-128, aes-gcm-256
-  --ctcp-port N             headend cTCP port, 1..65535 (10000)
-  --client-port N           cTCP client source port, 0 (random from the seed) or 1024..65535
-  --anyconnect-port N       headend TLS port, 1..65535 (443)
-  --peer-timeout S          client DPD peer timeout, 30..480 (90)
-  --asa-dpd-threshold S     headend DPD threshold, 10..3600 (300)
-  --asa-dpd-retry S         headend DPD retry, 2..10 (2)
-  --nat-keepalive S         NAT-T keepalive, 0 (off)..3600 (20)
-  --idle-timeout S          headend vpn-idle-timeout, 0 (off)..86400 (1800)
-  --anyconnect-dpd S        AnyConnect DPD, 5..3600 (30)
-  --anyconnect-keepalive S  AnyConnect keepalive, 0 (off)..3600 (20)
-run:
+)" + ParameterUsage()
+           + R"(run:
   --duration S              0.1..86400 (30)
   --seed N                  0..2^64-1 (1): ISNs, cookies, the client port
   --record FILE             the JSON run record, one line ("-" = stdout, the default)
@@ -142,6 +155,46 @@ Address(const std::string& flag, const std::string& v, uint32_t& out)
     return std::nullopt;
 }
 
+/// Where the runner keeps each engine parameter it takes as a flag.
+const std::map<std::string_view, double RunnerConfig::*> kSecondsFields{
+    {engine::parameter::kPeerTimeout.flag, &RunnerConfig::peerTimeoutS},
+    {engine::parameter::kAsaDpdThreshold.flag, &RunnerConfig::asaDpdThresholdS},
+    {engine::parameter::kAsaDpdRetry.flag, &RunnerConfig::asaDpdRetryS},
+    {engine::parameter::kNatKeepalive.flag, &RunnerConfig::natKeepaliveS},
+    {engine::parameter::kIdleTimeout.flag, &RunnerConfig::idleTimeoutS},
+    {engine::parameter::kAnyConnectDpd.flag, &RunnerConfig::anyConnectDpdS},
+    {engine::parameter::kAnyConnectKeepalive.flag, &RunnerConfig::anyConnectKeepaliveS},
+};
+const std::map<std::string_view, uint16_t RunnerConfig::*> kPortFields{
+    {engine::parameter::kCtcpPort.flag, &RunnerConfig::ctcpPort},
+    {engine::parameter::kAnyConnectPort.flag, &RunnerConfig::anyConnectPort},
+    {engine::parameter::kClientPort.flag, &RunnerConfig::clientPort},
+};
+
+/// Sets the engine parameter `spec` from the text `v`, or refuses it with the table's range.
+std::optional<std::string>
+SetParameter(const engine::ParameterSpec& spec, const std::string& v, RunnerConfig& c)
+{
+    char* end = nullptr;
+    errno = 0;
+    double d = v.empty() ? NAN : std::strtod(v.c_str(), &end);
+    if (errno != 0 || end == nullptr || *end != '\0' || !spec.Allows(d))
+    {
+        return "--" + spec.Refusal(v);
+    }
+    if (auto seconds = kSecondsFields.find(spec.flag); seconds != kSecondsFields.end())
+    {
+        c.*(seconds->second) = d;
+        return std::nullopt;
+    }
+    if (auto port = kPortFields.find(spec.flag); port != kPortFields.end())
+    {
+        c.*(port->second) = static_cast<uint16_t>(d);
+        return std::nullopt;
+    }
+    return "--" + std::string(spec.flag) + ": not a runner setting";
+}
+
 } // namespace
 
 std::variant<RunnerConfig, ConfigError>
@@ -170,19 +223,6 @@ ParseRunnerArgs(const std::vector<std::string>& args)
         return [&c, field, lo, hi](const std::string& f, const std::string& v)
         {
             return Number(f, v, lo, hi, c.*field);
-        };
-    };
-    auto port = [&c](uint16_t RunnerConfig::*field, uint64_t lo) -> Handler
-    {
-        return [&c, field, lo](const std::string& f, const std::string& v)
-        {
-            uint64_t n = 0;
-            auto e = Integer(f, v, lo, 65535, n);
-            if (!e)
-            {
-                c.*field = static_cast<uint16_t>(n);
-            }
-            return e;
         };
     };
     std::map<std::string, Handler> flags{
@@ -236,27 +276,6 @@ ParseRunnerArgs(const std::vector<std::string>& args)
              c.transform = *t;
              return std::nullopt;
          }},
-        {"--ctcp-port", port(&RunnerConfig::ctcpPort, 1)},
-        {"--anyconnect-port", port(&RunnerConfig::anyConnectPort, 1)},
-        {"--client-port",
-         [&](const std::string& f, const std::string& v) -> std::optional<std::string>
-         {
-             uint64_t n = 0;
-             auto e = Integer(f, v, 0, 65535, n);
-             if (e || (n != 0 && n < 1024))
-             {
-                 return Refuse(f, v, "0 (random) or 1024..65535");
-             }
-             c.clientPort = static_cast<uint16_t>(n);
-             return std::nullopt;
-         }},
-        {"--peer-timeout", seconds(&RunnerConfig::peerTimeoutS, 30, 480)},
-        {"--asa-dpd-threshold", seconds(&RunnerConfig::asaDpdThresholdS, 10, 3600)},
-        {"--asa-dpd-retry", seconds(&RunnerConfig::asaDpdRetryS, 2, 10)},
-        {"--nat-keepalive", seconds(&RunnerConfig::natKeepaliveS, 0, 3600)},
-        {"--idle-timeout", seconds(&RunnerConfig::idleTimeoutS, 0, 86400)},
-        {"--anyconnect-dpd", seconds(&RunnerConfig::anyConnectDpdS, 5, 3600)},
-        {"--anyconnect-keepalive", seconds(&RunnerConfig::anyConnectKeepaliveS, 0, 3600)},
         {"--duration", seconds(&RunnerConfig::durationS, 0.1, 86400)},
         {"--log-interval", seconds(&RunnerConfig::logIntervalS, 0, 3600)},
         {"--seed",
@@ -412,6 +431,19 @@ ParseRunnerArgs(const std::vector<std::string>& args)
              return std::nullopt;
          }},
     };
+
+    // The engine's parameters, with the table's ranges and refusals.
+    for (const engine::ParameterSpec* spec : engine::EndpointParameters())
+    {
+        if (spec->interfaces & engine::kRunnerFlag)
+        {
+            flags["--" + std::string(spec->flag)]
+                = [&c, spec](const std::string&, const std::string& v)
+            {
+                return SetParameter(*spec, v, c);
+            };
+        }
+    }
 
     for (size_t i = 0; i < args.size(); ++i)
     {

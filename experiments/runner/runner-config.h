@@ -6,6 +6,7 @@
 #ifndef VPNSIM_RUNNER_RUNNER_CONFIG_H
 #define VPNSIM_RUNNER_RUNNER_CONFIG_H
 
+#include "model/engine/endpoint-config.h"
 #include "model/wire/esp-transform.h"
 
 #include <cstdint>
@@ -46,6 +47,14 @@ enum class RstFilter : uint8_t
     None, ///< the operator arranged it (a TUN-routed stack, iptables, a firewall)
 };
 
+/// A table entry's default as the field's type.
+template<typename T>
+constexpr T
+Default(const engine::ParameterSpec& spec)
+{
+    return static_cast<T>(spec.defaultValue);
+}
+
 /// Everything one run needs.
 struct RunnerConfig
 {
@@ -54,16 +63,18 @@ struct RunnerConfig
     uint32_t local{0};  ///< outer IPv4 address of this end (host order)
     uint32_t remote{0}; ///< outer IPv4 address of the peer
     wire::EspTransformId transform{wire::EspTransformId::AesCbc128HmacSha1_96};
-    uint16_t ctcpPort{10000};
-    uint16_t clientPort{0}; ///< cTCP client source port; 0 = random 1024-65535 from the seed
-    uint16_t anyConnectPort{443};
-    double peerTimeoutS{90};
-    double asaDpdThresholdS{300};
-    double asaDpdRetryS{2};
-    double natKeepaliveS{20};
-    double idleTimeoutS{1800};
-    double anyConnectDpdS{30};
-    double anyConnectKeepaliveS{20};
+    // The engine's parameters (model/engine/endpoint-config.h: ranges and defaults).
+    uint16_t ctcpPort{Default<uint16_t>(engine::parameter::kCtcpPort)};
+    /// cTCP client source port; 0 = random 1024-65535 from the seed
+    uint16_t clientPort{Default<uint16_t>(engine::parameter::kClientPort)};
+    uint16_t anyConnectPort{Default<uint16_t>(engine::parameter::kAnyConnectPort)};
+    double peerTimeoutS{engine::parameter::kPeerTimeout.defaultValue};
+    double asaDpdThresholdS{engine::parameter::kAsaDpdThreshold.defaultValue};
+    double asaDpdRetryS{engine::parameter::kAsaDpdRetry.defaultValue};
+    double natKeepaliveS{engine::parameter::kNatKeepalive.defaultValue};
+    double idleTimeoutS{engine::parameter::kIdleTimeout.defaultValue};
+    double anyConnectDpdS{engine::parameter::kAnyConnectDpd.defaultValue};
+    double anyConnectKeepaliveS{engine::parameter::kAnyConnectKeepalive.defaultValue};
 
     double durationS{30};
     uint64_t seed{1};

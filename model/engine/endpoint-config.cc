@@ -15,10 +15,22 @@ namespace
 using namespace parameter;
 
 constexpr std::array<const ParameterSpec*, 17> kTable{
-    &kPeerTimeout,         &kClientDpdIdle,    &kClientDpdRetry,         &kAsaDpdThreshold,
-    &kAsaDpdRetry,         &kAsaDpdRetries,    &kNatKeepalive,           &kIdleTimeout,
-    &kAnyConnectDpd,       &kAnyConnectKeepalive, &kAnyConnectSegmentSize, &kKeySeed,
-    &kClientToHeadendSpi,  &kHeadendToClientSpi, &kCtcpPort,             &kAnyConnectPort,
+    &kPeerTimeout,
+    &kClientDpdIdle,
+    &kClientDpdRetry,
+    &kAsaDpdThreshold,
+    &kAsaDpdRetry,
+    &kAsaDpdRetries,
+    &kNatKeepalive,
+    &kIdleTimeout,
+    &kAnyConnectDpd,
+    &kAnyConnectKeepalive,
+    &kAnyConnectSegmentSize,
+    &kKeySeed,
+    &kClientToHeadendSpi,
+    &kHeadendToClientSpi,
+    &kCtcpPort,
+    &kAnyConnectPort,
     &kClientPort,
 };
 
@@ -120,40 +132,6 @@ ParameterSpec::Check(uint64_t value) const
         return std::nullopt;
     }
     return Refusal(number);
-}
-
-std::optional<std::string>
-Validate(const EndpointConfig& c)
-{
-    for (auto error : {kPeerTimeout.Check(c.peerTimeout),
-                       kClientDpdIdle.Check(c.clientDpdIdle),
-                       kClientDpdRetry.Check(c.clientDpdRetry),
-                       kAsaDpdThreshold.Check(c.asaDpdThreshold),
-                       kAsaDpdRetry.Check(c.asaDpdRetry),
-                       kAsaDpdRetries.Check(uint64_t{c.asaDpdRetries}),
-                       kNatKeepalive.Check(c.natKeepalive),
-                       kIdleTimeout.Check(c.idleTimeout),
-                       kAnyConnectDpd.Check(c.anyConnectDpd),
-                       kAnyConnectKeepalive.Check(c.anyConnectKeepalive),
-                       kAnyConnectSegmentSize.Check(uint64_t{c.anyConnectSegmentSize}),
-                       kKeySeed.Check(uint64_t{c.keySeed}),
-                       kClientToHeadendSpi.Check(uint64_t{c.clientToHeadendSpi}),
-                       kHeadendToClientSpi.Check(uint64_t{c.headendToClientSpi}),
-                       kCtcpPort.Check(uint64_t{c.ctcpPort}),
-                       kAnyConnectPort.Check(uint64_t{c.anyConnectPort}),
-                       kClientPort.Check(uint64_t{c.clientPort})})
-    {
-        if (error)
-        {
-            return error;
-        }
-    }
-    if (c.clientToHeadendSpi == c.headendToClientSpi)
-    {
-        return "client-to-headend-spi, headend-to-client-spi: the two directions need "
-               "different SPIs";
-    }
-    return std::nullopt;
 }
 
 std::span<const ParameterSpec* const>

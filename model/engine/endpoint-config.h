@@ -88,47 +88,99 @@ namespace parameter
 
 // Cisco VPN Client DPD (doc/protocols.md §Cisco VPN Client DPD).
 inline constexpr ParameterSpec kPeerTimeout{
-    "peer-timeout", "PeerTimeout", ParameterUnit::Seconds, 90, 30, 480, "",
+    "peer-timeout",
+    "PeerTimeout",
+    ParameterUnit::Seconds,
+    90,
+    30,
+    480,
+    "",
     kAttribute | kSimulationFlag | kRunnerFlag,
     "client DPD: the peer is dead when nothing was heard from it for this long",
     "Cisco VPN Client User Guide, Adjusting the Peer Response Timeout Value: 90 s by default, "
     "30 s minimum, 480 s maximum"};
 inline constexpr ParameterSpec kClientDpdIdle{
-    "dpd-idle", "ClientDpdIdle", ParameterUnit::Seconds, 10, 1, 3600, "",
+    "dpd-idle",
+    "ClientDpdIdle",
+    ParameterUnit::Seconds,
+    10,
+    1,
+    3600,
+    "",
     kAttribute | kSimulationFlag,
     "client DPD: silence after sending before the first R-U-THERE",
     "about 10 s in third-party accounts of the Cisco VPN Client; no documented range"};
 inline constexpr ParameterSpec kClientDpdRetry{
-    "dpd-retry", "ClientDpdRetry", ParameterUnit::Seconds, 5, 1, 3600, "",
-    kAttribute | kSimulationFlag, "client DPD: R-U-THERE repeat interval",
+    "dpd-retry",
+    "ClientDpdRetry",
+    ParameterUnit::Seconds,
+    5,
+    1,
+    3600,
+    "",
+    kAttribute | kSimulationFlag,
+    "client DPD: R-U-THERE repeat interval",
     "Cisco VPN Client User Guide: R-U-THERE every 5 s until the peer response timeout; fixed "
     "there"};
 
 // ASA IKEv1 keepalive (doc/protocols.md §ASA IKE keepalive).
 inline constexpr ParameterSpec kAsaDpdThreshold{
-    "asa-dpd-threshold", "AsaDpdThreshold", ParameterUnit::Seconds, 300, 10, 3600, "",
+    "asa-dpd-threshold",
+    "AsaDpdThreshold",
+    ParameterUnit::Seconds,
+    300,
+    10,
+    3600,
+    "",
     kAttribute | kSimulationFlag | kRunnerFlag,
     "headend DPD: silence from the peer before an R-U-THERE",
     "Cisco ASA command reference, isakmp keepalive: threshold 10 to 3600 s, 300 s for remote "
     "access"};
 inline constexpr ParameterSpec kAsaDpdRetry{
-    "asa-dpd-retry", "AsaDpdRetry", ParameterUnit::Seconds, 2, 2, 10, "",
-    kAttribute | kSimulationFlag | kRunnerFlag, "headend DPD: R-U-THERE retry interval",
+    "asa-dpd-retry",
+    "AsaDpdRetry",
+    ParameterUnit::Seconds,
+    2,
+    2,
+    10,
+    "",
+    kAttribute | kSimulationFlag | kRunnerFlag,
+    "headend DPD: R-U-THERE retry interval",
     "Cisco ASA command reference, isakmp keepalive: retry 2 to 10 s, 2 s by default"};
 inline constexpr ParameterSpec kAsaDpdRetries{
-    "asa-dpd-retries", "AsaDpdRetries", ParameterUnit::Count, 3, 1, 10, "", kAttribute,
+    "asa-dpd-retries",
+    "AsaDpdRetries",
+    ParameterUnit::Count,
+    3,
+    1,
+    10,
+    "",
+    kAttribute,
     "headend DPD: unanswered R-U-THEREs before the peer is dead",
     "about 3 in third-party accounts of the ASA, which does not let it be configured"};
 
 // NAT traversal (doc/protocols.md §NAT-keepalive) and the headend's idle timer
 // (doc/protocols.md §ASA timeouts).
 inline constexpr ParameterSpec kNatKeepalive{
-    "nat-keepalive", "NatKeepalive", ParameterUnit::Seconds, 20, 10, 3600, "off",
-    kAttribute | kSimulationFlag | kRunnerFlag, "NAT-T keepalive interval",
+    "nat-keepalive",
+    "NatKeepalive",
+    ParameterUnit::Seconds,
+    20,
+    10,
+    3600,
+    "off",
+    kAttribute | kSimulationFlag | kRunnerFlag,
+    "NAT-T keepalive interval",
     "Cisco ASA crypto isakmp nat-traversal: 10 to 3600 s, 20 s by default (RFC 3948 section "
     "4: 20 s); 0 stops keepalives, to show what they prevent"};
 inline constexpr ParameterSpec kIdleTimeout{
-    "idle-timeout", "IdleTimeout", ParameterUnit::Seconds, 1800, 60, 7 * 86400, "none",
+    "idle-timeout",
+    "IdleTimeout",
+    ParameterUnit::Seconds,
+    1800,
+    60,
+    7 * 86400,
+    "none",
     kAttribute | kSimulationFlag | kRunnerFlag,
     "headend vpn-idle-timeout: no inner traffic for this long ends the tunnel",
     "Cisco ASA group-policy vpn-idle-timeout: 30 min by default, whole minutes from 1, or "
@@ -136,71 +188,106 @@ inline constexpr ParameterSpec kIdleTimeout{
 
 // AnyConnect liveness (doc/protocols.md §CSTP DPD and keepalive).
 inline constexpr ParameterSpec kAnyConnectDpd{
-    "anyconnect-dpd", "AnyConnectDpd", ParameterUnit::Seconds, 30, 5, 3600, "",
-    kAttribute | kSimulationFlag | kRunnerFlag, "AnyConnect DPD interval",
+    "anyconnect-dpd",
+    "AnyConnectDpd",
+    ParameterUnit::Seconds,
+    30,
+    5,
+    3600,
+    "",
+    kAttribute | kSimulationFlag | kRunnerFlag,
+    "AnyConnect DPD interval",
     "Cisco ASA anyconnect dpd-interval: 5 to 3600 s; 30 s by default (secondary source)"};
 inline constexpr ParameterSpec kAnyConnectKeepalive{
-    "anyconnect-keepalive", "AnyConnectKeepalive", ParameterUnit::Seconds, 20, 1, 3600, "off",
-    kAttribute | kSimulationFlag | kRunnerFlag, "AnyConnect keepalive interval",
+    "anyconnect-keepalive",
+    "AnyConnectKeepalive",
+    ParameterUnit::Seconds,
+    20,
+    1,
+    3600,
+    "off",
+    kAttribute | kSimulationFlag | kRunnerFlag,
+    "AnyConnect keepalive interval",
     "anyconnect ssl keepalive: commonly 20 s (not confirmed); the range is the model's"};
 inline constexpr ParameterSpec kAnyConnectSegmentSize{
-    "anyconnect-segment-size", "AnyConnectSegmentSize", ParameterUnit::Bytes, 0, 1, 65495,
-    "the outer interface's MTU less the IPv4 and TCP headers", kAttribute,
+    "anyconnect-segment-size",
+    "AnyConnectSegmentSize",
+    ParameterUnit::Bytes,
+    0,
+    1,
+    65495,
+    "the outer interface's MTU less the IPv4 and TCP headers",
+    kAttribute,
     "TCP segment size of the AnyConnect connection (bytes)",
     "65495: the largest IPv4 datagram less the IPv4 and TCP headers"};
 
 // Keys, SPIs and ports (doc/protocols.md §cTCP configuration).
 inline constexpr ParameterSpec kKeySeed{
-    "key-seed", "KeySeed", ParameterUnit::Identifier, 0x42, 0, 255, "", kAttribute,
-    "seed of the static ESP and IKE keys (both ends must agree)", "the model's static keys"};
+    "key-seed",
+    "KeySeed",
+    ParameterUnit::Identifier,
+    0x42,
+    0,
+    255,
+    "",
+    kAttribute,
+    "seed of the static ESP and IKE keys (both ends must agree)",
+    "the model's static keys"};
 inline constexpr ParameterSpec kClientToHeadendSpi{
-    "client-to-headend-spi", "ClientToHeadendSpi", ParameterUnit::Identifier, 0xc0ffee01, 256,
-    4294967295.0, "", kAttribute, "SPI of the client-to-headend ESP SA",
+    "client-to-headend-spi",
+    "ClientToHeadendSpi",
+    ParameterUnit::Identifier,
+    0xc0ffee01,
+    256,
+    4294967295.0,
+    "",
+    kAttribute,
+    "SPI of the client-to-headend ESP SA",
     "RFC 4303 section 2.1: SPIs 1 to 255 are reserved, 0 is never sent"};
 inline constexpr ParameterSpec kHeadendToClientSpi{
-    "headend-to-client-spi", "HeadendToClientSpi", ParameterUnit::Identifier, 0xc0ffee02, 256,
-    4294967295.0, "", kAttribute, "SPI of the headend-to-client ESP SA",
+    "headend-to-client-spi",
+    "HeadendToClientSpi",
+    ParameterUnit::Identifier,
+    0xc0ffee02,
+    256,
+    4294967295.0,
+    "",
+    kAttribute,
+    "SPI of the headend-to-client ESP SA",
     "RFC 4303 section 2.1: SPIs 1 to 255 are reserved, 0 is never sent"};
 inline constexpr ParameterSpec kCtcpPort{
-    "ctcp-port", "CtcpPort", ParameterUnit::Port, 10000, 1, 65535, "",
-    kAttribute | kRunnerFlag, "headend cTCP port",
+    "ctcp-port",
+    "CtcpPort",
+    ParameterUnit::Port,
+    10000,
+    1,
+    65535,
+    "",
+    kAttribute | kRunnerFlag,
+    "headend cTCP port",
     "Cisco ASA crypto isakmp ipsec-over-tcp: port 10000 by default"};
-inline constexpr ParameterSpec kAnyConnectPort{
-    "anyconnect-port", "AnyConnectPort", ParameterUnit::Port, 443, 1, 65535, "",
-    kAttribute | kRunnerFlag, "headend TLS port for AnyConnect", "HTTPS, 443"};
-inline constexpr ParameterSpec kClientPort{
-    "client-port", "", ParameterUnit::Port, 0, 1024, 65535, "random from the seed",
-    kRunnerFlag, "cTCP client source port",
-    "the Cisco client draws it from 1024 to 65535"};
+inline constexpr ParameterSpec kAnyConnectPort{"anyconnect-port",
+                                               "AnyConnectPort",
+                                               ParameterUnit::Port,
+                                               443,
+                                               1,
+                                               65535,
+                                               "",
+                                               kAttribute | kRunnerFlag,
+                                               "headend TLS port for AnyConnect",
+                                               "HTTPS, 443"};
+inline constexpr ParameterSpec kClientPort{"client-port",
+                                           "",
+                                           ParameterUnit::Port,
+                                           0,
+                                           1024,
+                                           65535,
+                                           "random from the seed",
+                                           kRunnerFlag,
+                                           "cTCP client source port",
+                                           "the Cisco client draws it from 1024 to 65535"};
 
 } // namespace parameter
-
-/// One endpoint's parameters, each defaulting to its table entry's default.
-struct EndpointConfig
-{
-    Nanos peerTimeout{parameter::kPeerTimeout.DefaultDuration()};
-    Nanos clientDpdIdle{parameter::kClientDpdIdle.DefaultDuration()};
-    Nanos clientDpdRetry{parameter::kClientDpdRetry.DefaultDuration()};
-    Nanos asaDpdThreshold{parameter::kAsaDpdThreshold.DefaultDuration()};
-    Nanos asaDpdRetry{parameter::kAsaDpdRetry.DefaultDuration()};
-    uint32_t asaDpdRetries{static_cast<uint32_t>(parameter::kAsaDpdRetries.defaultValue)};
-    Nanos natKeepalive{parameter::kNatKeepalive.DefaultDuration()};
-    Nanos idleTimeout{parameter::kIdleTimeout.DefaultDuration()};
-    Nanos anyConnectDpd{parameter::kAnyConnectDpd.DefaultDuration()};
-    Nanos anyConnectKeepalive{parameter::kAnyConnectKeepalive.DefaultDuration()};
-    uint32_t anyConnectSegmentSize{
-        static_cast<uint32_t>(parameter::kAnyConnectSegmentSize.defaultValue)};
-    uint32_t keySeed{static_cast<uint32_t>(parameter::kKeySeed.defaultValue)};
-    uint32_t clientToHeadendSpi{static_cast<uint32_t>(parameter::kClientToHeadendSpi.defaultValue)};
-    uint32_t headendToClientSpi{static_cast<uint32_t>(parameter::kHeadendToClientSpi.defaultValue)};
-    uint16_t ctcpPort{static_cast<uint16_t>(parameter::kCtcpPort.defaultValue)};
-    uint16_t anyConnectPort{static_cast<uint16_t>(parameter::kAnyConnectPort.defaultValue)};
-    uint16_t clientPort{static_cast<uint16_t>(parameter::kClientPort.defaultValue)};
-};
-
-/// The first parameter of `config` its table entry refuses (the message names it and the
-/// range), or nothing when all are allowed.
-std::optional<std::string> Validate(const EndpointConfig& config);
 
 /// Every entry of the table above, in that order.
 std::span<const ParameterSpec* const> EndpointParameters();

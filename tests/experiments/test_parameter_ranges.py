@@ -17,9 +17,14 @@ import subprocess
 import pytest
 
 from conftest import SKIP_EXIT_CODE
+from vpnsim_sweep import analytic
 from vpnsim_sweep import flags as sweep_flags
 
 VPNSIM_RUN = os.environ.get("VPNSIM_RUN")
+VPNSIM_RUNNER = os.environ.get("VPNSIM_RUNNER")
+PROBE = os.environ.get("VPNSIM_PARAMETER_PROBE")
+RUNNER_BASE = ["--role", "client", "--encap", "ctcp", "--local", "198.18.1.2",
+               "--remote", "198.18.2.2"]
 
 # What a flag needs beside it to be checked at all (burst only means something for the
 # Gilbert model with some loss).
@@ -28,8 +33,10 @@ CONTEXT = {"burst": ["--loss-model=gilbert", "--loss=0.01"]}
 
 @pytest.fixture(scope="module")
 def table():
-    if not VPNSIM_RUN:
-        pytest.exit("VPNSIM_RUN is not set (build vpnsim-run)", returncode=SKIP_EXIT_CODE)
+    if not (VPNSIM_RUN and VPNSIM_RUNNER and PROBE):
+        pytest.exit("VPNSIM_RUN, VPNSIM_RUNNER or VPNSIM_PARAMETER_PROBE is not set (build "
+                    "vpnsim-run, vpnsim-runner and vpnsim-parameter-probe)",
+                    returncode=SKIP_EXIT_CODE)
     out = subprocess.run([VPNSIM_RUN, "--ranges-json"], capture_output=True, text=True,
                          check=True, timeout=60)
     return json.loads(out.stdout)
@@ -64,8 +71,16 @@ def run(*args):
     return subprocess.run([VPNSIM_RUN, *args], capture_output=True, text=True, timeout=120)
 
 
+def offered_on(table, interface):
+    return {name: p for name, p in table.items() if interface in p["interfaces"]}
+
+
 def sim_flags(table):
-    return {name: p for name, p in table.items() if "vpnsim-run" in p["interfaces"]}
+    return offered_on(table, "vpnsim-run")
+
+
+def probe(*args):
+    return subprocess.run([PROBE, *args], capture_output=True, text=True, timeout=60)
 
 
 def test_the_table_covers_the_endpoint_timers_and_cisco_limits(table):
@@ -145,3 +160,64 @@ def test_the_sweep_flag_table_accepts_the_edges_and_refuses_just_outside(table):
             with pytest.raises(sweep_flags.FlagError):
                 flag.check(p["low"] + 0.5)
         assert not math.isnan(p["default"])
+
+
+def test_every_numeric_attribute_of_the_endpoint_is_in_the_table_with_its_default(table):
+    listed = probe("attributes")
+    assert listed.returncode == 0, listed.stderr
+    defaults = {name: float(value) for name, value in
+                (line.split() for line in listed.stdout.splitlines())}
+    in_table = {p["attribute"]: p["default"] for p in offered_on(table, "attribute").values()}
+    assert defaults == in_table
+
+
+def test_the_attributes_accept_the_edges_and_refuse_just_outside(table):
+    for name, p in offered_on(table, "attribute").items():
+        accepted, refused = edges(p)
+        for value in accepted:
+            out = probe("attribute", p["attribute"], text(value))
+            assert out.returncode == 0, f"{p['attribute']}={text(value)}: {out.stderr}"
+        for value in refused:
+            out = probe("attribute", p["attribute"], text(value))
+            assert out.returncode == 2, f"{p['attribute']}={text(value)} was accepted"
+
+
+def test_a_default_run_records_the_tables_defaults(table):
+    out = run("--duration=10")
+    assert out.returncode == 0, out.stderr
+    parameters = json.loads(out.stdout)["parameters"]
+    checked = 0
+    for name, p in sim_flags(table).items():
+        key = name.replace("-", "_") + "_s"
+        if key in parameters:
+            assert float(parameters[key]) == p["default"], name
+            checked += 1
+    assert checked >= 9  # every endpoint timer
+
+
+def test_the_analytic_models_defaults_are_the_tables(table):
+    for name, default in analytic.DEFAULTS.items():
+        if name in table:
+            assert default == table[name]["default"], name
+    assert analytic.ASA_DPD_RETRIES == table["asa-dpd-retries"]["default"]
+
+
+def test_the_runner_accepts_the_edges_and_refuses_just_outside(table):
+    for name, p in offered_on(table, "runner").items():
+        accepted, refused = edges(p)
+        for value in accepted:
+            out = probe("runner", *RUNNER_BASE, f"--{name}={text(value)}")
+            assert out.returncode == 0, f"--{name}={text(value)}: {out.stderr}"
+        for value in refused:
+            # The program itself: exit 2 and the table's words, before it opens anything.
+            out = subprocess.run([VPNSIM_RUNNER, *RUNNER_BASE, f"--{name}={text(value)}"],
+                                 capture_output=True, text=True, timeout=60)
+            assert out.returncode == 2, f"--{name}={text(value)}: {out.returncode}"
+            assert f"--{name}={text(value)}: allowed {p['allowed']}" in out.stderr, out.stderr
+
+
+def test_the_runner_usage_states_the_tables_ranges(table):
+    usage = subprocess.run([VPNSIM_RUNNER, "--help"], capture_output=True, text=True,
+                           timeout=60).stdout
+    for name, p in offered_on(table, "runner").items():
+        assert f"--{name} " in usage and p["allowed"] in usage, name

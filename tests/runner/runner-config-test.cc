@@ -57,10 +57,11 @@ TEST(RunnerConfig, BothValueSpellings)
 
 TEST(RunnerConfig, RefusalsNameFlagAndRange)
 {
-    EXPECT_EQ(Refusal({"--peer-timeout", "5"}), "--peer-timeout=5: allowed 30..480");
-    EXPECT_EQ(Refusal({"--asa-dpd-retry=11"}), "--asa-dpd-retry=11: allowed 2..10");
-    EXPECT_EQ(Refusal({"--client-port=80"}), "--client-port=80: allowed 0 (random) or 1024..65535");
-    EXPECT_EQ(Refusal({"--ctcp-port=0"}), "--ctcp-port=0: allowed 1..65535");
+    EXPECT_EQ(Refusal({"--peer-timeout", "5"}), "--peer-timeout=5: allowed 30 to 480 seconds");
+    EXPECT_EQ(Refusal({"--asa-dpd-retry=11"}), "--asa-dpd-retry=11: allowed 2 to 10 seconds");
+    EXPECT_EQ(Refusal({"--client-port=80"}),
+              "--client-port=80: allowed 1024 to 65535, or 0 (random from the seed)");
+    EXPECT_EQ(Refusal({"--ctcp-port=0"}), "--ctcp-port=0: allowed 1 to 65535");
     EXPECT_EQ(Refusal({"--probe-size=2000"}), "--probe-size=2000: allowed 64..1400");
     EXPECT_EQ(Refusal({"--duration=abc"}), "--duration=abc: allowed 0.1..86400");
     EXPECT_NE(Refusal({"--transform=des"}).find("--transform=des: allowed aes-cbc-128"),
