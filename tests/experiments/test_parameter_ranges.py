@@ -13,6 +13,8 @@ import json
 import math
 import os
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -221,3 +223,16 @@ def test_the_runner_usage_states_the_tables_ranges(table):
                            timeout=60).stdout
     for name, p in offered_on(table, "runner").items():
         assert f"--{name} " in usage and p["allowed"] in usage, name
+
+
+def test_the_testbed_validation_refuses_just_outside_the_tables_timer_ranges(table):
+    validate = Path(__file__).resolve().parents[2] / "experiments" / "testbed" / "validate"
+    for name in ("peer-timeout", "asa-dpd-threshold", "asa-dpd-retry"):
+        p = table[name]
+        for value in edges(p)[1]:
+            out = subprocess.run([sys.executable, str(validate), "--loss=0.01",
+                                  f"--{name}={text(value)}"],
+                                 capture_output=True, text=True, timeout=60)
+            assert out.returncode == 2, f"--{name}={text(value)}"
+            assert f"--{name}={text(value)}: allowed {text(p['low'])}..{text(p['high'])}" \
+                in out.stderr, out.stderr
