@@ -1,7 +1,9 @@
 """The analytic model (analytic.py) against the simulation it describes: 200 seeds at three loss
 levels of cTCP through the ASA normalizer, each level's analytic failure probability inside the
 simulated Wilson 95% interval. The same runs reject the formula as it was before it followed the
-model's DPD rule and setup, which shows the check can fail when model and formula drift apart."""
+model's DPD rule and setup, which shows the check can fail when model and formula drift apart.
+Single runs with one packet lost at a known time check the detection delay D itself against the
+model's DPD, for each rule the formula has (client after the last reply, --dpd-idle, headend)."""
 
 import os
 from dataclasses import replace
@@ -71,3 +73,41 @@ def test_a_formula_that_drifted_from_the_model_is_caught(simulated):
     assert outside(curve, drifted) != []
     # A model change the formula does not follow: a PeerTimeout twice as long.
     assert outside(curve, replace(pred, peer_timeout_s=2 * pred.peer_timeout_s)) != []
+
+
+LOST_AT_S = 600.0
+
+
+@pytest.mark.parametrize("flags", [
+    {"traffic-interval": 5},  # echo answered every 5 s: PeerTimeout after the last reply
+    {"traffic-interval": 20, "dpd-idle": 10},  # quieter than dpd-idle: from the lost send
+    {"traffic-interval": 20, "dpd-idle": 30},  # dpd-idle longer: from the last reply again
+    {"traffic-interval": 5, "asa-dpd-threshold": 10},  # the headend's DPD gives up first
+])
+def test_the_detection_delay_is_the_models_own(flags, tmp_path):
+    """One upstream packet lost at a known time (trace loss, first packet at or after 600 s):
+    the tunnel must die D after it, by the DPD the formula names."""
+    runner = os.environ.get("VPNSIM_RUN")
+    if not runner or not os.access(runner, os.X_OK):
+        pytest.skip("VPNSIM_RUN does not name an executable vpnsim-run (not built yet)")
+    import json
+    import math
+    import subprocess
+    trace = tmp_path / "drop.txt"
+    trace.write_text(f"mode time\n{LOST_AT_S}\n")
+    args = [f"--{k}={v}" for k, v in flags.items()]
+    out = subprocess.run([runner, "--encap=ctcp", "--asa=normalizer", "--duration=900",
+                          "--loss-model=trace", f"--loss-trace={trace}", *args],
+                         capture_output=True, text=True, check=True, timeout=120).stdout
+    record = json.loads(out)
+    run = {"flags": {"encap": "ctcp", "asa": "normalizer", "duration": 900, **flags},
+           "record": record}
+    pred = analytic.prediction_for(run)
+    interval = pred.interval_s
+    # The upstream packet lost: the first echo request at or after LOST_AT_S.
+    lost = analytic.TRAFFIC_START_S + interval * math.ceil((LOST_AT_S - analytic.TRAFFIC_START_S)
+                                                           / interval)
+    assert record["failed"] and record["cause"] == pred.detected_by.replace(" DPD", "-dpd")
+    # time_to_failure_s counts from tunnel up, under a second into the run.
+    died_at = record["time_to_failure_s"]
+    assert lost + pred.detection_delay_s - 1.0 < died_at <= lost + pred.detection_delay_s + 0.1
