@@ -55,7 +55,7 @@ def plot_all(curves: list[Curve], out_dir, predictions: list[analytic.Prediction
     written = []
     for name, fig in (
         ("failure-rate-vs-loss", failure_rate_figure(curves, style, predictions)),
-        ("time-to-failure-cdf", ttf_figure(curves, style)),
+        ("time-to-failure-cdf", ttf_figure(curves, style, predictions)),
         ("goodput-vs-loss", goodput_figure(curves, style, survivor_max_failure)),
     ):
         fig.text(0.995, 0.005, footer, fontsize=7, color="dimgrey", ha="right", va="bottom")
@@ -124,7 +124,7 @@ def failure_rate_figure(curves, style, predictions):
     return fig
 
 
-def ttf_figure(curves, style):
+def ttf_figure(curves, style, predictions=()):
     """Kaplan-Meier panels for the configurations whose established tunnels died, then one
     panel of setup failures (tunnels that never came up) for every configuration."""
     estimates = {c.config: [survival.kaplan_meier(p.loss, p.runs) for p in c.points]
@@ -157,7 +157,7 @@ def ttf_figure(curves, style):
             ax.plot([], [], " ", label=f"none died at {', '.join(quiet)}")
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
                   title="loss: established tunnels", title_fontsize=7)
-    setup_panel(list(axes.flat)[len(dying)], curves, style)
+    setup_panel(list(axes.flat)[len(dying)], curves, style, predictions)
     for ax in list(axes.flat)[panels:]:
         ax.set_visible(False)
     fig.suptitle(f"Time to tunnel failure: Kaplan-Meier estimate, tunnels still up at the end "
@@ -170,8 +170,9 @@ def ttf_figure(curves, style):
     return fig
 
 
-def setup_panel(ax, curves, style):
-    """Setup failures (IKE never completed) against loss: not part of the time to failure."""
+def setup_panel(ax, curves, style, predictions=()):
+    """Setup failures (IKE never completed) against loss: not part of the time to failure. The
+    analytic model's setup term (the same for every prediction) is drawn beside them."""
     shift = dodge_offsets(curves)
     for c in curves:
         st = style[c.config]
@@ -183,6 +184,14 @@ def setup_panel(ax, curves, style):
         err = _bars(y, bounds)
         ax.errorbar(x, y, yerr=err, color=st["color"], marker=st["marker"], ls=st["ls"], ms=4,
                     mfc="none", lw=1.2, elinewidth=0.8, capsize=1.5, label=c.label)
+    if predictions:
+        top = max((p.loss for c in curves for p in c.points), default=0.05)
+        grid = [top * i / 100 for i in range(101)]
+        ax.plot([100 * p for p in grid], [1 - predictions[0].p_setup_ok(p) for p in grid],
+                color="black", lw=2, alpha=0.55, zorder=1,
+                label="analytic setup term, cTCP via in-order ASA:\n"
+                      f"$1-(1-p)^{{{analytic.IKE_CLIENT_MESSAGES}}}"
+                      f"(1-p^2)^{{{analytic.IKE_HEADEND_MESSAGES}}}$")
     ax.set_title("Setup failures: tunnel never came up", fontsize=10)
     ax.set_xlabel("packet loss (%)")
     ax.set_ylabel(f"fraction of runs\n(Wilson {CONFIDENCE:.0%} bars)")

@@ -139,10 +139,17 @@ def test_time_to_failure_has_a_panel_per_dying_configuration_and_setup_failures_
     from vpnsim_sweep import plots
     curves = seven_curves()
     style = {c.config: dict(color="k", marker="o", ls="-") for c in curves}
-    fig = plots.ttf_figure(curves, style)
-    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
-    assert titles == ["cTCP via ASA TCP proxy", "cTCP via ASA normalizer",
-                      "Setup failures: tunnel never came up"]
+    from vpnsim_sweep import analytic
+    fig = plots.ttf_figure(curves, style, [analytic.Prediction(1200, "echo", 5)])
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in panels] == ["cTCP via ASA TCP proxy", "cTCP via ASA normalizer",
+                                                 "Setup failures: tunnel never came up"]
+    # One line per loss level at which a tunnel died (here all but 0 %), each with its counts.
+    legend = [t.get_text() for t in panels[0].get_legend().get_texts()]
+    assert legend[:3] == ["0.25%: 1 died, 9 censored", "0.5%: 2 died, 8 censored",
+                          "1%: 4 died, 6 censored"]
+    setup = [t.get_text() for t in panels[2].get_legend().get_texts()]
+    assert setup[0].startswith("analytic setup term") and len(setup) == 1 + 7
 
 
 def test_every_figure_names_the_runner_build(small_store, tmp_path):
