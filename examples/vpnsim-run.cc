@@ -24,7 +24,9 @@
 #include "helper/scenario.h"
 #include "helper/simulation-reset.h"
 #include "helper/topology-spec.h"
+#include "model/engine/endpoint-config.h"
 #include "model/engine/run-record.h"
+#include "vpnsim-version.h"
 
 #include <algorithm>
 #include <charconv>
@@ -83,9 +85,50 @@ ToUnsigned(const std::string& flag, const std::string& text, T& out)
     return "";
 }
 
+/// 0-255, in decimal or with 0x in hexadecimal (the key seed is one byte).
+std::string
+ToKeySeed(const std::string& text, uint8_t& out)
+{
+    const auto& spec = vpnsim::engine::parameter::kKeySeed;
+    bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+    const char* begin = text.data() + (hex ? 2 : 0);
+    const char* end = text.data() + text.size();
+    unsigned value = 0;
+    auto [stop, ec] = std::from_chars(begin, end, value, hex ? 16 : 10);
+    if (text.empty() || ec != std::errc() || stop != end || !spec.Allows(value))
+    {
+        return "--" + spec.Refusal(text) + ", in decimal or hexadecimal (0x42)";
+    }
+    out = static_cast<uint8_t>(value);
+    return "";
+}
+
+/// "(default D; allowed RANGE)" from a parameter's table entry.
+std::string
+DefaultAndRange(const vpnsim::engine::ParameterSpec& spec)
+{
+    return " (default " + vpnsim::engine::NumberText(spec.defaultValue) + "; allowed "
+           + spec.AllowedText() + ")";
+}
+
+/// The help text of one of vpnsim-run's own numeric flags, from ScenarioParameterSpecs.
+std::string
+NumericHelp(const std::string& flag, const std::string& what)
+{
+    for (const vpnsim::engine::ParameterSpec* s : ns3::ScenarioParameterSpecs())
+    {
+        if (s->flag == flag)
+        {
+            return what + DefaultAndRange(*s);
+        }
+    }
+    return what;
+}
+
 std::vector<Flag>
 Flags(ns3::ScenarioParameters& p)
 {
+    const ns3::ScenarioParameters d; // the defaults the help shows
     auto text = [](std::string& field)
     {
         return [&field](const std::string& v)
@@ -102,31 +145,73 @@ Flags(ns3::ScenarioParameters& p)
         };
     };
     std::vector<Flag> flags{
-        {"encap", "encapsulation: ctcp, natt, esp, anyconnect", text(p.encap)},
-        {"asa", "ASA mode: none, stateful, normalizer, ips-strict, proxy, bypass", text(p.asa)},
-        {"loss", "mean loss fraction on the client-ASA Internet link, both ways",
+        {"encap",
+         "encapsulation: ctcp (Cisco IPsec over TCP 10000), natt (IPsec over UDP 4500, RFC "
+         "3948), esp (native ESP, IP protocol 50), anyconnect (CSTP over TLS on TCP 443) "
+         "(default " + d.encap + ")",
+         text(p.encap)},
+        {"asa",
+         "ASA mode: none, stateful, normalizer, ips-strict, proxy, bypass; what each models is "
+         "listed above (default " + d.asa + ")",
+         text(p.asa)},
+        {"loss",
+         NumericHelp("loss", "mean loss on the client-ASA Internet hop, each direction, as a "
+                             "fraction: 0.01 is 1%"),
          number("loss", p.loss)},
-        {"loss-model", "bernoulli, gilbert or trace", text(p.lossModel)},
-        {"burst", "mean loss burst length in packets (gilbert)", number("burst", p.burst)},
-        {"loss-trace", "drop list file (trace model)", text(p.lossTrace)},
-        {"jitter", "extra delay per packet on the Internet link, uniform up to this (s)",
+        {"loss-model",
+         "bernoulli (independent), gilbert (bursts, see --burst) or trace (--loss-trace) "
+         "(default " + d.lossModel + ")",
+         text(p.lossModel)},
+        {"burst", NumericHelp("burst", "mean loss burst length with --loss-model=gilbert"),
+         number("burst", p.burst)},
+        {"loss-trace",
+         "drop list file for --loss-model=trace: packet indices, or times with 'mode time' "
+         "(no default)",
+         text(p.lossTrace)},
+        {"jitter",
+         NumericHelp("jitter", "extra delay per packet on the Internet hop, uniform up to this"),
          number("jitter", p.jitter)},
-        {"duration", "session length in seconds (default 1800)", number("duration", p.duration)},
-        {"seed", "run number of the random streams (1, 2, ...)",
+        {"duration", NumericHelp("duration", "session length"), number("duration", p.duration)},
+        {"seed",
+         "run number of the random streams (default " + std::to_string(d.seed)
+             + "; allowed 1 to 2^64-1)",
          [&p](const std::string& v)
          {
              return ToUnsigned("seed", v, p.seed);
          }},
-        {"transform", "ESP transform", text(p.transform)},
-        {"traffic", "inner traffic: echo, voip, bulk, idle", text(p.traffic)},
-        {"traffic-interval", "echo interval (s)", number("traffic-interval", p.trafficInterval)},
-        {"traffic-size", "echo payload bytes",
+        {"key-seed",
+         std::string(vpnsim::engine::parameter::kKeySeed.help)
+             + ", decimal or hex; --pcap writes the keys it gives (default 0x42; allowed "
+             + vpnsim::engine::parameter::kKeySeed.AllowedText() + ")",
+         [&p](const std::string& v)
+         {
+             return ToKeySeed(v, p.keySeed);
+         }},
+        {"transform",
+         "ESP transform: aes-cbc-128-hmac-sha1-96, aes-cbc-256-hmac-sha1-96, aes-gcm-128, "
+         "aes-gcm-256, null-hmac-sha1-96 (default " + d.transform + ", the Cisco VPN Client's)",
+         text(p.transform)},
+        {"traffic",
+         "inner traffic: echo (UDP echo every --traffic-interval), voip (G.711-like, 50 "
+         "packets/s each way), bulk (one TCP upload), idle (none) (default " + d.traffic + ")",
+         text(p.traffic)},
+        {"traffic-interval", NumericHelp("traffic-interval", "echo interval"),
+         number("traffic-interval", p.trafficInterval)},
+        {"traffic-size", NumericHelp("traffic-size", "echo payload"),
          [&p](const std::string& v)
          {
              return ToUnsigned("traffic-size", v, p.trafficSize);
          }},
-        {"topology", "GraphViz DOT topology (default: the tech-note line)", text(p.topology)},
-        {"pcap", "pcap file prefix (one file per device)", text(p.pcap)},
+        {"topology",
+         "GraphViz DOT topology (default: the tech-note line client - Internet - ASA - headend - "
+         "server)",
+         text(p.topology)},
+        {"pcap",
+         "pcap file prefix: PREFIX-client-1.pcap, PREFIX-asa-outside.pcap, "
+         "PREFIX-asa-inside.pcap, PREFIX-headend.pcap, ... one per device, plus the SA keys "
+         "(PREFIX-wireshark/esp_sa) and a tshark command that decrypts them (PREFIX-decrypt.sh) "
+         "(default: no captures)",
+         text(p.pcap)},
     };
     // The endpoint's timers, named, explained and bounded by the engine's parameter table.
     auto traffic = std::find_if(flags.begin(), flags.end(),
@@ -138,8 +223,8 @@ Flags(ns3::ScenarioParameters& p)
     for (const ns3::ScenarioEndpointField& f : ns3::ScenarioEndpointFields())
     {
         std::string name(f.spec->flag);
-        endpoint.push_back({name, std::string(f.spec->help) + " (" + f.spec->AllowedText() + ")",
-                            number(name, p.*f.seconds)});
+        endpoint.push_back(
+            {name, std::string(f.spec->help) + DefaultAndRange(*f.spec), number(name, p.*f.seconds)});
     }
     flags.insert(traffic, endpoint.begin(), endpoint.end());
     return flags;
@@ -332,6 +417,23 @@ RunBatch(const std::string& scenarioFile, const std::map<std::string, std::strin
     return anyBad ? 2 : 0;
 }
 
+/// What each --asa mode stands for, in Cisco's terms (the sources: doc/protocols.md §ASA).
+constexpr const char* kAsaModes = R"(
+ASA modes (--asa), each a Cisco ASA feature as the ASA CLI configuration guide names it:
+  none        no ASA in the path
+  stateful    a stateful firewall with no inspection: out-of-order TCP segments pass untouched
+              (tcp-map queue-limit 0, the default for flows that are neither inspected nor sent
+              to an IPS)
+  normalizer  the TCP normalizer's in-order queue that inspected and IPS flows get: 3
+              out-of-order packets held for 4 s, then dropped (tcp-map queue-limit/timeout)
+  ips-strict  an inline IPS with strict TCP evasion protection: after a missed packet, nothing
+              more of that direction passes (IPS inline-TCP-evasion-protection-mode strict)
+  proxy       application inspection that makes the ASA a full TCP proxy: it ACKs on behalf of
+              the peer and needs every byte in order (the case of Cisco TAC document 113578)
+  bypass      tcp-state-bypass for the cTCP flow (set connection advanced-options
+              tcp-state-bypass): no TCP state checks for it
+)";
+
 } // namespace
 
 int
@@ -347,8 +449,19 @@ main(int argc, char* argv[])
     std::vector<Flag> flags = Flags(p);
     std::map<std::string, std::string> given;
     std::string scenarioFile;
+    for (int i = 1; i < argc; ++i)
+    {
+        if (std::string(argv[i]) == "--version")
+        {
+            std::cout << "vpnsim-run " << VPNSIM_VERSION << " (git " << VPNSIM_GIT_REVISION
+                      << ")\n";
+            return 0;
+        }
+    }
     ns3::CommandLine cmd(__FILE__);
-    cmd.Usage("Runs one vpnsim scenario for one seed and prints its result record as JSON.");
+    cmd.Usage(std::string("Runs one vpnsim scenario for one seed and prints its result record "
+                          "(doc/record.md) as one line of JSON.\n")
+              + kAsaModes + "\n--version prints vpnsim's version and git revision.");
     cmd.AddValue("scenario", "JSON file of flag values (flags given here override it)",
                  scenarioFile);
     for (const auto& f : flags)

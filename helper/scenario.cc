@@ -1,8 +1,10 @@
 #include "helper/scenario.h"
 
+#include "helper/capture-names.h"
 #include "helper/inner-traffic.h"
 #include "helper/lossy-link-helper.h"
 #include "helper/vpn-helper.h"
+#include "helper/wireshark-keys.h"
 #include "model/asa-firewall.h"
 #include "model/engine/tunnel-state.h"
 #include "model/nat-device.h"
@@ -11,6 +13,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <ns3/boolean.h>
@@ -25,6 +29,7 @@
 #include <ns3/rng-seed-manager.h>
 #include <ns3/simulator.h>
 #include <ns3/string.h>
+#include <ns3/uinteger.h>
 #include <set>
 #include <sstream>
 
@@ -41,6 +46,14 @@ const Ipv4Mask kTunnelMask("255.255.0.0");
 constexpr double kTrafficStartS = 5;
 
 using vpnsim::engine::NumberText;
+
+std::string
+KeySeedText(uint8_t seed)
+{
+    char text[8];
+    std::snprintf(text, sizeof(text), "0x%02x", seed);
+    return text;
+}
 
 std::string
 Range(const std::string& flag, const std::string& value, const std::string& allowed)
@@ -337,6 +350,8 @@ class ScenarioRun
     void InstallEndpoints();
     void InstallTraffic();
     vpnsim::engine::RunRecord Record(ScenarioTimeline* timeline) const;
+    /// With --pcap: the SA keys and the tshark command beside the captures.
+    void WriteDecryption() const;
 
   private:
     std::pair<Ptr<NetDevice>, Ipv4Address> SideOf(size_t vertex, const std::vector<size_t>& hops,
@@ -416,10 +431,18 @@ ScenarioRun::BuildTopology()
                 ->TraceConnectWithoutContext("PhyRxDrop",
                                              MakeCallback(&LossWatcher::Lost, &m_losses[i]));
         }
-        if (!m_p.pcap.empty())
+    }
+    if (!m_p.pcap.empty())
+    {
+        PointToPointHelper pcap;
+        auto names = CaptureNames(m_topology);
+        for (size_t i = 0; i < m_links.size(); ++i)
         {
-            PointToPointHelper pcap;
-            pcap.EnablePcap(m_p.pcap, m_links.back(), false);
+            for (uint32_t side = 0; side < 2; ++side)
+            {
+                pcap.EnablePcap(m_p.pcap + "-" + names[i][side] + ".pcap", m_links[i].Get(side),
+                                false, true);
+            }
         }
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
@@ -503,6 +526,7 @@ ScenarioRun::InstallEndpoints()
     {
         vpn.SetAttribute(std::string(f.spec->attribute), TimeValue(Seconds(m_p.*f.seconds)));
     }
+    vpn.SetAttribute("KeySeed", UintegerValue(m_p.keySeed));
     // One headend for every client vertex; each client is seen at the outermost NAT on its
     // way to the headend, if any (the headend takes that address as where to expect it).
     Ipv4Address headendOuter = SideOf(m_headendIndex, m_hopsToClient, true).second;
@@ -621,16 +645,22 @@ ScenarioRun::OutcomeOf(size_t k) const
         auto it = m_headendSessions.ends.find(*session);
         o.ends[1] = it == m_headendSessions.ends.end() ? nullptr : &it->second;
     }
-    if (o.ends[0]->up && o.ends[1] && o.ends[1]->up)
-    {
-        o.up = std::max(*o.ends[0]->up, *o.ends[1]->up);
-    }
     for (int i = 0; i < 2; ++i)
     {
         const EndWatcher* e = o.ends[i];
         if (e && e->down && (o.first < 0 || *e->down < *o.ends[o.first]->down))
         {
             o.first = i;
+        }
+    }
+    // Up once both ends are; an end that went down before the other came up means the tunnel
+    // was never established.
+    if (o.ends[0]->up && o.ends[1] && o.ends[1]->up)
+    {
+        double both = std::max(*o.ends[0]->up, *o.ends[1]->up);
+        if (o.first < 0 || *o.ends[o.first]->down >= both)
+        {
+            o.up = both;
         }
     }
     return o;
@@ -648,22 +678,23 @@ ScenarioRun::RecordOutcome(vpnsim::engine::RunRecord& r, const TunnelOutcome& ou
     {
         natMappingDrops += nat->GetDrops("no-translation") + nat->GetDrops("no-connection");
     }
-    if (first >= 0 || !up)
+    r.established = up.has_value();
+    r.tunnelUpS = up;
+    if (!up)
+    {
+        // A setup failure: nothing to count a time to failure from, whatever either end did.
+        r.failed = true;
+        r.cause = "not-established";
+    }
+    else if (first >= 0)
     {
         r.failed = true;
-        if (first >= 0)
+        r.timeToFailureS = *ends[first]->down - *up;
+        r.cause = ends[first]->downReason;
+        bool dpd = *r.cause == "client-dpd" || *r.cause == "headend-dpd";
+        if (dpd && natMappingDrops > 0)
         {
-            r.timeToFailureS = *ends[first]->down - up.value_or(0.0);
-            r.cause = ends[first]->downReason;
-            bool dpd = *r.cause == "client-dpd" || *r.cause == "headend-dpd";
-            if (dpd && natMappingDrops > 0)
-            {
-                r.cause = "nat-mapping-lost";
-            }
-        }
-        else
-        {
-            r.cause = "ike-failure"; // never came up within the session
+            r.cause = "nat-mapping-lost";
         }
     }
 }
@@ -741,7 +772,8 @@ ScenarioRun::RecordParameters(vpnsim::engine::RunRecord& r) const
                     {"traffic", p.traffic},
                     {"traffic_interval_s", NumberText(p.trafficInterval)},
                     {"traffic_size_bytes", std::to_string(p.trafficSize)},
-                    {"topology", p.topology.empty() ? "tech-note-line" : p.topology}};
+                    {"topology", p.topology.empty() ? "tech-note-line" : p.topology},
+                    {"key_seed", KeySeedText(p.keySeed)}};
     if (p.lossModel == "gilbert")
     {
         r.parameters["burst_packets"] = NumberText(p.burst);
@@ -783,6 +815,43 @@ ScenarioRun::RecordTimeline(ScenarioTimeline& timeline, const TunnelOutcome& out
     }
 }
 
+/// What Wireshark needs to decrypt the captures: every SA of every tunnel, and the command.
+void
+ScenarioRun::WriteDecryption() const
+{
+    std::vector<vpnsim::wire::EspSaConfig> sas;
+    std::vector<const VpnSession*> tunnels;
+    for (const auto& client : m_clients)
+    {
+        tunnels.push_back(&client->GetClient(0));
+    }
+    for (uint32_t i = 0; i < m_headend->GetClientCount(); ++i)
+    {
+        tunnels.push_back(&m_headend->GetClient(i));
+    }
+    for (const VpnSession* tunnel : tunnels)
+    {
+        if (const auto* ipsec = tunnel->GetIpsecTunnel())
+        {
+            sas.push_back(ipsec->OutboundSa());
+            sas.push_back(ipsec->InboundSa());
+        }
+    }
+    // The capture the command reads unless told otherwise: where the loss is, outside the
+    // ASA, or the first client's own if there is no ASA.
+    std::string name = "client-1";
+    for (const auto& edge : CaptureNames(m_topology))
+    {
+        for (const auto& side : edge)
+        {
+            name = side == "asa-outside" ? side : name;
+        }
+    }
+    std::string file = std::filesystem::path(m_p.pcap).filename().string() + "-" + name + ".pcap";
+    std::string error = WriteWiresharkDecryption(m_p.pcap, sas, file);
+    NS_ABORT_MSG_IF(!error.empty(), "--pcap=" << m_p.pcap << ": " << error);
+}
+
 vpnsim::engine::RunRecord
 ScenarioRun::Record(ScenarioTimeline* timeline) const
 {
@@ -816,6 +885,10 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     Simulator::Stop(Seconds(p.duration));
     Simulator::Run();
     vpnsim::engine::RunRecord r = run.Record(timeline);
+    if (!p.pcap.empty())
+    {
+        run.WriteDecryption();
+    }
     Simulator::Destroy();
     return r;
 }

@@ -58,6 +58,8 @@ struct ScenarioParameters
     uint32_t trafficSize{200};
     std::string topology; ///< DOT file; empty for the tech-note line
     std::string pcap;     ///< pcap file prefix; empty for none
+    /// Seed of the static ESP and IKE keys (VpnEndpoint::KeySeed).
+    uint8_t keySeed{static_cast<uint8_t>(vpnsim::engine::parameter::kKeySeed.defaultValue)};
 };
 
 /// An endpoint parameter that is a vpnsim-run flag, and where ScenarioParameters keeps it.
@@ -92,6 +94,8 @@ struct ScenarioTimeline
 };
 
 /// Builds and runs one scenario. Call ValidateScenario first; bad parameters abort here.
+/// With a pcap prefix it writes one capture per device, named by role (CaptureNames), and
+/// what Wireshark needs to decrypt them (WriteWiresharkDecryption).
 vpnsim::engine::RunRecord RunScenario(const ScenarioParameters& p, const TopologySpec& topology,
                                       ScenarioTimeline* timeline = nullptr);
 

@@ -422,7 +422,18 @@ RunnerEndpoint::Record(double elapsedS) const
     r.seed = m_config.seed;
     r.durationS = elapsedS;
 
-    if (m_down && m_status.reason)
+    r.established = m_firstUp.has_value();
+    if (m_firstUp)
+    {
+        r.tunnelUpS = ToSeconds(*m_firstUp);
+    }
+    if (!m_firstUp)
+    {
+        // A setup failure, whatever ended the attempt: no time to failure without a tunnel.
+        r.failed = true;
+        r.cause = "not-established";
+    }
+    else if (m_down && m_status.reason)
     {
         r.failed = true;
         r.cause = engine::ToString(*m_status.reason);
@@ -431,11 +442,6 @@ RunnerEndpoint::Record(double elapsedS) const
     {
         r.failed = true;
         r.cause = "stream-closed";
-    }
-    else if (!m_firstUp)
-    {
-        r.failed = true;
-        r.cause = "not-established";
     }
     if (r.failed && m_down && m_firstUp)
     {

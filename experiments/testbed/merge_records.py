@@ -51,8 +51,13 @@ def main():
     cp, hp = client.get("parameters", {}), headend.get("parameters", {})
 
     failed, ttf, cause = False, None, None
+    # Established once both ends came up; the tunnel was up from the later of the two.
+    established = all(r.get("established", r.get("cause") != "not-established")
+                      for r in (client, headend))
+    ups = [r.get("tunnel_up_s") for r in (client, headend)]
+    tunnel_up = max(ups) if established and all(isinstance(u, (int, float)) for u in ups) else None
     ends = [r for r in (client, headend) if r.get("failed")]
-    if any(r.get("cause") == "not-established" for r in ends):
+    if not established:
         failed, cause = True, "not-established"
     elif ends:
         first = min(ends, key=lambda r: r.get("time_to_failure_s") or 0.0)
@@ -83,6 +88,8 @@ def main():
         "loss": client["loss"],
         "seed": a.seed,
         "duration_s": a.duration,
+        "established": established,
+        "tunnel_up_s": tunnel_up,
         "failed": failed,
         "time_to_failure_s": ttf,
         "cause": cause,

@@ -21,7 +21,8 @@ from vpnsim_sweep.stats import CONFIDENCE, wilson  # noqa: E402  (experiments/ o
 
 DPD_CAUSES = ("client-dpd", "headend-dpd")
 FRAMING_CAUSE = "framing-error"
-# The tunnel never came up: the simulation says ike-failure, the runner not-established.
+# The tunnel never came up: "established": false, cause not-established (records written before
+# the field existed said ike-failure in the simulation).
 SETUP_CAUSES = ("ike-failure", "not-established")
 SIDES = ("simulation", "testbed")
 
@@ -31,6 +32,8 @@ def classify(record):
     record's own cause."""
     if not record.get("failed"):
         return None
+    if record.get("established") is False:
+        return "not-established"
     cause = record.get("cause") or "unknown"
     if cause in DPD_CAUSES:
         return "dpd"

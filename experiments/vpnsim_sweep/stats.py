@@ -47,7 +47,8 @@ class Point:
     loss: float
     runs: list[dict]
     n: int = 0
-    failures: int = 0
+    failures: int = 0  # tunnels that died or never came up (the record's "failed")
+    setup_failures: int = 0  # of those, tunnels that never came up ("established": false)
     rate: float = math.nan
     low: float = math.nan
     high: float = math.nan
@@ -61,8 +62,10 @@ class Point:
     def compute(self) -> "Point":
         self.n = len(self.runs)
         self.failures = sum(1 for r in self.runs if r["record"]["failed"])
+        self.setup_failures = sum(1 for r in self.runs if r["record"].get("established") is False)
         self.rate = self.failures / self.n if self.n else math.nan
         self.low, self.high = wilson(self.failures, self.n)
+        # Only tunnels that came up have a time to failure (counted from tunnel up).
         self.ttf_s = sorted(r["record"]["time_to_failure_s"] for r in self.runs
                             if r["record"]["failed"] and _is_number(r["record"].get("time_to_failure_s")))
         causes: dict[str, int] = {}

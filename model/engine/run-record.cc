@@ -1,6 +1,7 @@
 #include "model/engine/run-record.h"
 
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 namespace vpnsim
 {
@@ -18,6 +19,8 @@ ToJson(const RunRecord& r)
     j["loss"] = r.loss;
     j["seed"] = r.seed;
     j["duration_s"] = r.durationS;
+    j["established"] = r.established;
+    j["tunnel_up_s"] = r.tunnelUpS ? nlohmann::ordered_json(*r.tunnelUpS) : nlohmann::ordered_json();
     j["failed"] = r.failed;
     j["time_to_failure_s"]
         = r.timeToFailureS ? nlohmann::ordered_json(*r.timeToFailureS) : nlohmann::ordered_json();
@@ -32,6 +35,49 @@ ToJson(const RunRecord& r)
     j["asa_drops_by_reason"] = r.asaDropsByReason;
     j["parameters"] = r.parameters;
     return j.dump();
+}
+
+std::optional<RunRecord>
+FromJson(const std::string& json)
+{
+    try
+    {
+        auto j = nlohmann::json::parse(json);
+        RunRecord r;
+        auto optional = [&j](const char* key, auto& field)
+        {
+            if (!j.at(key).is_null())
+            {
+                field = j.at(key).get<typename std::decay_t<decltype(field)>::value_type>();
+            }
+        };
+        j.at("source").get_to(r.source);
+        j.at("encap").get_to(r.encap);
+        j.at("asa").get_to(r.asa);
+        j.at("loss_model").get_to(r.lossModel);
+        j.at("loss").get_to(r.loss);
+        j.at("seed").get_to(r.seed);
+        j.at("duration_s").get_to(r.durationS);
+        j.at("established").get_to(r.established);
+        optional("tunnel_up_s", r.tunnelUpS);
+        j.at("failed").get_to(r.failed);
+        optional("time_to_failure_s", r.timeToFailureS);
+        optional("cause", r.cause);
+        j.at("inner_goodput_bps").get_to(r.innerGoodputBps);
+        j.at("inner_loss").get_to(r.innerLoss);
+        j.at("inner_sent").get_to(r.innerSent);
+        j.at("inner_received").get_to(r.innerReceived);
+        j.at("framing_errors").get_to(r.framingErrors);
+        j.at("asa_bytes_held").get_to(r.asaBytesHeld);
+        j.at("asa_drops").get_to(r.asaDrops);
+        j.at("asa_drops_by_reason").get_to(r.asaDropsByReason);
+        j.at("parameters").get_to(r.parameters);
+        return r;
+    }
+    catch (const nlohmann::json::exception&)
+    {
+        return std::nullopt;
+    }
 }
 
 } // namespace engine

@@ -1,7 +1,8 @@
 /*
  * The result record of one run: one scenario, one seed. The simulation (vpnsim-run) and the
  * real-socket runner print the same record, one JSON object on one line, so that sweeps, plots
- * and the validation read both alike (doc/design.md §What a run produces).
+ * and the validation read both alike (doc/design.md §What a run produces). Every field, its
+ * unit and its meaning: doc/record.md.
  *
  * Keys are written in a fixed order and numbers in their shortest exact form, so the same run
  * gives a byte-identical record.
@@ -29,8 +30,13 @@ struct RunRecord
     uint64_t seed{1};
     double durationS{0};
 
+    /// Both ends of the tunnel came up within the session. A tunnel that never did is a setup
+    /// failure: failed, cause "not-established", no time to failure and no tunnel_up_s.
+    bool established{false};
+    std::optional<double> tunnelUpS; ///< when both ends were up, seconds from the session's start
+    /// The tunnel did not carry the whole session: it went down, or it never came up.
     bool failed{false};
-    std::optional<double> timeToFailureS; ///< since the tunnel first came up
+    std::optional<double> timeToFailureS; ///< from tunnel up to the first end going down (s)
     std::optional<std::string> cause;     ///< client-dpd, headend-dpd, framing-error, ...
 
     double innerGoodputBps{0}; ///< inner payload bytes delivered * 8 / duration
@@ -47,6 +53,9 @@ struct RunRecord
 
 /// One line of JSON, no trailing newline.
 std::string ToJson(const RunRecord& record);
+
+/// The record ToJson wrote; nullopt if `json` is not one (a field missing or of the wrong type).
+std::optional<RunRecord> FromJson(const std::string& json);
 
 } // namespace engine
 } // namespace vpnsim

@@ -50,10 +50,16 @@ TEST_P(TechNoteTable, OutcomeOverSeeds)
             // Only what the link itself lost is missing (two crossings of a lossy hop).
             EXPECT_LT(r.innerLoss, 4 * o.loss + 0.005);
         }
-        else
+        else if (r.established)
         {
             ASSERT_TRUE(r.timeToFailureS.has_value());
             EXPECT_LT(*r.timeToFailureS, 1800.0);
+        }
+        else
+        {
+            // A segment of IKE itself lost before the ASA: the tunnel never came up.
+            EXPECT_EQ(r.cause.value_or(""), "not-established");
+            EXPECT_FALSE(r.timeToFailureS.has_value());
         }
     }
 }
@@ -101,8 +107,52 @@ TEST(TechNoteTimeline, CtcpFailsAtTheFirstUpstreamLossPlusTheClientDpdTimeout)
         EXPECT_GE(*t.firstDownS, expected - 1.1) << "seed " << seed;
         EXPECT_LE(*t.firstDownS, expected + 0.1) << "seed " << seed;
         EXPECT_NEAR(*r.timeToFailureS, *t.firstDownS - *t.tunnelUpS, 1e-9);
+        EXPECT_TRUE(r.established);
+        EXPECT_EQ(r.tunnelUpS, t.tunnelUpS);
     }
     EXPECT_GE(checked, 6) << "too few seeds lost their first segment after setup";
+}
+
+TEST(ScenarioRecord, ATunnelThatNeverCameUpIsASetupFailureWithNoTimeToFailure)
+{
+    // At 60% loss IKE gives up before both ends are up; an end going down then is not a
+    // tunnel dying, and there is no "tunnel up" to count a time to failure from.
+    int setupFailures = 0;
+    for (uint64_t seed = 1; seed <= 4; ++seed)
+    {
+        auto p = Params("ctcp", "normalizer", 0.6, seed);
+        p.duration = 300;
+        ScenarioTimeline t;
+        auto r = RunScenario(p, TechNoteLine(), &t);
+        if (t.tunnelUpS)
+        {
+            continue;
+        }
+        ++setupFailures;
+        EXPECT_FALSE(r.established) << "seed " << seed;
+        EXPECT_TRUE(r.failed) << "seed " << seed;
+        EXPECT_EQ(r.cause.value_or(""), "not-established") << "seed " << seed;
+        EXPECT_FALSE(r.timeToFailureS.has_value()) << "seed " << seed;
+        EXPECT_FALSE(r.tunnelUpS.has_value()) << "seed " << seed;
+        std::string json = vpnsim::engine::ToJson(r);
+        EXPECT_NE(json.find("\"established\":false,\"tunnel_up_s\":null,\"failed\":true,"
+                            "\"time_to_failure_s\":null,\"cause\":\"not-established\""),
+                  std::string::npos)
+            << json;
+    }
+    EXPECT_GE(setupFailures, 2) << "too few seeds failed setup at 60% loss";
+}
+
+TEST(ScenarioRecord, ASurvivingTunnelIsEstablishedWithNoFailureFields)
+{
+    auto r = RunScenario(Params("natt", "proxy", 0.0, 1), TechNoteLine());
+    EXPECT_TRUE(r.established);
+    ASSERT_TRUE(r.tunnelUpS.has_value());
+    EXPECT_GT(*r.tunnelUpS, 0.5); // the endpoints start at 0.5 s, IKE takes a few round trips
+    EXPECT_LT(*r.tunnelUpS, 5.0);
+    EXPECT_FALSE(r.failed);
+    EXPECT_FALSE(r.cause.has_value());
+    EXPECT_FALSE(r.timeToFailureS.has_value());
 }
 
 TEST(ScenarioRecord, AnIdleTunnelBehindPatWithoutKeepalivesLosesItsMapping)

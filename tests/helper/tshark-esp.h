@@ -5,6 +5,7 @@
 #ifndef VPNSIM_TESTS_HELPER_TSHARK_ESP_H
 #define VPNSIM_TESTS_HELPER_TSHARK_ESP_H
 
+#include "helper/wireshark-keys.h"
 #include "model/wire/esp.h"
 
 #include <cstdio>
@@ -15,27 +16,6 @@ namespace vpnsim
 {
 namespace test
 {
-
-/// Wireshark's encryption and authentication labels for a transform.
-inline std::pair<std::string, std::string>
-TsharkEspAlgorithms(wire::EspTransformId id)
-{
-    const std::string sha1 = "HMAC-SHA-1-96 [RFC2404]";
-    switch (id)
-    {
-        case wire::EspTransformId::NullHmacSha1_96:
-            return {"NULL", sha1};
-        case wire::EspTransformId::AesCbc128HmacSha1_96:
-        case wire::EspTransformId::AesCbc256HmacSha1_96:
-            return {"AES-CBC [RFC3602]", sha1};
-        case wire::EspTransformId::AesGcm128Icv16:
-        case wire::EspTransformId::AesGcm256Icv16:
-            return {"AES-GCM with 16 octet ICV [RFC4106]", "NULL"};
-        case wire::EspTransformId::AesCbc128NoAuth:
-            return {"AES-CBC [RFC3602]", "NULL"};
-    }
-    return {"NULL", "NULL"};
-}
 
 /// "0x%08x", as tshark prints an SPI.
 inline std::string
@@ -55,15 +35,8 @@ TsharkEspOptions(const std::vector<wire::EspSaConfig>& sas)
         = {"-o", "esp.enable_encryption_decode:TRUE", "-o", "esp.enable_authentication_check:TRUE"};
     for (const auto& sa : sas)
     {
-        auto [encryption, authentication] = TsharkEspAlgorithms(sa.transform);
-        auto key = [](const wire::Bytes& k)
-        {
-            return k.empty() ? std::string() : "0x" + wire::ToHex(k);
-        };
         o.push_back("-o");
-        o.push_back("uat:esp_sa:\"IPv4\",\"*\",\"*\",\"" + TsharkSpi(sa.spi) + "\",\"" + encryption
-                    + "\",\"" + key(sa.encryptionKey) + "\",\"" + authentication + "\",\""
-                    + key(sa.authenticationKey) + "\"");
+        o.push_back("uat:esp_sa:" + ns3::WiresharkEspSaRecord(sa));
     }
     return o;
 }
