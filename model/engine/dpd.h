@@ -17,6 +17,7 @@
 #ifndef VPNSIM_ENGINE_DPD_H
 #define VPNSIM_ENGINE_DPD_H
 
+#include "model/engine/endpoint-config.h"
 #include "model/engine/host.h"
 
 #include <chrono>
@@ -117,9 +118,10 @@ class DeadPeerDetection
 /// The Cisco VPN Client's DPD.
 struct CiscoClientDpdConfig
 {
-    Nanos idle{std::chrono::seconds(10)};        ///< silence after sending before R-U-THERE
-    Nanos retry{std::chrono::seconds(5)};        ///< R-U-THERE repeat interval
-    Nanos peerTimeout{std::chrono::seconds(90)}; ///< .pcf PeerTimeout, 30-480 s
+    // Defaults and ranges: the parameter table (endpoint-config.h).
+    Nanos idle{parameter::kClientDpdIdle.DefaultDuration()};      ///< silence after sending
+    Nanos retry{parameter::kClientDpdRetry.DefaultDuration()};    ///< R-U-THERE repeat interval
+    Nanos peerTimeout{parameter::kPeerTimeout.DefaultDuration()}; ///< .pcf PeerTimeout
 };
 
 class CiscoClientDpd : public DeadPeerDetection
@@ -136,9 +138,11 @@ class CiscoClientDpd : public DeadPeerDetection
 /// The ASA's IKEv1 keepalive.
 struct AsaDpdConfig
 {
-    Nanos threshold{std::chrono::seconds(300)}; ///< remote access default (L2L: 10 s)
-    Nanos retry{std::chrono::seconds(2)};
-    uint32_t retries{3}; ///< unanswered retransmissions before the peer is dead
+    /// Remote access default (L2L: 10 s); defaults and ranges: the parameter table.
+    Nanos threshold{parameter::kAsaDpdThreshold.DefaultDuration()};
+    Nanos retry{parameter::kAsaDpdRetry.DefaultDuration()};
+    /// Unanswered retransmissions before the peer is dead.
+    uint32_t retries{static_cast<uint32_t>(parameter::kAsaDpdRetries.defaultValue)};
 };
 
 class AsaDpd : public DeadPeerDetection
