@@ -5,9 +5,9 @@ A citation names a file and, optionally, a section of it by heading, as code com
 and READMEs do: `doc/protocols.md` then a section sign and `cTCP trailer`. The rules:
 
 - a path ending in `.md` must exist, relative to the repository root or to the citing file;
-- a section sign after such a path must be followed by one of that file's headings, ended by
-  punctuation, "and"/"or" or the end of a line (case and spacing aside; a heading may run on
-  to the next line of a wrapped comment);
+- a section sign after such a path must be followed by one of that file's headings (case and
+  spacing aside; a heading may run on to the next line of a wrapped comment), and not by a
+  near miss of a longer heading;
 - a section sign (or "section N") after an RFC, an Internet-Draft, a standard, a guide or manual,
   a manual page or a work cited by year is that document's and is not checked; one after no
   document at all names nothing and is an error;
@@ -21,6 +21,7 @@ With no FILE, every file git tracks under DIR (default: the repository holding t
 Exit 0 when every citation resolves, 1 with one line per broken citation, 2 on bad usage.
 """
 import argparse
+import difflib
 import os
 import re
 import subprocess
@@ -49,6 +50,8 @@ LOOKBACK_LINES = 3
 # What may follow a cited heading: punctuation, "and"/"or", or the end of a line.
 CITATION_END = r"(?=[ \t]*(?:[)\],;:\"'`(*<>|]|\.(?:\s|$)|\n|$)|[ \t]+(?:and|or)[ \t\n])"
 COMMENT_BLOCK_LINES = 40
+# How alike the words after a heading and a longer heading must be to count as a misspelling.
+NEAR_MISS = 0.8
 
 
 def normalize(text):
@@ -86,14 +89,29 @@ class Document:
                 self.anchors.add(anchor if n == 0 else "%s-%d" % (anchor, n))
 
     def section_at(self, text):
-        """The heading `text` starts with, or None. The heading must end where the citation
-        does: at punctuation, at "and"/"or", or at the end of a line, so that a misspelt
-        longer name is not taken for a shorter heading it begins with."""
-        for h in sorted(self.headings, key=len, reverse=True):
-            words = r"[ \t\n]+".join(re.escape(w) for w in h.split(" "))
-            if re.match(words + CITATION_END, text, re.IGNORECASE):
+        """The heading `text` starts with, or None. A heading followed by punctuation, "and",
+        "or" or the end of a line is taken as it is. One followed by more words is taken unless
+        those words nearly spell a longer heading that begins the same way: "cTCP tralier" is a
+        misspelt "cTCP trailer", not "cTCP" followed by prose."""
+        by_length = sorted(self.headings, key=len, reverse=True)
+        for h in by_length:
+            if re.match(self.pattern(h) + CITATION_END, text, re.IGNORECASE):
                 return h
+        for h in by_length:
+            if not re.match(self.pattern(h) + r"[ \t\n]+\w", text, re.IGNORECASE):
+                continue
+            words = normalize(text).split(" ")
+            for longer in self.headings:
+                if longer.startswith(h + " "):
+                    said = " ".join(words[:len(longer.split(" "))])
+                    if difflib.SequenceMatcher(None, said, longer).ratio() >= NEAR_MISS:
+                        return None
+            return h
         return None
+
+    @staticmethod
+    def pattern(heading):
+        return r"[ \t\n]+".join(re.escape(w) for w in heading.split(" "))
 
 
 class Checker:
@@ -197,8 +215,8 @@ class Checker:
                 continue
             if self.document(target).section_at(text) is None:
                 words = " ".join(text.split()[:4])
-                self.error(path, number, "%s has no heading '%s...' (a cited heading ends at "
-                           "punctuation or at the end of a line)" % (name, words))
+                self.error(path, number, "%s has no heading that '%s...' starts with"
+                           % (name, words))
 
     def check_links(self, path, number, line):
         for m in MD_LINK.finditer(line):

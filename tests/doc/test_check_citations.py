@@ -94,6 +94,12 @@ def test_a_misspelt_name_is_not_taken_for_a_shorter_heading_it_begins_with(tmp_p
     assert errors(tmp_path / "1", {"a.cc": good}) == []
     assert len(errors(tmp_path / "2", {"a.cc": "// %s %sGamma delte\n" % (GUIDE, SIGN)})) == 1
     assert len(errors(tmp_path / "3", {"a.cc": "// %s %sGamma delte)\n" % (GUIDE, SIGN)})) == 1
+    assert len(errors(tmp_path / "4", {"a.cc": "// %s %sGamma deltas\n" % (GUIDE, SIGN)})) == 1
+
+
+def test_a_heading_followed_by_prose_passes(tmp_path):
+    text = "// %s %sGamma gives the rule, %sAlpha beta says why\n" % (GUIDE, SIGN, SIGN)
+    assert errors(tmp_path, {"a.cc": text}) == []
 
 
 def test_a_heading_matches_only_at_a_word_boundary(tmp_path):
