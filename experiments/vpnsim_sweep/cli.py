@@ -198,7 +198,7 @@ def cmd_status(args) -> int:
             print(f"  {n} by runner {version}")
         if args.sweep is None:
             records = store.records()
-            _print_table(records, {})
+            _print_table(records, {}, store.labels())
             errors = store.errors()
             missing = 0
         else:

@@ -80,24 +80,56 @@ def _short_version(version: str) -> str:
     return f"{said}sha256:{digest[:12]}" if digest else version
 
 
-def dodge_offsets(curves: list[Curve], fraction: float = 0.6) -> dict[str, float]:
-    """x shift (in loss %) per configuration: together they span `fraction` of the smallest
-    gap between loss levels, so the shifted points of one level never reach the next."""
-    losses = sorted({100 * p.loss for c in curves for p in c.points})
-    gaps = [b - a for a, b in zip(losses, losses[1:]) if b > a]
-    gap = min(gaps) if gaps else 1.0
+def dodge_offsets(curves: list[Curve], fraction: float = 0.7) -> dict[str, float]:
+    """x shift per configuration, in loss levels (LossAxis units): together they span
+    `fraction` of the distance between two levels, so no point reaches the next level's."""
     k = len(curves)
-    step = fraction * gap / max(1, k - 1) if k > 1 else 0.0
+    step = fraction / (k - 1) if k > 1 else 0.0
     return {c.config: (i - (k - 1) / 2) * step for i, c in enumerate(curves)}
+
+
+class LossAxis:
+    """An x axis in loss (%) on which the swept loss levels are evenly spaced, piecewise linear
+    in between (and beyond, with the end gaps). Levels crowded at low loss (0, 0.25, 0.5 %)
+    then get as much room as 3, 4, 5 %, enough for every configuration's point side by side;
+    a curve drawn on a fine grid of losses stays exact under this scale."""
+
+    def __init__(self, curves: list[Curve]):
+        levels = sorted({100 * p.loss for c in curves for p in c.points})
+        if len(levels) < 2:
+            levels = [levels[0], levels[0] + 1.0] if levels else [0.0, 1.0]
+        self.levels = levels
+        self._x = [2 * levels[0] - levels[1], *levels, 2 * levels[-1] - levels[-2]]
+        self._u = list(range(-1, len(levels) + 1))
+
+    def forward(self, x):
+        import numpy as np
+        return np.interp(x, self._x, self._u, left=None, right=None) if np.ndim(x) else \
+            float(np.interp(x, self._x, self._u))
+
+    def inverse(self, u):
+        import numpy as np
+        return np.interp(u, self._u, self._x) if np.ndim(u) else float(np.interp(u, self._u, self._x))
+
+    def at(self, loss_pct: float, shift: float) -> float:
+        """The x (in loss %) of a point shifted `shift` levels from `loss_pct`."""
+        return self.inverse(self.forward(loss_pct) + shift)
+
+    def apply(self, ax) -> None:
+        ax.set_xscale("function", functions=(self.forward, self.inverse))
+        ax.set_xticks(self.levels, [f"{x:g}" for x in self.levels])
+        ax.set_xlim(self.inverse(-0.5), self.inverse(len(self.levels) - 0.5))
+        ax.grid(False, axis="x", which="minor")
 
 
 def failure_rate_figure(curves, style, predictions):
     fig, ax = plt.subplots(figsize=(10, 6))
     max_loss = max((p.loss for c in curves for p in c.points), default=0.05) or 0.05
     shift = dodge_offsets(curves)
+    axis = LossAxis(curves)
     for c in curves:
         st = style[c.config]
-        x = [100 * p.loss + shift[c.config] for p in c.points]
+        x = [axis.at(100 * p.loss, shift[c.config]) for p in c.points]
         y = [p.rate for p in c.points]
         err = _bars(y, [(p.low, p.high) for p in c.points])
         ns = sorted({p.n for p in c.points})
@@ -106,14 +138,13 @@ def failure_rate_figure(curves, style, predictions):
                     ms=6, mfc="none", mew=1.4, lw=1.6, elinewidth=1.0, capsize=2.5,
                     label=f"{c.label} ({n_text} runs per point)")
     for pred, ls in zip(predictions, ("-", "--", ":", "-.")):
-        grid = [max_loss * i / 200 for i in range(201)]
+        grid = [max_loss * i / 1000 for i in range(1001)]
         ax.plot([100 * p for p in grid], [pred.p_fail(p) for p in grid], ls=ls, color="black",
                 lw=2.2, alpha=0.55, zorder=1, label=pred.legend())
-    ax.set_xlabel("packet loss on the client-ASA link (%); each configuration shifted "
-                  "slightly so that none hides another")
+    ax.set_xlabel("packet loss on the client-ASA link (%): the swept levels evenly spaced, each "
+                  "configuration shifted\nslightly so that none hides another")
     ax.set_ylabel("failure rate (fraction of runs whose tunnel failed)")
-    pad = 0.03 * 100 * max_loss
-    ax.set_xlim(-pad, 100 * max_loss + pad)
+    axis.apply(ax)
     ax.set_ylim(-0.03, 1.03)
     durations = sorted({p.duration_s for c in curves for p in c.points if not math.isnan(p.duration_s)})
     ax.set_title(f"Tunnel failure rate vs loss ({', '.join(f'{d:g}' for d in durations)} s "
@@ -174,11 +205,12 @@ def setup_panel(ax, curves, style, predictions=()):
     """Setup failures (IKE never completed) against loss: not part of the time to failure. The
     analytic model's setup term (the same for every prediction) is drawn beside them."""
     shift = dodge_offsets(curves)
+    axis = LossAxis(curves)
     for c in curves:
         st = style[c.config]
         counts = [(p.loss, sum(survival.never_established(r["record"]) for r in p.runs), p.n)
                   for p in c.points]
-        x = [100 * loss + shift[c.config] for loss, _, _ in counts]
+        x = [axis.at(100 * loss, shift[c.config]) for loss, _, _ in counts]
         y = [k / n for _, k, n in counts]
         bounds = [wilson(k, n) for _, k, n in counts]
         err = _bars(y, bounds)
@@ -186,14 +218,15 @@ def setup_panel(ax, curves, style, predictions=()):
                     mfc="none", lw=1.2, elinewidth=0.8, capsize=1.5, label=c.label)
     if predictions:
         top = max((p.loss for c in curves for p in c.points), default=0.05)
-        grid = [top * i / 100 for i in range(101)]
+        grid = [top * i / 1000 for i in range(1001)]
         ax.plot([100 * p for p in grid], [1 - predictions[0].p_setup_ok(p) for p in grid],
                 color="black", lw=2, alpha=0.55, zorder=1,
                 label="analytic setup term, cTCP via in-order ASA:\n"
                       f"$1-(1-p)^{{{analytic.IKE_CLIENT_MESSAGES}}}"
                       f"(1-p^2)^{{{analytic.IKE_HEADEND_MESSAGES}}}$")
+    axis.apply(ax)
     ax.set_title("Setup failures: tunnel never came up", fontsize=10)
-    ax.set_xlabel("packet loss (%)")
+    ax.set_xlabel("packet loss (%), levels evenly spaced")
     ax.set_ylabel(f"fraction of runs\n(Wilson {CONFIDENCE:.0%} bars)")
     ax.set_ylim(-0.03, 1.03)
     ax.legend(fontsize=6, loc="upper left")
@@ -207,9 +240,10 @@ def goodput_figure(curves, style, survivor_max_failure):
     scale, unit = next(((s, u) for s, u in ((1e6, "Mbit/s"), (1e3, "kbit/s")) if top >= 10 * s),
                        (1, "bit/s"))
     shift = dodge_offsets(survivors)
+    axis = LossAxis(survivors or curves)
     for c in survivors:
         pts = [p for p in c.points if not math.isnan(p.goodput_bps)]
-        x = [100 * p.loss + shift[c.config] for p in pts]
+        x = [axis.at(100 * p.loss, shift[c.config]) for p in pts]
         y = [p.goodput_bps / scale for p in pts]
         err = [[(p.goodput_bps - p.goodput_low) / scale for p in pts],
                [(p.goodput_high - p.goodput_bps) / scale for p in pts]]
@@ -217,7 +251,8 @@ def goodput_figure(curves, style, survivor_max_failure):
         ax.errorbar(x, y, yerr=err, marker=st["marker"], ls=st["ls"], ms=6, mfc="none",
                     mew=1.4, lw=1.8, capsize=3, color=st["color"], label=c.label)
     excluded = [c.label for c in curves if c not in survivors]
-    ax.set_xlabel("packet loss on the client-ASA link (%)")
+    axis.apply(ax)
+    ax.set_xlabel("packet loss on the client-ASA link (%), levels evenly spaced")
     # Not from zero: the configurations that survive differ by a few percent, which a zero-based
     # axis would flatten into one line.
     ax.set_ylabel(f"inner goodput ({unit}; axis not from zero)")

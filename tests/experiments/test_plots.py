@@ -93,6 +93,9 @@ def test_plot_and_export_use_the_sweep_files_labels(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "tunnel A" in {r["series"] for r in csv.DictReader(runs_csv.open())}
     assert "tunnel A" in {r["configuration"] for r in csv.DictReader(points_csv.open())}
+    assert all(r["setup_failures"] == "0" for r in csv.DictReader(points_csv.open()))
+    p = sweep_tool("status", "--store", store)
+    assert "tunnel A" in p.stdout, p.stdout
 
 
 def seven_curves():
@@ -117,8 +120,12 @@ def test_failure_rate_plot_keeps_seven_series_apart():
     assert len(curves) == 7
     shift = plots.dodge_offsets(curves)
     xs = sorted(shift.values())
-    # Every configuration at its own x, all of a level's points closer to it than to the next.
-    assert len(set(xs)) == 7 and xs[-1] - xs[0] < 0.25 * 0.999
+    # Every configuration at its own x, all of a level's points closer to it than to the next
+    # (offsets are in loss levels, which the axis spaces evenly).
+    assert len(set(xs)) == 7 and xs[-1] - xs[0] < 1
+    axis = plots.LossAxis(curves)
+    assert axis.levels == [0.0, 0.25, 0.5, 1.0]
+    assert axis.at(1.0, 0.0) == pytest.approx(1.0) and axis.at(0.5, 0.5) == pytest.approx(0.75)
     style = {c.config: plots._MARKERS[i] + str(plots._LINESTYLES[i]) for i, c in enumerate(curves)}
     assert len(set(style.values())) == 7
     fig = plots.failure_rate_figure(curves, {c.config: dict(color="k", marker=plots._MARKERS[i],
