@@ -212,6 +212,10 @@ Flags(ns3::ScenarioParameters& p)
          "(PREFIX-wireshark/esp_sa) and a tshark command that decrypts them (PREFIX-decrypt.sh) "
          "(default: no captures)",
          text(p.pcap)},
+        {"queue-disc",
+         "root queue disc on every link device: fifo (default, as ASA and access-router "
+         "interfaces queue), none, fq-codel, codel, pie, red, pfifo-fast",
+         text(p.queueDisc)},
     };
     // The endpoint's timers, named, explained and bounded by the engine's parameter table.
     auto traffic = std::find_if(flags.begin(), flags.end(),

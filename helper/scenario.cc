@@ -3,6 +3,7 @@
 #include "helper/capture-names.h"
 #include "helper/inner-traffic.h"
 #include "helper/lossy-link-helper.h"
+#include "helper/queue-disc-choice.h"
 #include "helper/vpn-helper.h"
 #include "helper/wireshark-keys.h"
 #include "model/asa-firewall.h"
@@ -296,6 +297,10 @@ ValidateScenario(const ScenarioParameters& p)
     {
         return Range("traffic", p.traffic, kTrafficProfiles);
     }
+    if (!IsQueueDisc(p.queueDisc))
+    {
+        return Range("queue-disc", p.queueDisc, kQueueDiscs);
+    }
     if (!kTrafficSize.Allows(p.trafficSize))
     {
         return "--" + kTrafficSize.Refusal(p.trafficSize) + " (the tunnel MTU is 1380)";
@@ -400,7 +405,8 @@ ScenarioRun::BuildTopology()
     stack.Install(m_nodes);
 
     // Links, addressed as /30s from 198.18.0.0 (RFC 2544 benchmarking space).
-    Ipv4AddressHelper addresses("198.18.0.0", "255.255.255.252");
+    const Ipv4Mask linkMask("255.255.255.252");
+    Ipv4AddressHelper addresses("198.18.0.0", linkMask);
     m_losses.resize(m_topology.edges.size());
     for (size_t i = 0; i < m_topology.edges.size(); ++i)
     {
@@ -420,7 +426,8 @@ ScenarioRun::BuildTopology()
         auto status = link.SetLoss(forward, backward);
         NS_ABORT_MSG_IF(!status, status.GetError().detail);
         m_links.push_back(link.Install(m_nodes.Get(e.first), m_nodes.Get(e.second)));
-        m_interfaces.push_back(addresses.Assign(m_links.back()));
+        m_interfaces.push_back(
+            AssignWithQueueDisc(addresses, linkMask, m_links.back(), m_p.queueDisc));
         addresses.NewNetwork();
         if (e.internet)
         {
@@ -781,6 +788,11 @@ ScenarioRun::RecordParameters(vpnsim::engine::RunRecord& r) const
     if (p.lossModel == "trace")
     {
         r.parameters["loss_trace"] = p.lossTrace;
+    }
+    if (p.queueDisc != ScenarioParameters().queueDisc)
+    {
+        // Only when chosen, so that a default record is what it always was.
+        r.parameters["queue_disc"] = p.queueDisc;
     }
     if (m_clients.size() > 1)
     {

@@ -60,6 +60,9 @@ struct ScenarioParameters
     std::string pcap;     ///< pcap file prefix; empty for none
     /// Seed of the static ESP and IKE keys (VpnEndpoint::KeySeed).
     uint8_t keySeed{static_cast<uint8_t>(vpnsim::engine::parameter::kKeySeed.defaultValue)};
+    /// Root queue disc on every link device (helper/queue-disc-choice.h): FIFO by default, as
+    /// ASA and access-router interfaces queue.
+    std::string queueDisc{"fifo"};
 };
 
 /// An endpoint parameter that is a vpnsim-run flag, and where ScenarioParameters keeps it.

@@ -108,6 +108,8 @@ _FLAGS = (
     Flag("traffic-interval", "number", "echo interval, s", low=0.001, high=3600),
     Flag("traffic-size", "integer", "echo payload, bytes", low=8, high=1300),
     Flag("topology", "file", "GraphViz DOT topology"),
+    Flag("queue-disc", "choice", "root queue disc on every link device",
+         choices=("fifo", "none", "fq-codel", "codel", "pie", "red", "pfifo-fast")),
 )
 # vpnsim-run's --pcap is left out on purpose: an output path is not a parameter of the run, and
 # would make equal runs look different to the store.
