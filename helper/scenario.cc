@@ -4,6 +4,7 @@
 #include "helper/inner-traffic.h"
 #include "helper/lossy-link-helper.h"
 #include "helper/queue-disc-choice.h"
+#include "helper/switched-lan-helper.h"
 #include "helper/vpn-helper.h"
 #include "helper/wireshark-keys.h"
 #include "model/asa-firewall.h"
@@ -20,6 +21,7 @@
 #include <map>
 #include <ns3/boolean.h>
 #include <ns3/config.h>
+#include <ns3/csma-helper.h>
 #include <ns3/enum.h>
 #include <ns3/global-value.h>
 #include <ns3/internet-stack-helper.h>
@@ -351,6 +353,7 @@ class ScenarioRun
     ScenarioRun& operator=(const ScenarioRun&) = delete;
 
     void BuildTopology();
+    void BuildSwitchedLans();
     void InstallMiddleboxes();
     void InstallEndpoints();
     void InstallTraffic();
@@ -401,16 +404,43 @@ ScenarioRun::BuildTopology()
 {
     const size_t n = m_topology.vertices.size();
     m_nodes.Create(n);
+    // A switch forwards frames and needs no IP stack. A host on a switch needs only IPv4 and a
+    // default route to its gateway: left out of global routing, it costs the route computation
+    // nothing, and its node stays small (no IPv6, no link-state router).
+    std::vector<bool> onSwitch(n, false);
+    for (const TopologyEdge& e : m_topology.edges)
+    {
+        onSwitch[e.first] = onSwitch[e.first] || m_topology.vertices[e.second].role == "switch";
+        onSwitch[e.second] = onSwitch[e.second] || m_topology.vertices[e.first].role == "switch";
+    }
     InternetStackHelper stack;
-    stack.Install(m_nodes);
+    InternetStackHelper lanHostStack;
+    lanHostStack.SetIpv6StackInstall(false);
+    lanHostStack.SetRoutingHelper(Ipv4StaticRoutingHelper());
+    for (size_t v = 0; v < n; ++v)
+    {
+        if (m_topology.vertices[v].role == "switch")
+        {
+            continue;
+        }
+        bool lanHost = onSwitch[v] && m_topology.vertices[v].role == "client";
+        (lanHost ? lanHostStack : stack).Install(m_nodes.Get(v));
+    }
 
     // Links, addressed as /30s from 198.18.0.0 (RFC 2544 benchmarking space).
     const Ipv4Mask linkMask("255.255.255.252");
     Ipv4AddressHelper addresses("198.18.0.0", linkMask);
     m_losses.resize(m_topology.edges.size());
+    m_links.resize(m_topology.edges.size());
+    m_interfaces.resize(m_topology.edges.size());
     for (size_t i = 0; i < m_topology.edges.size(); ++i)
     {
         const TopologyEdge& e = m_topology.edges[i];
+        if (m_topology.vertices[e.first].role == "switch"
+            || m_topology.vertices[e.second].role == "switch")
+        {
+            continue; // BuildSwitchedLans
+        }
         LossyLinkHelper link;
         link.SetDataRate(e.rate);
         link.SetDelay(*ParseDelay(e.delay));
@@ -425,34 +455,90 @@ ScenarioRun::BuildTopology()
         }
         auto status = link.SetLoss(forward, backward);
         NS_ABORT_MSG_IF(!status, status.GetError().detail);
-        m_links.push_back(link.Install(m_nodes.Get(e.first), m_nodes.Get(e.second)));
-        m_interfaces.push_back(
-            AssignWithQueueDisc(addresses, linkMask, m_links.back(), m_p.queueDisc));
+        m_links[i] = link.Install(m_nodes.Get(e.first), m_nodes.Get(e.second));
+        m_interfaces[i] = AssignWithQueueDisc(addresses, linkMask, m_links[i], m_p.queueDisc);
         addresses.NewNetwork();
         if (e.internet)
         {
             // The receiving device on the headend side of the hop sees the upstream losses.
             int upstreamReceiver = m_hopsToClient[e.first] < m_hopsToClient[e.second] ? 1 : 0;
-            m_links.back()
+            m_links[i]
                 .Get(upstreamReceiver)
                 ->TraceConnectWithoutContext("PhyRxDrop",
                                              MakeCallback(&LossWatcher::Lost, &m_losses[i]));
         }
     }
+    BuildSwitchedLans();
     if (!m_p.pcap.empty())
     {
         PointToPointHelper pcap;
         auto names = CaptureNames(m_topology);
         for (size_t i = 0; i < m_links.size(); ++i)
         {
+            bool lan = m_topology.vertices[m_topology.edges[i].first].role == "switch"
+                       || m_topology.vertices[m_topology.edges[i].second].role == "switch";
             for (uint32_t side = 0; side < 2; ++side)
             {
-                pcap.EnablePcap(m_p.pcap + "-" + names[i][side] + ".pcap", m_links[i].Get(side),
-                                false, true);
+                std::string file = m_p.pcap + "-" + names[i][side] + ".pcap";
+                if (lan)
+                {
+                    CsmaHelper().EnablePcap(file, m_links[i].Get(side), false, true);
+                }
+                else
+                {
+                    pcap.EnablePcap(file, m_links[i].Get(side), false, true);
+                }
             }
         }
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+}
+
+/// Each switch vertex: its gateway (its one neighbour that is not a client) and its clients
+/// on one subnet from 198.19.0.0 (the upper half of RFC 2544 space), each client with a
+/// default route to the gateway.
+void
+ScenarioRun::BuildSwitchedLans()
+{
+    uint32_t next = Ipv4Address("198.19.0.0").Get();
+    for (size_t s : m_topology.WithRole("switch"))
+    {
+        auto incident = m_topology.Incident(s);
+        std::stable_partition(incident.begin(), incident.end(),
+                              [this](const std::pair<size_t, size_t>& edge)
+                              { return m_topology.vertices[edge.second].role != "client"; });
+        std::vector<SwitchPort> ports;
+        for (auto [i, host] : incident)
+        {
+            const TopologyEdge& e = m_topology.edges[i];
+            ports.push_back({m_nodes.Get(host), e.rate, *ParseDelay(e.delay)});
+        }
+        Ipv4Mask mask = MaskFor(ports.size());
+        uint32_t size = ~mask.Get() + 1;
+        next = (next + size - 1) / size * size;
+        SwitchedLan lan = InstallSwitchedLan(m_nodes.Get(s), ports, Ipv4Address(next), mask,
+                                             m_p.queueDisc,
+                                             5000 + 10000 * static_cast<int64_t>(s));
+        next += size;
+        for (size_t k = 0; k < incident.size(); ++k)
+        {
+            auto [i, host] = incident[k];
+            bool hostFirst = m_topology.edges[i].first == host;
+            Ptr<NetDevice> port = lan.switchPorts.Get(k);
+            m_links[i] = hostFirst ? NetDeviceContainer(lan.devices.Get(k), port)
+                                   : NetDeviceContainer(port, lan.devices.Get(k));
+            // The switch has no address: its end of the edge repeats the host's, so that the
+            // edge's two ends stay indexable like a routed link's.
+            m_interfaces[i].Add(lan.interfaces.Get(k));
+            m_interfaces[i].Add(lan.interfaces.Get(k));
+            if (k > 0)
+            {
+                Ptr<Ipv4> ip = m_nodes.Get(host)->GetObject<Ipv4>();
+                Ipv4StaticRoutingHelper().GetStaticRouting(ip)->SetDefaultRoute(
+                    lan.interfaces.GetAddress(0), lan.interfaces.Get(k).second);
+            }
+        }
+    }
 }
 
 /// The device and address of `vertex` on the link toward its neighbour nearest to (or
@@ -539,11 +625,15 @@ ScenarioRun::InstallEndpoints()
     Ipv4Address headendOuter = SideOf(m_headendIndex, m_hopsToClient, true).second;
     m_headend = vpn.InstallHeadend(m_nodes.Get(m_headendIndex), headendOuter, kTunnelNetwork,
                                    kTunnelMask);
+    // Users do not connect in the same instant: client k comes up k ms after the first (at
+    // most 4 s for all, so IKE is done before the traffic starts). In lockstep, thousands of
+    // clients' packets would meet in one burst at the gateway that no real LAN sees.
+    const Time step = std::min(MilliSeconds(1), Seconds(4) / double(m_clientVertices.size()));
     for (size_t c : m_clientVertices)
     {
         m_clients.push_back(vpn.InstallClient(
             m_nodes.Get(c), SideOf(c, m_hopsToHeadend, true).second, m_headend, SeenAt(c)));
-        m_clients.back()->SetStartTime(Seconds(0.5));
+        m_clients.back()->SetStartTime(Seconds(0.5) + step * double(m_clients.size() - 1));
     }
     m_headend->SetStartTime(Seconds(0.5));
     // Streams: the first client, the headend, then the other clients (so that a one-client
@@ -623,13 +713,15 @@ ScenarioRun::InstallTraffic()
         }
         RouteTunnelNetworkToHeadend();
     }
-    // One flow per client, all to the same target (its listeners installed once).
+    // One flow per client, all to the same target (its listeners installed once), their
+    // starts spread evenly over one interval (the first client's at the usual time).
     for (size_t k = 0; k < m_clients.size(); ++k)
     {
+        Time offset = Seconds(m_p.trafficInterval * double(k) / double(m_clients.size()));
         m_traffic.push_back(std::make_unique<InnerTraffic>(
             m_p.traffic, m_nodes.Get(m_clientVertices[k]),
             VpnHelper::ClientTunnelAddress(kTunnelNetwork, static_cast<uint32_t>(k)), target,
-            targetAddress, Seconds(kTrafficStartS), Seconds(m_p.duration), m_p.trafficSize,
+            targetAddress, Seconds(kTrafficStartS) + offset, Seconds(m_p.duration), m_p.trafficSize,
             Seconds(m_p.trafficInterval), k > 0));
     }
 }

@@ -45,7 +45,8 @@ struct EdgeProperties
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexProperties,
                                     EdgeProperties>;
 
-const std::set<std::string> kRoles{"client", "headend", "asa", "nat", "router", "server"};
+const std::set<std::string> kRoles{"client", "headend", "asa",   "nat",
+                                   "router", "server",  "switch"};
 
 } // namespace
 
@@ -293,7 +294,7 @@ ValidateTopology(const TopologySpec& spec, const std::string& origin)
         if (!kRoles.count(v.role))
         {
             return fail("vertex " + v.name + ": role '" + v.role
-                        + "' is not one of client, headend, asa, nat, router, server");
+                        + "' is not one of client, headend, asa, nat, router, server, switch");
         }
         if (v.natMode != "pat" && v.natMode != "static")
         {
@@ -340,6 +341,30 @@ ValidateTopology(const TopologySpec& spec, const std::string& origin)
             return fail("vertex " + spec.vertices[i].name + " is not connected to the headend");
         }
         const auto& role = spec.vertices[i].role;
+        if (role == "switch")
+        {
+            // A LAN of clients behind one gateway: the switch forwards frames, so loss, jitter
+            // and the Internet mark belong on routed links.
+            size_t gateways = 0;
+            for (auto [e, neighbour] : spec.Incident(i))
+            {
+                const TopologyEdge& edge = spec.edges[e];
+                gateways += spec.vertices[neighbour].role != "client";
+                auto jitter = ParseDelay(edge.jitter);
+                if (edge.loss != "none" || edge.lossReverse != "none" || edge.internet
+                    || (jitter && !jitter->IsZero()))
+                {
+                    return fail("vertex " + spec.vertices[i].name
+                                + ": a switch's links carry no loss, jitter or internet mark");
+                }
+            }
+            if (gateways != 1 || spec.Incident(i).size() < 2)
+            {
+                return fail("vertex " + spec.vertices[i].name
+                            + ": a switch connects clients to exactly one gateway, found "
+                            + std::to_string(gateways) + " neighbours that are not clients");
+            }
+        }
         if (role == "asa" || role == "nat")
         {
             size_t degree = spec.Incident(i).size();

@@ -5,7 +5,7 @@
  * ScenarioBuilder's; this file only knows the graph.
  *
  * DOT attributes (anything else is refused, naming the attribute):
- *   vertex  role      client | headend | asa | nat | router | server        (required)
+ *   vertex  role      client | headend | asa | nat | router | server | switch (required)
  *           nat_mode  pat | static                                          (nat only; pat)
  *   edge    rate      ns-3 DataRate, e.g. "10Mbps"                           (100Mbps)
  *           delay     ns-3 Time, e.g. "20ms"                                 (1ms)
@@ -13,6 +13,9 @@
  *           loss      loss spec for both directions (LossyLinkHelper)        (none)
  *           loss_reverse  loss spec for the second-to-first direction        (= loss)
  *           internet  "true" marks the lossy Internet hop: vpnsim-run's --loss applies there
+ *
+ * A switch joins clients and their one gateway on an Ethernet LAN (helper/switched-lan-helper.h);
+ * its edges carry a rate and a delay only.
  */
 #ifndef VPNSIM_TOPOLOGY_SPEC_H
 #define VPNSIM_TOPOLOGY_SPEC_H
