@@ -1,6 +1,8 @@
 #include "model/nat-device.h"
 
+#include "model/wire/esp-in-udp.h"
 #include "model/wire/ipv4-header.h"
+#include "model/wire/isakmp.h"
 
 #include <ns3/abort.h>
 #include <ns3/boolean.h>
@@ -23,8 +25,8 @@ namespace
 namespace ipproto = vpnsim::wire::ipproto;
 using vpnsim::wire::Ipv4Translation;
 
-constexpr uint16_t kIkePort = 500;
-constexpr uint16_t kNattPort = 4500;
+using vpnsim::wire::kIkePort;
+using vpnsim::wire::kNattPort;
 /// Dynamic PAT ports: above the well-known range, as PAT pools commonly are.
 constexpr uint16_t kFirstDynamicPort = 1024;
 

@@ -4,6 +4,7 @@
 #include "model/engine/udp-transports.h"
 #include "model/wire/esp-in-udp.h"
 #include "model/wire/ipv4-datagram.h"
+#include "model/wire/isakmp.h"
 
 #include <cstdio>
 #include <sstream>
@@ -28,7 +29,7 @@ ToSeconds(engine::Nanos t)
     return static_cast<double>(t.count()) / 1e9;
 }
 
-constexpr uint16_t kIkePort = 500;
+using wire::kIkePort;
 /// Probes sent per loop turn when flooding: enough to keep the socket busy, few enough that
 /// received packets (and timers) are served between batches.
 constexpr int kFloodBatch = 32;

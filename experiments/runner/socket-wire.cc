@@ -4,6 +4,7 @@
 #include "experiments/runner/tun-device.h"
 #include "model/wire/esp-in-udp.h"
 #include "model/wire/ipv4-header.h"
+#include "model/wire/isakmp.h"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -27,7 +28,7 @@ namespace runner
 namespace
 {
 
-constexpr uint16_t kIkePort = 500;
+using wire::kIkePort;
 /// Datagrams read from one socket per loop turn, so that a flood on one cannot starve the
 /// others or the timers.
 constexpr int kReadBurst = 256;

@@ -1,6 +1,9 @@
 // The segment rules below are QuickSec's Cisco-compatible ones: doc/protocols.md §cTCP connection.
 #include "model/engine/ctcp-connection.h"
 
+#include "model/wire/isakmp.h"
+#include "model/wire/udp-header.h"
+
 namespace vpnsim
 {
 namespace engine
@@ -16,9 +19,6 @@ SeqAfter(uint32_t a, uint32_t b)
     return static_cast<int32_t>(a - b) > 0;
 }
 
-/// Ports of IKE (UDP 500) in the UDP header that cTCP carries (doc/protocols.md §cTCP segment).
-constexpr uint16_t kIkePort = 500;
-constexpr size_t kUdpHeaderLength = 8;
 /// ESP needs at least SPI and sequence number (RFC 4303 §2).
 constexpr size_t kEspMinimumLength = 8;
 
@@ -366,8 +366,9 @@ CtcpConnection::Deliver(wire::ByteView payload)
         problem = "ctcp: a second trailer inside the segment (coalesced)";
     }
     else if (trailer->protocol == wire::ctcpproto::Ike
-             && (inner.size() < kUdpHeaderLength || wire::GetU16(&inner[4]) != inner.size()
-                 || wire::GetU16(&inner[0]) != kIkePort || wire::GetU16(&inner[2]) != kIkePort))
+             && (inner.size() < wire::kUdpHeaderLength || wire::GetU16(&inner[4]) != inner.size()
+                 || wire::GetU16(&inner[0]) != wire::kIkePort
+                 || wire::GetU16(&inner[2]) != wire::kIkePort))
     {
         problem = "ctcp: IKE datagram length or ports disagree with the segment";
     }

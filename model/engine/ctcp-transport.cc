@@ -1,17 +1,12 @@
 #include "model/engine/ctcp-transport.h"
 
+#include "model/wire/isakmp.h"
+#include "model/wire/udp-header.h"
+
 namespace vpnsim
 {
 namespace engine
 {
-
-namespace
-{
-
-constexpr uint16_t kIkePort = 500; // IKE in cTCP is UDP 500 -> 500
-constexpr size_t kUdpHeaderLength = 8;
-
-} // namespace
 
 CtcpTransport::CtcpTransport(Host& host, CtcpRole role, uint32_t localAddress,
                              uint32_t remoteAddress, CtcpConfig config)
@@ -78,15 +73,10 @@ CtcpTransport::SendIke(wire::ByteView isakmpMessage)
 void
 CtcpTransport::SendIkeNow(wire::ByteView isakmpMessage)
 {
-    wire::Bytes datagram;
-    datagram.reserve(kUdpHeaderLength + isakmpMessage.size());
-    wire::ByteWriter w(datagram);
-    w.U16(kIkePort);
-    w.U16(kIkePort);
-    w.U16(static_cast<uint16_t>(kUdpHeaderLength + isakmpMessage.size()));
     // QuickSec: "Zero UDP checksum from IKE packets to interoperate with Cisco VPN client".
-    w.U16(0);
-    w.Append(isakmpMessage);
+    // No addresses enter a zero checksum.
+    wire::Bytes datagram = wire::BuildUdpDatagram(wire::kIkePort, wire::kIkePort, isakmpMessage,
+                                                  wire::UdpChecksum::Zero, 0, 0);
     wire::CtcpTrailer trailer;
     trailer.seq16 = m_ipId++; // the inner IKE packet's IP ID
     // Wireshark reads 0x4000 on client->server IKE in Cisco captures
@@ -142,7 +132,7 @@ CtcpTransport::OnPacket(const CtcpPacket& p)
             ++m_counters.ikeReceived;
             if (m_callbacks.onIke)
             {
-                m_callbacks.onIke(p.packet.subspan(kUdpHeaderLength));
+                m_callbacks.onIke(p.packet.subspan(wire::kUdpHeaderLength));
             }
             break;
         case wire::ctcpproto::Esp:

@@ -12,7 +12,6 @@ namespace engine
 namespace
 {
 
-constexpr uint16_t kIkePort = 500;
 /// TCP header bytes the key needs: the ports (0-3); the flags are byte 13 (RFC 9293 3.1).
 constexpr size_t kTcpPortsLength = 4;
 constexpr size_t kTcpFlagsOffset = 13;
@@ -132,7 +131,7 @@ HeadendDemux::Classify(const OuterPacket& p) const
         case OuterProtocol::Esp:
             return esp(p.payload);
         case OuterProtocol::Udp:
-            if (p.destinationPort == kIkePort)
+            if (p.destinationPort == wire::kIkePort)
             {
                 return ike(p.payload);
             }

@@ -1,6 +1,8 @@
 #include "model/engine/ike-exchange.h"
 
+#include "model/wire/ipv4-header.h"
 #include "model/wire/isakmp-notify.h"
+#include "model/wire/isakmp-sa.h"
 
 #include <cmath>
 
@@ -24,97 +26,83 @@ const Bytes kUnityVendorId = {0x12, 0xf5, 0xf2, 0x8c, 0x45, 0x71, 0x68, 0xa9,
                               0x70, 0x2d, 0x9f, 0xe2, 0x74, 0xcc, 0x01, 0x00};
 const Bytes kXauthVendorId = {0x09, 0x00, 0x26, 0x89, 0xdf, 0xd6, 0xb7, 0x12};
 
-constexpr uint16_t kInitialContact = 24578; // RFC 2407 4.6.3.3
-constexpr size_t kHashLength = 20;          // HMAC-SHA1 HASH payloads
+constexpr size_t kHashLength = 20; // HMAC-SHA1 HASH payloads
 constexpr size_t kNonceLength = 20;
 constexpr size_t kModp1024Length = 128; // group 2 public value
+/// Both phases offer an 8-hour SA life in seconds (life type seconds, RFC 2407 section 4.5).
+constexpr uint16_t kSaLifeSeconds = 28800;
 
-/// A transform payload body (RFC 2408 3.6) with basic (TV) attributes.
-Bytes
-TransformBody(uint8_t number, uint8_t id, const std::vector<std::pair<uint16_t, uint16_t>>& attrs)
-{
-    Bytes b;
-    wire::ByteWriter w(b);
-    w.U8(number);
-    w.U8(id);
-    w.U16(0);
-    for (const auto& [type, value] : attrs)
-    {
-        w.U16(static_cast<uint16_t>(0x8000 | type)); // AF = 1: fixed 2-byte value
-        w.U16(value);
-    }
-    return b;
-}
-
-/// A SA payload body (RFC 2408 3.4/3.5): IPsec DOI, identity-only situation, one proposal.
-Bytes
-SaBody(uint8_t protocol, const Bytes& spi, const std::vector<Bytes>& transforms)
-{
-    std::vector<IsakmpPayload> chain;
-    for (const auto& t : transforms)
-    {
-        chain.push_back({pl::Transform, t});
-    }
-    Bytes proposal;
-    wire::ByteWriter p(proposal);
-    p.U8(1); // proposal number
-    p.U8(protocol);
-    p.U8(static_cast<uint8_t>(spi.size()));
-    p.U8(static_cast<uint8_t>(transforms.size()));
-    p.Append(spi);
-    p.Append(wire::BuildIsakmpPayloadChain(chain));
-
-    Bytes sa;
-    wire::ByteWriter w(sa);
-    w.U32(wire::kIpsecDoi);
-    w.U32(1); // SIT_IDENTITY_ONLY
-    w.Append(wire::BuildIsakmpPayloadChain({{pl::Proposal, proposal}}));
-    return sa;
-}
-
-/// IKE transforms (RFC 2409 Appendix A): encryption, key length, hash, auth, group, life.
-std::vector<Bytes>
+/// The legacy client's Main Mode offer (RFC 2409 Appendix A attributes): AES-256, AES-128 and
+/// 3DES, each with SHA then MD5, XAUTH after a pre-shared key, group 2, 8-hour life.
+std::vector<wire::IsakmpTransform>
 IkeTransforms(size_t count)
 {
-    // AES-256, AES-128, 3DES with SHA and MD5: the legacy client's offer.
-    const uint16_t ciphers[][2] = {{7, 256}, {7, 128}, {5, 0}};
-    std::vector<Bytes> out;
+    struct Cipher
+    {
+        uint16_t algorithm;
+        uint16_t keyLength; ///< 0: implied by the algorithm
+    };
+
+    const Cipher ciphers[] = {
+        {wire::ikevalue::AesCbc, 256}, {wire::ikevalue::AesCbc, 128}, {wire::ikevalue::Des3Cbc, 0}};
+    std::vector<wire::IsakmpTransform> out;
     for (size_t i = 0; i < count; ++i)
     {
-        uint16_t cipher = ciphers[(i / 2) % 3][0];
-        uint16_t keyLength = ciphers[(i / 2) % 3][1];
-        std::vector<std::pair<uint16_t, uint16_t>> a = {{1, cipher}};
-        if (keyLength != 0)
+        const Cipher& cipher = ciphers[(i / 2) % 3];
+        wire::IsakmpTransform t{static_cast<uint8_t>(i + 1), wire::isakmptransform::KeyIke, {}};
+        t.attributes.push_back({wire::ikeattr::EncryptionAlgorithm, cipher.algorithm});
+        if (cipher.keyLength != 0)
         {
-            a.push_back({14, keyLength});
+            t.attributes.push_back({wire::ikeattr::KeyLength, cipher.keyLength});
         }
-        a.insert(a.end(), {{2, static_cast<uint16_t>(i % 2 ? 1 : 2)}, // hash: SHA or MD5
-                           {3, 65001},                                // XAUTHInitPreShared
-                           {4, 2},                                    // MODP 1024
-                           {11, 1},                                   // life in seconds
-                           {12, 28800}});
-        out.push_back(TransformBody(static_cast<uint8_t>(i + 1), 1, a)); // KEY_IKE
+        t.attributes.insert(
+            t.attributes.end(),
+            {{wire::ikeattr::HashAlgorithm, i % 2 ? wire::ikevalue::Md5 : wire::ikevalue::Sha},
+             {wire::ikeattr::AuthenticationMethod, wire::ikevalue::XauthInitPreShared},
+             {wire::ikeattr::GroupDescription, wire::ikevalue::Modp1024},
+             {wire::ikeattr::LifeType, wire::ikevalue::Seconds},
+             {wire::ikeattr::LifeDuration, kSaLifeSeconds}});
+        out.push_back(std::move(t));
     }
     return out;
 }
 
-/// ESP transforms for Quick Mode: AES-128 / 3DES with HMAC-SHA1, tunnel mode.
-std::vector<Bytes>
+/// The Quick Mode offer (RFC 2407 section 4.5 attributes): ESP with AES-128, then 3DES, with
+/// HMAC-SHA, in tunnel mode or, for ESP in UDP, UDP-Encapsulated-Tunnel (RFC 3947 section 5.1).
+std::vector<wire::IsakmpTransform>
 EspTransforms(size_t count, bool udpEncapsulated)
 {
-    std::vector<Bytes> out;
-    uint16_t mode = udpEncapsulated ? 3 : 1; // UDP-Encapsulated-Tunnel (RFC 3947) or Tunnel
+    uint16_t mode
+        = udpEncapsulated ? wire::ipsecvalue::UdpEncapsulatedTunnel : wire::ipsecvalue::Tunnel;
+    std::vector<wire::IsakmpTransform> out;
     for (size_t i = 0; i < count; ++i)
     {
-        std::vector<std::pair<uint16_t, uint16_t>> a = {{1, 1}, {2, 28800}, {4, mode}, {5, 2}};
-        uint8_t id = i % 2 ? 3 : 12; // ESP_3DES or ESP_AES
-        if (id == 12)
+        uint8_t id = i % 2 ? wire::isakmptransform::Esp3des : wire::isakmptransform::EspAes;
+        wire::IsakmpTransform t{
+            static_cast<uint8_t>(i + 1),
+            id,
+            {{wire::ipsecattr::SaLifeType, wire::ipsecvalue::Seconds},
+             {wire::ipsecattr::SaLifeDuration, kSaLifeSeconds},
+             {wire::ipsecattr::EncapsulationMode, mode},
+             {wire::ipsecattr::AuthenticationAlgorithm, wire::ipsecvalue::HmacSha}}};
+        if (id == wire::isakmptransform::EspAes)
         {
-            a.push_back({6, 128});
+            t.attributes.push_back({wire::ipsecattr::KeyLength, 128});
         }
-        out.push_back(TransformBody(static_cast<uint8_t>(i + 1), id, a));
+        out.push_back(std::move(t));
     }
     return out;
+}
+
+/// A SA payload of one proposal.
+Bytes
+SaBody(uint8_t protocol, Bytes spi, std::vector<wire::IsakmpTransform> transforms)
+{
+    wire::IsakmpProposal proposal;
+    proposal.protocol = protocol;
+    proposal.spi = std::move(spi);
+    proposal.transforms = std::move(transforms);
+    return wire::BuildSaBody(proposal);
 }
 
 } // namespace
@@ -216,13 +204,16 @@ IkeExchange::Build(int step)
         = step < 6 ? wire::isakmpexchange::IdentityProtection : wire::isakmpexchange::QuickMode;
     h.messageId = step < 6 ? 0 : m_quickModeId;
     std::vector<IsakmpPayload> p;
-    Bytes identity = {1, 17, 0x01, 0xf4, 0, 0, 0, 0};    // ID_IPV4_ADDR, UDP 500 (RFC 2407 4.6.2)
-    Bytes subnet = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}; // ID_IPV4_ADDR_SUBNET, any
+    // Main Mode names the IKE endpoint, Quick Mode the traffic: any address and subnet.
+    Bytes identity = wire::BuildIdentificationBody(wire::isakmpid::Ipv4Addr, wire::ipproto::Udp,
+                                                   wire::kIkePort, Bytes(4, 0));
+    Bytes subnet = wire::BuildIdentificationBody(wire::isakmpid::Ipv4AddrSubnet, 0, 0, Bytes(8, 0));
     switch (step)
     {
         case 0:
         case 1:
-            p.push_back({pl::Sa, SaBody(1, {}, IkeTransforms(step == 0 ? 6 : 1))});
+            p.push_back({pl::Sa, SaBody(wire::ipsecprotocol::Isakmp, {},
+                                        IkeTransforms(step == 0 ? 6 : 1))});
             p.push_back(
                 {pl::VendorId, Bytes(wire::kDpdVendorId.begin(), wire::kDpdVendorId.end())});
             p.push_back({pl::VendorId, kUnityVendorId});
@@ -249,7 +240,7 @@ IkeExchange::Build(int step)
             if (step == 4)
             {
                 wire::Notification n;
-                n.type = kInitialContact;
+                n.type = wire::kInitialContact;
                 n.spi.assign(m_icookie.begin(), m_icookie.end());
                 n.spi.insert(n.spi.end(), m_rcookie.begin(), m_rcookie.end());
                 p.push_back({pl::Notification, wire::BuildNotificationBody(n)});
@@ -262,8 +253,8 @@ IkeExchange::Build(int step)
             Bytes spi(4);
             wire::PutU32(spi.data(), m_config.inboundSpi);
             p.push_back(
-                {pl::Sa,
-                 SaBody(3, spi, EspTransforms(step == 6 ? 2 : 1, m_config.udpEncapsulated))});
+                {pl::Sa, SaBody(wire::ipsecprotocol::Esp, spi,
+                                EspTransforms(step == 6 ? 2 : 1, m_config.udpEncapsulated))});
             p.push_back({pl::Nonce, Filler(kNonceLength)});
             p.push_back({pl::Identification, subnet});
             p.push_back({pl::Identification, subnet});

@@ -12,6 +12,7 @@
 #define VPNSIM_ENGINE_UDP_TRANSPORTS_H
 
 #include "model/engine/transport.h"
+#include "model/wire/isakmp.h"
 
 #include <cstdint>
 #include <optional>
@@ -114,7 +115,7 @@ class DatagramTransport : public Transport
 class NattTransport : public DatagramTransport
 {
   public:
-    static constexpr uint16_t kIkePort = 500;
+    static constexpr uint16_t kIkePort = wire::kIkePort;
 
     NattTransport(Host& host, uint32_t localAddress, uint32_t remoteAddress);
     void SendIke(wire::ByteView isakmpMessage) override;

@@ -1,5 +1,8 @@
 #include "model/wire/ctcp.h"
 
+#include "model/wire/isakmp.h"
+#include "model/wire/udp-header.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -17,7 +20,6 @@ namespace
 constexpr std::array<uint8_t, 5> kTrailerMagic{0x21, 0x45, 0x6c, 0x69, 0x10};
 /// Trailer bytes 14-15 (Wireshark's "magic2").
 constexpr std::array<uint8_t, 2> kTrailerMagic2{0x01, 0x00};
-constexpr size_t kUdpHeaderLength = 8;
 
 bool
 IsKnownProtocol(uint8_t p)
@@ -112,14 +114,8 @@ BuildCtcpEspPayload(ByteView espPacket)
 Bytes
 BuildCtcpIkePayload(ByteView isakmpMessage, uint16_t ipId, bool clientToServer)
 {
-    Bytes out;
-    out.reserve(kUdpHeaderLength + isakmpMessage.size() + kCtcpTrailerLength);
-    ByteWriter w(out);
-    w.U16(kIkePort);
-    w.U16(kIkePort);
-    w.U16(static_cast<uint16_t>(kUdpHeaderLength + isakmpMessage.size()));
-    w.U16(0);
-    w.Append(isakmpMessage);
+    // Checksum zero, as QuickSec sends it; no addresses enter it.
+    Bytes out = BuildUdpDatagram(kIkePort, kIkePort, isakmpMessage, UdpChecksum::Zero, 0, 0);
     AppendCtcpTrailer(out,
                       CtcpTrailer{ipId, clientToServer ? kCtcpDirectionClientToServer : uint16_t{0},
                                   ctcpproto::Ike});

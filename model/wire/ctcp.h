@@ -44,9 +44,6 @@ constexpr uint8_t Ah = 0x33;  ///< AH (51), QuickSec only: Wireshark's heuristic
 /// in both directions and interoperated, so receivers ignore the field.
 constexpr uint16_t kCtcpDirectionClientToServer = 0x4000;
 
-/// IKE inside cTCP is a full UDP datagram with both ports 500 (doc/protocols.md §cTCP segment).
-constexpr uint16_t kIkePort = 500;
-
 /// The variable fields of a trailer.
 struct CtcpTrailer
 {

@@ -24,6 +24,9 @@ constexpr uint8_t kProtocolIsakmp = 1;
 constexpr uint16_t kRUThere = 36136;    // 0x8D28
 constexpr uint16_t kRUThereAck = 36137; // 0x8D29
 
+/// INITIAL-CONTACT: the sender has no other SA with the receiver (RFC 2407 section 4.6.3.3).
+constexpr uint16_t kInitialContact = 24578;
+
 /// The DPD Vendor ID (RFC 3706 section 5.1; version 1.0 in the last two bytes).
 constexpr std::array<uint8_t, 16> kDpdVendorId{0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
                                                0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00};

@@ -125,38 +125,16 @@ ParseIsakmpPayloadChain(uint8_t first, ByteView chain, bool allowTrailing)
     return out;
 }
 
-Result<uint32_t>
-ParseEspProposalSpi(ByteView sa)
+Bytes
+BuildIdentificationBody(uint8_t type, uint8_t protocol, uint16_t port, ByteView data)
 {
-    using R = Result<uint32_t>;
-    constexpr size_t kDoiAndSituation = 8;
-    constexpr size_t kProposalFixed = 4; // number, protocol, SPI size, transform count
-    if (sa.size() < kDoiAndSituation)
-    {
-        return R::Fail(ErrorCode::Truncated, "isakmp sa: shorter than DOI and situation");
-    }
-    auto proposals
-        = ParseIsakmpPayloadChain(isakmppayload::Proposal, sa.subspan(kDoiAndSituation), false);
-    if (!proposals)
-    {
-        return proposals.GetError();
-    }
-    ByteView p = proposals->front().body;
-    if (p.size() < kProposalFixed)
-    {
-        return R::Fail(ErrorCode::Truncated, "isakmp sa: proposal shorter than 4 bytes");
-    }
-    if (p[1] != ipsecprotocol::Esp)
-    {
-        return R::Fail(ErrorCode::Unsupported,
-                       "isakmp sa: proposal protocol " + std::to_string(p[1]) + ", not ESP (3)");
-    }
-    if (p[2] != 4 || p.size() < kProposalFixed + 4)
-    {
-        return R::Fail(ErrorCode::BadLength,
-                       "isakmp sa: ESP SPI of " + std::to_string(p[2]) + " bytes, not 4");
-    }
-    return GetU32(&p[kProposalFixed]);
+    constexpr size_t kFixed = 4; // ID type, protocol, port
+    Bytes b(kFixed + data.size());
+    b[0] = type;
+    b[1] = protocol;
+    PutU16(&b[2], port);
+    std::copy(data.begin(), data.end(), b.begin() + kFixed);
+    return b;
 }
 
 Result<IsakmpMessage>

@@ -21,6 +21,11 @@ namespace vpnsim
 namespace wire
 {
 
+/// The UDP port of ISAKMP (RFC 2408 section 2.5.1). IKE inside cTCP keeps a UDP header with
+/// it as both ports (doc/protocols.md §cTCP segment); NAT-T floats IKE from it to kNattPort
+/// (RFC 3947 section 4).
+constexpr uint16_t kIkePort = 500;
+
 constexpr size_t kIsakmpHeaderLength = 28;
 constexpr size_t kIsakmpPayloadHeaderLength = 4;
 /// Version byte: major 1, minor 0 (IKEv1).
@@ -122,17 +127,16 @@ Result<IsakmpMessage> ParseIsakmpMessage(ByteView message);
 Result<std::vector<IsakmpPayloadView>> ParseIsakmpPayloadChain(uint8_t first, ByteView chain,
                                                                bool allowTrailing);
 
-/// IPsec protocol IDs in a proposal (RFC 2407 section 4.4.1).
-namespace ipsecprotocol
+/// Identification types (RFC 2407 section 4.6.2.1).
+namespace isakmpid
 {
-constexpr uint8_t Isakmp = 1;
-constexpr uint8_t Esp = 3;
-} // namespace ipsecprotocol
+constexpr uint8_t Ipv4Addr = 1;       ///< ID_IPV4_ADDR: four bytes
+constexpr uint8_t Ipv4AddrSubnet = 4; ///< ID_IPV4_ADDR_SUBNET: address then mask
+} // namespace isakmpid
 
-/// The SPI of the first proposal of a Quick Mode SA payload body (RFC 2408 sections 3.4 and
-/// 3.5: DOI, situation, then the proposals), which must be ESP with a 4-byte SPI. In IKEv1 each
-/// side offers the SPI it will receive on, and the peer sends with it (RFC 2409 section 5.5).
-Result<uint32_t> ParseEspProposalSpi(ByteView saBody);
+/// An Identification payload body in the IPsec DOI (RFC 2407 section 4.6.2): ID type, IP
+/// protocol, port, then the identification data.
+Bytes BuildIdentificationBody(uint8_t type, uint8_t protocol, uint16_t port, ByteView data);
 
 } // namespace wire
 } // namespace vpnsim

@@ -92,42 +92,6 @@ TEST(Isakmp, GarbageNeverCrashes)
     }
 }
 
-namespace
-{
-
-/// A Quick Mode SA payload body: IPsec DOI, identity-only situation, one proposal of
-/// `protocol` with `spi` and one transform (RFC 2408 3.4-3.6).
-Bytes
-SaBody(uint8_t protocol, const Bytes& spi)
-{
-    Bytes proposal = {1, protocol, static_cast<uint8_t>(spi.size()), 1};
-    proposal.insert(proposal.end(), spi.begin(), spi.end());
-    Bytes transform = BuildIsakmpPayloadChain({{isakmppayload::Transform, {1, 12, 0, 0}}});
-    proposal.insert(proposal.end(), transform.begin(), transform.end());
-    Bytes sa = {0, 0, 0, 1, 0, 0, 0, 1};
-    Bytes chain = BuildIsakmpPayloadChain({{isakmppayload::Proposal, proposal}});
-    sa.insert(sa.end(), chain.begin(), chain.end());
-    return sa;
-}
-
-} // namespace
-
-TEST(Isakmp, QuickModeProposalGivesTheSpiTheSenderReceivesOn)
-{
-    auto spi = ParseEspProposalSpi(SaBody(ipsecprotocol::Esp, {0xc0, 0xff, 0xee, 0x02}));
-    ASSERT_TRUE(spi.Ok()) << spi.GetError().detail;
-    EXPECT_EQ(*spi, 0xc0ffee02u);
-    EXPECT_EQ(ParseEspProposalSpi(SaBody(ipsecprotocol::Isakmp, {})).GetError().code,
-              ErrorCode::Unsupported);
-    EXPECT_EQ(ParseEspProposalSpi(SaBody(ipsecprotocol::Esp, {1, 2})).GetError().code,
-              ErrorCode::BadLength);
-    Bytes sa = SaBody(ipsecprotocol::Esp, {0xc0, 0xff, 0xee, 0x02});
-    for (size_t n = 0; n < sa.size(); ++n)
-    {
-        EXPECT_FALSE(ParseEspProposalSpi(ByteView(sa).first(n)).Ok()) << n << " bytes";
-    }
-}
-
 TEST(IsakmpNotify, RUThereAndAckCarryCookiesAndTheSequence)
 {
     IsakmpHeader h = Header(isakmpexchange::Informational, 0x11223344);

@@ -1,7 +1,8 @@
 // Fuzzes ISAKMP messages, payload chains (cleartext and decrypted), notifies, DPD and the
-// Quick Mode SA proposal.
+// SA payload (proposal and transforms).
 #include "model/wire/isakmp-cipher.h"
 #include "model/wire/isakmp-notify.h"
+#include "model/wire/isakmp-sa.h"
 #include "model/wire/isakmp.h"
 
 #include <cstdlib>
@@ -28,6 +29,11 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         (void)ParseNotificationBody(p.body);
         (void)ParseDpdNotify(p.body);
         (void)ParseEspProposalSpi(p.body);
+        auto sa = ParseSaBody(p.body);
+        if (sa && BuildSaBody(*sa).size() > p.body.size())
+        {
+            std::abort(); // what was read cannot need more bytes to write
+        }
     }
     if (!m->encryptedBody.empty())
     {
