@@ -26,7 +26,7 @@ PACKAGES=(
     libboost-graph-dev libssl-dev libpcap-dev nlohmann-json3-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     clang libclang-rt-14-dev
-    tshark
+    tshark linux-perf
     python3 python3-matplotlib python3-statsmodels python3-tqdm python3-pytest
     slurmctld slurmd slurm-client munge
     nftables iputils-ping iproute2
@@ -93,6 +93,12 @@ case "$cmd" in
         for b in wire tunnel asa scenario; do
             "$BUILD_DIR/tests/vpnsim-$b-benchmark"
         done
+        VPNSIM_RUN="$BUILD_DIR/examples/vpnsim-run" "$ROOT/experiments/bench-sweep"
+        if perf stat -e task-clock true >/dev/null 2>&1; then
+            "$ROOT/tests/helper/tunnel-share" "$BUILD_DIR/tests/vpnsim-tunnel-benchmark"
+        else
+            echo "tunnel-share: perf cannot sample here (kernel.perf_event_paranoid); skipped" >&2
+        fi
         ;;
     *)
         echo "usage: $0 {run|test|bench|build}" >&2
