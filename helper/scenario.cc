@@ -112,7 +112,7 @@ EndpointFieldTable()
         std::vector<ScenarioEndpointField> table;
         for (const ParameterSpec* spec : vpnsim::engine::EndpointParameters())
         {
-            if (spec->interfaces & kSimulationFlag)
+            if ((spec->interfaces & kSimulationFlag) && spec->unit == ParameterUnit::Seconds)
             {
                 // A flag in the engine's table without a field here is a programming error.
                 NS_ABORT_MSG_IF(!kFields.count(spec->flag),

@@ -72,7 +72,8 @@ struct ScenarioEndpointField
     double ScenarioParameters::*seconds;
 };
 
-/// Every endpoint parameter offered as a vpnsim-run flag (kSimulationFlag), in table order.
+/// Every endpoint timer offered as a vpnsim-run flag (kSimulationFlag), in table order (the
+/// key seed, the one other, has a flag of its own).
 std::span<const ScenarioEndpointField> ScenarioEndpointFields();
 
 /// The ranges of vpnsim-run's own numeric flags, those that are not the endpoint's: loss,

@@ -104,6 +104,7 @@ _FLAGS = (
          or_zero=True),
     Flag("idle-timeout", "number", "headend vpn-idle-timeout, s", low=60, high=7 * 86400,
          or_zero=True),
+    Flag("key-seed", "integer", "seed of the static ESP and IKE keys", low=0, high=255),
     Flag("traffic", "choice", "inner traffic", choices=("echo", "voip", "bulk", "idle")),
     Flag("traffic-interval", "number", "echo interval, s", low=0.001, high=3600),
     Flag("traffic-size", "integer", "echo payload, bytes", low=8, high=1300),

@@ -230,7 +230,7 @@ inline constexpr ParameterSpec kKeySeed{
     0,
     255,
     "",
-    kAttribute,
+    kAttribute | kSimulationFlag,
     "seed of the static ESP and IKE keys (both ends must agree)",
     "the model's static keys"};
 inline constexpr ParameterSpec kClientToHeadendSpi{
