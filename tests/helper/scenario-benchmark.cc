@@ -188,37 +188,36 @@ Measured()
     return measured;
 }
 
-void
-FleetOnASwitchedLan(benchmark::State& state)
+/// Runs `run` for state.range(0) clients (or nodes) in a child, once, and files it under
+/// `table` for the ratios.
+ChildCost
+MeasureInChild(benchmark::State& state, const std::string& table,
+               uint64_t (*run)(uint32_t, double), double duration)
 {
-    uint32_t clients = static_cast<uint32_t>(state.range(0));
+    uint32_t n = static_cast<uint32_t>(state.range(0));
     ChildCost last;
     for (auto _ : state)
     {
-        last = InChild(&RunFleet, clients, 300);
+        last = InChild(run, n, duration);
         state.SetIterationTime(last.wall);
     }
-    Measured()["fleet"][clients] = last;
-    state.counters["clients"] = clients;
+    Measured()[table][n] = last;
+    state.counters["n"] = n;
     state.counters["peak_rss_MiB"] = last.peakMiB;
-    state.counters["wall_s_per_client"] = last.wall / clients;
-    state.counters["cpu_s_per_client"] = last.cpu / clients;
-    state.counters["echoes"] = last.count;
+    state.counters["cpu_s_per_n"] = last.cpu / n;
+    return last;
+}
+
+void
+FleetOnASwitchedLan(benchmark::State& state)
+{
+    state.counters["echoes"] = MeasureInChild(state, "fleet", &RunFleet, 300).count;
 }
 
 void
 BareNodes(benchmark::State& state)
 {
-    uint32_t nodes = static_cast<uint32_t>(state.range(0));
-    ChildCost last;
-    for (auto _ : state)
-    {
-        last = InChild(&RunBareNodes, nodes, 0);
-        state.SetIterationTime(last.wall);
-    }
-    Measured()["bare"][nodes] = last;
-    state.counters["nodes"] = nodes;
-    state.counters["peak_rss_MiB"] = last.peakMiB;
+    MeasureInChild(state, "bare", &RunBareNodes, 0);
 }
 
 /// KiB per client (or node) between the smallest size measured and `n`.
