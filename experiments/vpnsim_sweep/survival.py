@@ -61,17 +61,7 @@ def kaplan_meier(loss: float, runs: list[dict], confidence: float = CONFIDENCE) 
     from statsmodels.duration.survfunc import SurvfuncRight
 
     setup = [r for r in runs if never_established(r["record"])]
-    times, died = [], []
-    for r in runs:
-        rec = r["record"]
-        if never_established(rec):
-            continue
-        if rec.get("failed") and _is_number(rec.get("time_to_failure_s")):
-            times.append(float(rec["time_to_failure_s"]))
-            died.append(1)
-        else:
-            times.append(_observed_s(r))
-            died.append(0)
+    times, died = observations(runs)
     km = KaplanMeier(loss, len(runs), len(setup), sum(died), len(died) - sum(died),
                      end_s=max(times, default=math.nan))
     if not any(died):
@@ -87,6 +77,24 @@ def kaplan_meier(loss: float, runs: list[dict], confidence: float = CONFIDENCE) 
     return km
 
 
+def observations(runs: list[dict]) -> tuple[list[float], list[int]]:
+    """(time, died) of every established tunnel among the runs (Store.records() rows, or
+    {"record": ...} alone): its time to failure and 1, or for one still up at the end of the
+    session, how long it was watched and 0 (right-censored)."""
+    times, died = [], []
+    for r in runs:
+        rec = r["record"]
+        if never_established(rec):
+            continue
+        if rec.get("failed") and _is_number(rec.get("time_to_failure_s")):
+            times.append(float(rec["time_to_failure_s"]))
+            died.append(1)
+        else:
+            times.append(_observed_s(r))
+            died.append(0)
+    return times, died
+
+
 def _loglog_interval(s: float, se: float, z: float) -> tuple[float, float]:
     """S^exp(+-z se / (S log S)): the interval of log(-log S) mapped back."""
     if s <= 0.0 or s >= 1.0 or not math.isfinite(se):
@@ -99,7 +107,7 @@ def _observed_s(run: dict) -> float:
     """How long an established tunnel that survived was watched: from tunnel up (if the record
     says when that was) to the end of the session."""
     rec = run["record"]
-    duration = rec.get("duration_s") or run["flags"].get("duration") or math.nan
+    duration = rec.get("duration_s") or run.get("flags", {}).get("duration") or math.nan
     up = rec.get("tunnel_up_s")
     return float(duration) - float(up) if _is_number(up) else float(duration)
 

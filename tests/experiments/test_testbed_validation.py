@@ -88,14 +88,18 @@ def cell(label, sim, bed):
     return {"label": label, "simulation": vs.summarize(sim), "testbed": vs.summarize(bed)}
 
 
-def test_matching_outcomes_agree():
+def test_matching_outcomes_of_five_trials_are_inconclusive_with_their_power():
     cells = [cell("ctcp drop#5", [record(True, "headend-dpd")] * 5,
                   [record(True, "headend-dpd", source="testbed")] * 5),
              cell("natt drop#5", [record()] * 5, [record(source="testbed")] * 5)]
     v = vs.compare(cells, 0.05)
-    assert v["verdict"] == "agree"
-    assert all(c["agree"] and c["intervals_overlap"] for c in cells)
+    assert v["verdict"] == "inconclusive"
+    assert v["inconclusive_cells"] == ["ctcp drop#5", "natt drop#5"]
+    assert all(c["verdict"] == "inconclusive" and c["intervals_overlap"] for c in cells)
     assert cells[0]["fisher_p"] == 1.0
+    assert all(c["equivalence_p"] > 0.05 for c in cells)
+    assert all(0 < c["power"] < 0.3 for c in cells)
+    assert all(c["trials_for_power"] > 40 for c in cells)
 
 
 def test_opposite_outcomes_disagree_by_their_intervals():
@@ -123,7 +127,7 @@ def test_fisher_rejects_with_enough_trials_even_where_intervals_overlap():
 def test_too_few_trials_are_said_so():
     cells = [cell(f"c{i}", [record()] * 3, [record()] * 3) for i in range(3)]
     v = vs.compare(cells, 0.05)
-    assert v["verdict"] == "agree"
+    assert v["verdict"] == "inconclusive"
     assert not v["fisher_can_reject"]
     assert "too few trials" in v["note"]
 
@@ -235,10 +239,12 @@ def test_report_from_records(tmp_path):
     store.write_text("\n".join(lines) + "\n")
     out = tmp_path / "report"
     p = validate("--from-records", store, "--out", out, "--strict")
-    assert p.returncode == 0, p.stderr
-    assert "verdict: AGREE" in p.stdout
+    # 4 trials per side cannot show equivalence within 0.15: inconclusive, not agree.
+    assert p.returncode == 1, p.stderr
+    assert "verdict: INCONCLUSIVE" in p.stdout
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["verdict"]["verdict"] == "agree"
+    assert summary["verdict"]["verdict"] == "inconclusive"
+    assert summary["verdict"]["disagreeing_cells"] == []
     cells = {(c["encap"], c["level"]): c for c in summary["cells"]}
     assert len(cells) == 6
     c = cells[("ctcp", "drop#5")]
@@ -249,6 +255,8 @@ def test_report_from_records(tmp_path):
     assert cells[("natt", "0")]["testbed"]["n"] == 4
     assert (out / "validation.png").stat().st_size > 1000
     assert (out / "validation.pdf").stat().st_size > 1000
+    assert (out / "survival.png").stat().st_size > 1000
+    assert (out / "survival.pdf").stat().st_size > 1000
 
     # The same records with one side's outcome turned over: disagreement, exit 1 with --strict.
     flipped = [l.replace('"failed": true', '"failed": false') if '"testbed"' in l

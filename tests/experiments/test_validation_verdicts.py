@@ -1,0 +1,143 @@
+"""The validation's verdicts on synthetic record sets (experiments/testbed/validation_stats.py
+and validate --from-records): a planted mismatch must say "disagree", two samples of one
+generating process "agree", and 5 trials per side "inconclusive" with the power said."""
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TESTBED = REPO / "experiments" / "testbed"
+sys.path.insert(0, str(TESTBED))
+
+import validation_stats as vs  # noqa: E402
+
+SESSION_S = 240.0
+
+
+def runs(n, rate, ttf, spread, seed, source):
+    """n records of one generating process: each fails with probability `rate`, at a time
+    uniform in ttf +- spread; survivors are censored at the end of the session."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        failed = rng.random() < rate
+        out.append({"source": source, "established": True, "failed": failed,
+                    "cause": "client-dpd" if failed else None,
+                    "time_to_failure_s": ttf + rng.uniform(-spread, spread) if failed else None,
+                    "tunnel_up_s": 1.0, "duration_s": SESSION_S + 1.0, "framing_errors": 0,
+                    "inner_loss": 0.0, "parameters": {}})
+    return out
+
+
+def verdict(sim, bed, label="ctcp 0.01"):
+    c = {"label": label, "simulation": vs.summarize(sim), "testbed": vs.summarize(bed)}
+    v = vs.compare([c], 0.05)
+    return c, v
+
+
+def test_planted_failure_rate_mismatch_disagrees():
+    # simulation 0/40 failed against testbed 30/40
+    c, v = verdict(runs(40, 0.0, 100, 10, 1, "simulation"),
+                   [r for r in runs(40, 1.0, 100, 10, 2, "testbed")][:30]
+                   + runs(10, 0.0, 100, 10, 3, "testbed"))
+    assert (c["simulation"]["failures"], c["testbed"]["failures"]) == (0, 30)
+    assert c["verdict"] == "disagree" and v["verdict"] == "disagree"
+    assert c["fisher_p_holm"] < 1e-6
+    assert c["equivalence_p"] > 0.5
+
+
+def test_planted_time_to_failure_mismatch_disagrees_on_the_log_rank_test():
+    # Same failure rate, times to failure 30 s apart: only the log-rank test can see it.
+    c, v = verdict(runs(40, 0.9, 100, 5, 4, "simulation"), runs(40, 0.9, 130, 5, 5, "testbed"))
+    assert c["fisher_p"] > 0.05
+    assert c["logrank_p_holm"] < 1e-6
+    assert c["verdict"] == "disagree" and v["verdict"] == "disagree"
+
+
+def test_a_shift_within_the_tolerance_is_no_disagreement():
+    sim, bed = runs(40, 1.0, 100, 0.2, 6, "simulation"), runs(40, 1.0, 101, 0.2, 7, "testbed")
+    c, _ = verdict(sim, bed)
+    assert c["logrank_p"] > 0.05 and c["verdict"] == "agree"
+    c = {"label": "x", "simulation": vs.summarize(sim), "testbed": vs.summarize(bed)}
+    vs.compare([c], 0.05, ttf_tolerance_s=0.0)
+    assert c["logrank_p"] < 1e-6 and c["verdict"] == "disagree"
+
+
+@pytest.mark.parametrize("rate,n", [(0.0, 40), (0.05, 60), (0.95, 60), (1.0, 40)])
+def test_matched_sets_agree(rate, n):
+    # Two samples of one process agree as often as the TOST's power allows (about 0.9 here)
+    # and disagree about as often as alpha: over 20 pairs of samples.
+    verdicts = []
+    for seed in range(20):
+        c, v = verdict(runs(n, rate, 100, 20, 2 * seed, "simulation"),
+                       runs(n, rate, 100, 20, 2 * seed + 1, "testbed"))
+        assert c["margin"] == vs.DEFAULT_MARGIN
+        assert v["verdict"] == c["verdict"]
+        verdicts.append(c["verdict"])
+    assert verdicts.count("agree") >= 15, verdicts
+    assert verdicts.count("disagree") <= 2, verdicts
+
+
+def test_five_trials_are_inconclusive_with_the_power_said():
+    c, v = verdict(runs(5, 0.6, 100, 10, 12, "simulation"), runs(5, 0.6, 100, 10, 13, "testbed"))
+    assert c["verdict"] == "inconclusive" and v["verdict"] == "inconclusive"
+    assert c["power"] < 0.3
+    assert c["trials_for_power"] > 40
+
+
+def test_equivalence_p_is_the_larger_one_sided_p():
+    # statsmodels 0.13.5's tost_proportions_2indep reports the smaller of the two.
+    assert vs.equivalence_p(0, 40, 30, 40) > 0.99
+    assert vs.equivalence_p(0, 40, 0, 40) < 0.001
+    assert vs.equivalence_p(2, 5, 2, 5) > 0.2
+
+
+def test_power_grows_with_trials_and_the_needed_count_reaches_the_target():
+    assert vs.power(5, 5) < vs.power(40, 40) < vs.power(200, 200)
+    n = vs.trials_for_power(0.15, 0.5)
+    assert vs.power(n, n, 0.15, 0.5) >= 0.79
+    assert vs.power(n - 10, n - 10, 0.15, 0.5) < 0.8
+    # A rate near 1 tests the difference below it, not beyond 1.
+    assert vs.power(40, 40, 0.15, 0.95) == pytest.approx(vs.power(40, 40, 0.15, 0.05), abs=0.02)
+
+
+def test_validate_prints_the_verdicts_power_and_survival_plot(tmp_path):
+    lines = [json.dumps({"validate_config": {
+        "encaps": ["ctcp"], "asa": "proxy", "fw": "proxy", "levels": ["0.01"], "trials": 40,
+        "duration_s": 245, "testbed_duration_s": 240, "sim_traffic_start_s": 5,
+        "peer_timeout_s": 90, "asa_dpd_threshold_s": 10, "asa_dpd_retry_s": 5, "transform": "x",
+        "traffic_interval_s": 1, "traffic_size_bytes": 200, "alpha": 0.05}})]
+    planted = {"simulation": runs(40, 0.0, 100, 10, 20, "simulation"),
+               "testbed": runs(40, 0.75, 100, 10, 21, "testbed")}
+    for side, recs in planted.items():
+        for seed, r in enumerate(recs, 1):
+            lines.append(json.dumps({"side": side, "encap": "ctcp", "level": "0.01",
+                                     "seed": seed, "record": r}))
+    store = tmp_path / "records.jsonl"
+    store.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    p = subprocess.run([sys.executable, str(TESTBED / "validate"), "--from-records", store,
+                        "--out", out, "--strict", "--margin", "0.1"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1, p.stderr
+    assert "verdict: DISAGREE" in p.stdout
+    assert "TOST p" in p.stdout and "margin +-0.1" in p.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["cells"][0]["verdict"] == "disagree"
+    assert summary["verdict"]["margin"] == 0.1
+    assert (out / "survival.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--margin", "0.9"], "--margin=0.9: allowed 0.01..0.5"),
+    (["--ttf-tolerance", "-1"], "--ttf-tolerance=-1: allowed 0..60"),
+])
+def test_bad_margin_and_tolerance_are_refused(args, message):
+    p = subprocess.run([sys.executable, str(TESTBED / "validate"), *args],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and message in p.stderr
