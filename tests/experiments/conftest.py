@@ -68,13 +68,24 @@ def row_counts(store: Path) -> tuple[int, int]:
         db.close()
 
 
+def built_program(variable: str, name: str) -> Path:
+    """A program CMake passes in through `variable`; the test is skipped where it is not built."""
+    path = os.environ.get(variable)
+    if not path or not os.access(path, os.X_OK):
+        pytest.skip(f"{variable} does not name an executable {name} (not built yet)")
+    return Path(path)
+
+
 @pytest.fixture
 def real_runner() -> Path:
-    """The real vpnsim-run, passed in by CMake; the test is skipped where it is not built."""
-    path = os.environ.get("VPNSIM_RUN")
-    if not path or not os.access(path, os.X_OK):
-        pytest.skip("VPNSIM_RUN does not name an executable vpnsim-run (not built yet)")
-    return Path(path)
+    """The real vpnsim-run."""
+    return built_program("VPNSIM_RUN", "vpnsim-run")
+
+
+@pytest.fixture
+def advise() -> Path:
+    """vpnsim-advise."""
+    return built_program("VPNSIM_ADVISE", "vpnsim-advise")
 
 
 def pytest_sessionfinish(session, exitstatus):
