@@ -141,3 +141,60 @@ def test_bad_margin_and_tolerance_are_refused(args, message):
     p = subprocess.run([sys.executable, str(TESTBED / "validate"), *args],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and message in p.stderr
+
+
+FAKE_SIM = '''#!{python}
+# A stand-in for vpnsim-run: the cTCP tunnel through the proxy fails (at 100 s + seed % 5)
+# except in one seed of 40; through a stateful ASA it survives.
+import json, sys
+args = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+seed = int(args["seed"])
+failed = args["asa"] == "proxy" and seed % 40 != 0
+print(json.dumps({{"source": "simulation", "established": True, "failed": failed,
+                  "cause": "headend-dpd" if failed else None,
+                  "time_to_failure_s": 100.0 + seed % 5 if failed else None,
+                  "tunnel_up_s": 1.0, "duration_s": 241.0, "framing_errors": 0,
+                  "inner_loss": 0.0, "parameters": {{}}}}))
+'''
+
+
+def test_the_same_testbed_trials_against_a_planted_mismatch_disagree(tmp_path):
+    sim = tmp_path / "fake-vpnsim-run"
+    sim.write_text(FAKE_SIM.format(python=sys.executable))
+    sim.chmod(0o755)
+    bed = [json.dumps({"validate_config": {"encaps": ["ctcp"], "levels": ["0.01"]}})]
+    for seed in range(1, 41):
+        failed = seed % 40 != 0
+        bed.append(json.dumps({"side": "testbed", "encap": "ctcp", "level": "0.01",
+                               "seed": seed, "record": {
+                                   "source": "testbed", "established": True, "failed": failed,
+                                   "cause": "headend-dpd" if failed else None,
+                                   "time_to_failure_s": 100.5 + seed % 5 if failed else None,
+                                   "tunnel_up_s": None, "duration_s": 240.0,
+                                   "framing_errors": 0, "parameters": {}}}))
+    stored = tmp_path / "testbed.jsonl"
+    stored.write_text("\n".join(bed) + "\n")
+
+    def validate(out, *extra):
+        return subprocess.run([sys.executable, str(TESTBED / "validate"), "--encap", "ctcp",
+                               "--loss", "0.01", "--trials", "40", "--duration", "241",
+                               "--sim", sim, "--testbed-records", stored, "--out", out,
+                               "--no-plot", "--strict", *extra],
+                              capture_output=True, text=True, timeout=300)
+
+    p = validate(tmp_path / "matched")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "verdict: AGREE" in p.stdout
+    assert "power at margin 0.15 with 40 trials per side" in p.stderr
+    p = validate(tmp_path / "planted", "--sim-arg=--asa=stateful")
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "verdict: DISAGREE" in p.stdout
+    cell = json.loads((tmp_path / "planted" / "summary.json").read_text())["cells"][0]
+    assert (cell["simulation"]["failures"], cell["testbed"]["failures"]) == (0, 39)
+    assert cell["verdict"] == "disagree"
+
+
+def test_testbed_records_must_exist():
+    p = subprocess.run([sys.executable, str(TESTBED / "validate"), "--testbed-records",
+                        "/nonexistent"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and "--testbed-records=/nonexistent: allowed" in p.stderr

@@ -6,6 +6,9 @@
 # both ways. Short timers (client DPD 30 s, ASA DPD 10 s + 2 s retries) and 27 s runs (the
 # testbed's 22 s of traffic match the simulation's 5..27 s).
 #
+# Then the same testbed trials against a simulation whose ASA only tracks state (a planted
+# mismatch: the tunnel survives there) must come out "disagree".
+#
 # Fails when the two sides disagree in any cell (Wilson 95 % intervals disjoint, or Fisher's
 # exact test or the log-rank test of time to failure rejecting after Holm's correction at alpha
 # 0.05). Five trials cannot show the failure rates equivalent within the 0.15 margin, so a cell
@@ -99,4 +102,15 @@ while IFS=$'\t' read -r verdict what; do
     check "$what" '[ "$verdict" = ok ]'
 done <"$WORK/checks.txt"
 check "the expectations were evaluated" '[ -s "$WORK/checks.txt" ]'
+
+# A planted mismatch on the same testbed trials (no testbed time): the simulation's ASA only
+# tracks state (the cTCP tunnel survives the drop) against the testbed's proxy (it dies).
+"$ROOT/experiments/testbed/validate" --encap ctcp --asa proxy --loss "" --drop-nth 5 \
+    --trials 5 --duration 27 --peer-timeout 30 --asa-dpd-threshold 10 --asa-dpd-retry 2 \
+    --sim "$VPNSIM_RUN" --sim-arg=--asa=stateful --testbed-records "$out/records.jsonl" \
+    --out "$WORK/planted" --no-plot >"$WORK/planted.txt" 2>"$WORK/planted.err"
+rc=$?
+grep -E "^(ctcp|verdict)" "$WORK/planted.txt"
+check "planted mismatch (simulation asa=stateful against the testbed's proxy, one drop) \
+says disagree (exit $rc)" '[ "$rc" = 0 ] && grep -q "^verdict: DISAGREE" "$WORK/planted.txt"'
 summary
