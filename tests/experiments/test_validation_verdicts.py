@@ -198,3 +198,15 @@ def test_testbed_records_must_exist():
     p = subprocess.run([sys.executable, str(TESTBED / "validate"), "--testbed-records",
                         "/nonexistent"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and "--testbed-records=/nonexistent: allowed" in p.stderr
+
+
+def test_the_plan_states_the_power_of_the_trials_and_the_trials_power_needs():
+    p = subprocess.run([sys.executable, str(TESTBED / "validate"), "--plan", "--trials", "40"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    worst = vs.power(40, 40, vs.DEFAULT_MARGIN, 0.5)
+    assert (f"power at margin 0.15 with 40 trials per side, failure rate 0.5 (worst case): "
+            f"{worst:.2f}; power 0.8 needs {vs.trials_for_power(0.15, 0.5)} trials") in p.stdout
+    more = subprocess.run([sys.executable, str(TESTBED / "validate"), "--plan", "--trials",
+                           "200"], capture_output=True, text=True, timeout=60).stdout
+    assert float(more.split(": ")[1].split(";")[0]) > worst
