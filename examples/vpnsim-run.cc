@@ -7,10 +7,13 @@
  *   vpnsim-run --batch < runs.jsonl   (one JSON object of flag values per line)
  *
  * Prints the run record (model/engine/run-record.h) as one JSON object on one line on stdout.
- * The same parameters and seed give a byte-identical record. A bad value exits with status 2
- * and a message naming the flag and the allowed range; the record is printed only for a run
- * that happened, whether the tunnel survived or not. `--ranges-json` (alone, not in --help)
- * prints every numeric flag's unit, default and range instead of running.
+ * The same parameters and seed give a byte-identical record. Every argument is a flag
+ * --name=VALUE (--batch takes none), each given once. Anything else (a bad or empty value, an
+ * unknown, repeated or positional argument, a file that is not a small regular file, a
+ * parameter the topology would not apply) exits with status 2 and a message on stderr naming
+ * the flag and the allowed range; stdout then stays empty. The record is printed only for a
+ * run that happened, whether the tunnel survived or not. `--ranges-json` (alone, not in
+ * --help) prints every numeric flag's unit, default and range instead of running.
  *
  * --batch runs many scenarios in one process, which saves ns-3's start-up (loading its
  * libraries, building its random-number tables) on every run. Each input line is an object
@@ -18,36 +21,69 @@
  * flags given on the command line, which override the defaults. Each line gets one output
  * line, in order: the record, byte-identical to what a separate process prints for the same
  * values, or for a bad line {"error":"...","line":N} (the message names the flag, as for a
- * single run) while the batch goes on. Blank lines are skipped. The exit status is 2 if any
- * line was bad, else 0.
+ * single run) while the batch goes on. Blank lines are skipped; a line longer than 1 MiB is
+ * a bad line. The exit status is 2 if any line was bad, else 0.
  */
 #include "helper/scenario.h"
 #include "helper/simulation-reset.h"
 #include "helper/topology-spec.h"
 #include "model/engine/endpoint-config.h"
 #include "model/engine/run-record.h"
+#include "model/wire/input-file.h"
 #include "vpnsim-version.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <cstring>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <ns3/command-line.h>
+#include <set>
 #include <string>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 namespace
 {
 
+/// Largest scenario file or batch line read: a few dozen flags need a few kilobytes.
+constexpr size_t kMaxScenarioBytes = 1 << 20;
+
 int
 Refuse(const std::string& message)
 {
-    std::cerr << "vpnsim-run: " << message << "\n";
+    // Whatever the input held, the message stays one readable line of bounded length.
+    std::cerr << "vpnsim-run: " << vpnsim::wire::QuoteInput(message, 2000) << "\n";
     return 2;
+}
+
+/// "; allowed ..." for a numeric flag, from the parameter tables.
+std::string
+AllowedText(const std::string& flag)
+{
+    if (flag == "seed")
+    {
+        return "; allowed 1 to 2^64-1";
+    }
+    for (const ns3::ScenarioEndpointField& f : ns3::ScenarioEndpointFields())
+    {
+        if (f.spec->flag == flag)
+        {
+            return "; allowed " + f.spec->AllowedText();
+        }
+    }
+    for (const vpnsim::engine::ParameterSpec* s : ns3::ScenarioParameterSpecs())
+    {
+        if (s->flag == flag)
+        {
+            return "; allowed " + s->AllowedText();
+        }
+    }
+    return "";
 }
 
 /// One flag: its name, help text and how its text sets the parameter.
@@ -65,9 +101,14 @@ ToDouble(const std::string& flag, const std::string& text, double& out)
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
     {
-        return "--" + flag + "=" + text + ": not a number";
+        return "--" + flag + "=" + text + ": not a number" + AllowedText(flag);
     }
-    out = value;
+    if (std::fpclassify(value) == FP_SUBNORMAL)
+    {
+        return "--" + flag + "=" + text + ": a subnormal number, which no range allows"
+               + AllowedText(flag);
+    }
+    out = value + 0.0; // -0 is 0: one spelling in the record
     return "";
 }
 
@@ -79,7 +120,7 @@ ToUnsigned(const std::string& flag, const std::string& text, T& out)
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size())
     {
-        return "--" + flag + "=" + text + ": not a whole number in range";
+        return "--" + flag + "=" + text + ": not a whole number in range" + AllowedText(flag);
     }
     out = value;
     return "";
@@ -275,13 +316,60 @@ RangesJson()
     return all;
 }
 
-/// Sets the flags named by the keys of a JSON object; `where` prefixes every message.
+/// Sets one flag from its text; the error names the flag and what it allows.
 std::string
-ApplyObject(const nlohmann::json& j, const std::string& where, std::vector<Flag>& flags)
+SetFlag(std::vector<Flag>& flags, const std::string& name, const std::string& value)
 {
+    auto flag = std::find_if(flags.begin(), flags.end(),
+                             [&name](const Flag& f)
+                             {
+                                 return f.name == name;
+                             });
+    if (value.empty())
+    {
+        return "--" + name + "=: empty value; allowed: " + flag->help;
+    }
+    if (!vpnsim::wire::IsUtf8(value))
+    {
+        return "--" + name + "=" + value + ": not valid UTF-8; allowed: " + flag->help;
+    }
+    return flag->set(value);
+}
+
+/// Sets the flags named by the keys of a JSON object's text, each key at most once; `where`
+/// prefixes every message.
+std::string
+ApplyObject(const std::string& text, const std::string& where, std::vector<Flag>& flags)
+{
+    nlohmann::json j;
+    std::set<std::string> keys;
+    std::string repeated;
+    try
+    {
+        // nlohmann keeps the last of two equal keys; a scenario means one value per flag.
+        auto once = [&keys, &repeated](int depth, nlohmann::json::parse_event_t event,
+                                       nlohmann::json& parsed)
+        {
+            if (depth == 1 && event == nlohmann::json::parse_event_t::key
+                && !keys.insert(parsed.get<std::string>()).second && repeated.empty())
+            {
+                repeated = parsed.get<std::string>();
+            }
+            return true;
+        };
+        j = nlohmann::json::parse(text, once);
+    }
+    catch (const nlohmann::json::exception& e)
+    {
+        return where + "not valid JSON: " + e.what();
+    }
     if (!j.is_object())
     {
         return where + "expected a JSON object of flag names and values";
+    }
+    if (!repeated.empty())
+    {
+        return where + "key '" + repeated + "' given twice; each flag once";
     }
     for (const auto& [key, value] : j.items())
     {
@@ -292,10 +380,14 @@ ApplyObject(const nlohmann::json& j, const std::string& where, std::vector<Flag>
                                  });
         if (flag == flags.end())
         {
-            return where + "unknown key '" + key + "'";
+            return where + "unknown key '" + key + "' (keys are the flag names)";
         }
-        std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-        std::string error = flag->set(text);
+        if (!value.is_string() && !value.is_number())
+        {
+            return where + key + ": " + value.dump() + " is not a string or a number";
+        }
+        std::string error = SetFlag(flags, key, value.is_string() ? value.get<std::string>()
+                                                                  : value.dump());
         if (!error.empty())
         {
             return where + error;
@@ -308,21 +400,13 @@ ApplyObject(const nlohmann::json& j, const std::string& where, std::vector<Flag>
 std::string
 ApplyScenarioFile(const std::string& path, std::vector<Flag>& flags)
 {
-    std::ifstream in(path);
-    if (!in)
+    const std::string where = "--scenario=" + path + ": ";
+    auto text = vpnsim::wire::ReadInputFile(path, kMaxScenarioBytes);
+    if (!text)
     {
-        return "--scenario=" + path + ": cannot be read";
+        return where + text.GetError().detail;
     }
-    nlohmann::json j;
-    try
-    {
-        j = nlohmann::json::parse(in);
-    }
-    catch (const nlohmann::json::exception& e)
-    {
-        return "--scenario=" + path + ": not valid JSON: " + e.what();
-    }
-    return ApplyObject(j, "--scenario=" + path + ": ", flags);
+    return ApplyObject(*text, where, flags);
 }
 
 /// Parameters from the scenario file, then the flags given; an error names the flag.
@@ -339,17 +423,35 @@ ApplyFileAndFlags(const std::string& scenarioFile,
             return error;
         }
     }
-    for (const auto& f : flags)
+    for (const auto& [name, value] : given)
     {
-        const std::string& text = given.at(f.name);
-        if (!text.empty())
+        std::string error = SetFlag(flags, name, value);
+        if (!error.empty())
         {
-            std::string error = f.set(text);
-            if (!error.empty())
-            {
-                return error;
-            }
+            return error;
         }
+    }
+    return "";
+}
+
+/// A pcap prefix is written as PREFIX-NODE-DEVICE.pcap: its directory must exist and be
+/// writable, or ns-3 stops the run with a fatal error at the first file.
+std::string
+CheckPcapPrefix(const std::string& prefix)
+{
+    size_t slash = prefix.rfind('/');
+    std::string directory = slash == std::string::npos ? "." : prefix.substr(0, slash + 1);
+    struct stat info;
+    if (stat(directory.c_str(), &info) != 0)
+    {
+        return "--pcap=" + prefix + ": directory " + directory + " cannot be used ("
+               + std::strerror(errno) + "); allowed: a prefix in an existing writable directory";
+    }
+    if (!S_ISDIR(info.st_mode) || access(directory.c_str(), W_OK | X_OK) != 0)
+    {
+        return "--pcap=" + prefix + ": " + directory
+               + " is not a writable directory; allowed: a prefix in an existing writable "
+                 "directory";
     }
     return "";
 }
@@ -372,9 +474,51 @@ RunValidated(const ns3::ScenarioParameters& p, std::string& record)
             return "--topology=" + p.topology + ": " + read.GetError().detail;
         }
         topology = *read;
+        invalid = ns3::ValidateScenarioOnTopology(p, topology, "--topology=" + p.topology);
+        if (!invalid.empty())
+        {
+            return invalid;
+        }
+    }
+    if (!p.pcap.empty())
+    {
+        invalid = CheckPcapPrefix(p.pcap);
+        if (!invalid.empty())
+        {
+            return invalid;
+        }
     }
     record = vpnsim::engine::ToJson(ns3::RunScenario(p, topology));
     return "";
+}
+
+/// Reads one line of at most `max` bytes into `line`. False at the end of the input; a longer
+/// line is skipped to its end and reported through `tooLong`, so memory stays bounded whatever
+/// arrives on stdin.
+bool
+ReadLine(std::istream& in, std::string& line, size_t max, bool& tooLong)
+{
+    line.clear();
+    tooLong = false;
+    std::istream::int_type c;
+    bool any = false;
+    while ((c = in.get()) != std::istream::traits_type::eof())
+    {
+        any = true;
+        if (c == '\n')
+        {
+            return true;
+        }
+        if (line.size() < max)
+        {
+            line.push_back(static_cast<char>(c));
+        }
+        else
+        {
+            tooLong = true;
+        }
+    }
+    return any;
 }
 
 /// One run per input line, each from the state a fresh process starts in.
@@ -383,7 +527,8 @@ RunBatch(const std::string& scenarioFile, const std::map<std::string, std::strin
 {
     bool anyBad = false;
     std::string line;
-    for (uint64_t number = 1; std::getline(std::cin, line); ++number)
+    bool tooLong = false;
+    for (uint64_t number = 1; ReadLine(std::cin, line, kMaxScenarioBytes, tooLong); ++number)
     {
         if (line.find_first_not_of(" \t\r") == std::string::npos)
         {
@@ -395,9 +540,9 @@ RunBatch(const std::string& scenarioFile, const std::map<std::string, std::strin
         std::string error = ApplyFileAndFlags(scenarioFile, given, flags);
         if (error.empty())
         {
-            auto j = nlohmann::json::parse(line, nullptr, false);
-            error = j.is_discarded() ? where + "not valid JSON"
-                                     : ApplyObject(j, where, flags);
+            error = tooLong ? where + "longer than the limit of "
+                                  + std::to_string(kMaxScenarioBytes) + " bytes"
+                            : ApplyObject(line, where, flags);
         }
         std::string record;
         if (error.empty())
@@ -412,6 +557,7 @@ RunBatch(const std::string& scenarioFile, const std::map<std::string, std::strin
         if (!error.empty())
         {
             anyBad = true;
+            error = vpnsim::wire::QuoteInput(error, 2000); // valid UTF-8 for the JSON too
             std::cerr << "vpnsim-run: " << error << "\n";
             record = nlohmann::json{{"error", error}, {"line", number}}.dump();
         }
@@ -438,6 +584,23 @@ ASA modes (--asa), each a Cisco ASA feature as the ASA CLI configuration guide n
               tcp-state-bypass): no TCP state checks for it
 )";
 
+void
+PrintUsage(const std::vector<Flag>& flags)
+{
+    std::cout << "Runs one vpnsim scenario for one seed and prints its result record "
+                 "(doc/record.md) as one line of JSON.\n"
+              << kAsaModes
+              << "\nusage: vpnsim-run [--name=VALUE ...]\n\n"
+              << "    --scenario:  JSON file of flag values (flags given here override it)\n"
+              << "    --batch:  read one JSON object of flag values per stdin line, print one "
+                 "record (or error) per line\n"
+              << "    --version:  vpnsim's version and git revision\n";
+    for (const auto& f : flags)
+    {
+        std::cout << "    --" << f.name << ":  " << f.help << "\n";
+    }
+}
+
 } // namespace
 
 int
@@ -451,33 +614,68 @@ main(int argc, char* argv[])
     }
     ns3::ScenarioParameters p;
     std::vector<Flag> flags = Flags(p);
-    std::map<std::string, std::string> given;
+    std::map<std::string, std::string> given; // flag name -> its text, in no particular order
     std::string scenarioFile;
+    bool batch = false;
     for (int i = 1; i < argc; ++i)
     {
-        if (std::string(argv[i]) == "--version")
+        const std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h")
+        {
+            PrintUsage(flags);
+            return 0;
+        }
+        if (arg == "--version")
         {
             std::cout << "vpnsim-run " << VPNSIM_VERSION << " (git " << VPNSIM_GIT_REVISION
                       << ")\n";
             return 0;
         }
+        if (arg.rfind("--", 0) != 0)
+        {
+            return Refuse("unexpected argument '" + arg
+                          + "': every argument is a flag --name=VALUE (see --help)");
+        }
+        size_t eq = arg.find('=');
+        const std::string name = arg.substr(2, eq == std::string::npos ? eq : eq - 2);
+        bool known = name == "scenario" || std::any_of(flags.begin(), flags.end(),
+                                                       [&name](const Flag& f)
+                                                       {
+                                                           return f.name == name;
+                                                       });
+        if (name == "batch")
+        {
+            if (eq != std::string::npos || batch)
+            {
+                return Refuse("--batch: takes no value and is given once");
+            }
+            batch = true;
+            continue;
+        }
+        if (!known)
+        {
+            return Refuse("unknown flag --" + name + " (see --help for the flags)");
+        }
+        if (eq == std::string::npos)
+        {
+            return Refuse("--" + name + ": needs a value, as --" + name + "=VALUE");
+        }
+        if (given.count(name))
+        {
+            return Refuse("--" + name + " given twice (--" + name + "=" + given[name] + " and "
+                          + arg + "); each flag once");
+        }
+        given[name] = arg.substr(eq + 1);
     }
-    ns3::CommandLine cmd(__FILE__);
-    cmd.Usage(std::string("Runs one vpnsim scenario for one seed and prints its result record "
-                          "(doc/record.md) as one line of JSON.\n")
-              + kAsaModes + "\n--version prints vpnsim's version and git revision.");
-    cmd.AddValue("scenario", "JSON file of flag values (flags given here override it)",
-                 scenarioFile);
-    for (const auto& f : flags)
+    if (given.count("scenario"))
     {
-        given[f.name] = "";
-        cmd.AddValue(f.name, f.help, given[f.name]);
+        scenarioFile = given["scenario"];
+        given.erase("scenario");
+        if (scenarioFile.empty())
+        {
+            return Refuse("--scenario=: empty value; allowed: a JSON file of flag values");
+        }
     }
-    bool batch = false;
-    cmd.AddValue("batch", "read one JSON object of flag values per stdin line, print one record "
-                          "(or error) per line", batch);
-    cmd.Parse(argc, argv);
-
     if (batch)
     {
         return RunBatch(scenarioFile, given);

@@ -1,9 +1,11 @@
 #include "helper/lossy-link-helper.h"
 
 #include "model/gilbert-elliott-error-model.h"
+#include "model/wire/input-file.h"
 #include "model/jitter-channel.h"
 #include "model/trace-error-model.h"
 
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <ns3/double.h>
@@ -28,23 +30,17 @@ namespace
 ModelResult
 Refuse(const std::string& spec, const std::string& why)
 {
-    return ModelResult::Fail(ErrorCode::BadValue, "loss model '" + spec + "': " + why);
+    return ModelResult::Fail(ErrorCode::BadValue, "loss model '" + vpnsim::wire::QuoteInput(spec) + "': " + why);
 }
 
-/// Parses a probability-like number; false if it is not a finite number.
+/// Parses a probability-like number; false if it is not a finite number. std::from_chars, not
+/// std::stod: no exception, no locale, no leading blanks, and a subnormal reads as its value.
 bool
 ParseNumber(const std::string& text, double& value)
 {
-    try
-    {
-        size_t used = 0;
-        value = std::stod(text, &used);
-        return used == text.size() && std::isfinite(value);
-    }
-    catch (const std::exception&)
-    {
-        return false;
-    }
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    return ec == std::errc() && ptr == end && std::isfinite(value);
 }
 
 /// "a=1,b=2" into a map; false on a malformed item.
@@ -78,11 +74,11 @@ MakeGilbert(const std::string& spec, const std::string& args, int64_t stream)
         if (name != "loss" && name != "burst" && name != "p" && name != "r" && name != "k"
             && name != "h")
         {
-            return Refuse(spec, "unknown field '" + name + "' (loss, burst, p, r, k, h)");
+            return Refuse(spec, "unknown field '" + vpnsim::wire::QuoteInput(name) + "' (loss, burst, p, r, k, h)");
         }
         if (!ParseNumber(text, values[name]))
         {
-            return Refuse(spec, "field '" + name + "' is not a number: '" + text + "'");
+            return Refuse(spec, "field '" + vpnsim::wire::QuoteInput(name) + "' is not a number: '" + vpnsim::wire::QuoteInput(text) + "'");
         }
     }
     Ptr<GilbertElliottErrorModel> model = CreateObject<GilbertElliottErrorModel>();
@@ -110,7 +106,7 @@ MakeGilbert(const std::string& spec, const std::string& args, int64_t stream)
         {
             if (value < 0 || value > 1)
             {
-                return Refuse(spec, "field '" + name + "' must be in [0, 1], got " + params[name]);
+                return Refuse(spec, "field '" + name + "' must be in [0, 1], got " + vpnsim::wire::QuoteInput(params[name]));
             }
         }
         model->SetAttribute("GoodToBad", DoubleValue(values["p"]));
@@ -140,7 +136,7 @@ MakeLossModel(const std::string& spec, int64_t stream)
         double p = 0;
         if (!ParseNumber(args, p) || p < 0 || p > 1)
         {
-            return Refuse(spec, "loss probability must be a number in [0, 1], got '" + args + "'");
+            return Refuse(spec, "loss probability must be a number in [0, 1], got '" + vpnsim::wire::QuoteInput(args) + "'");
         }
         Ptr<RateErrorModel> model = CreateObject<RateErrorModel>();
         model->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));

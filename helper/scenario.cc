@@ -234,27 +234,35 @@ ValidateScenario(const ScenarioParameters& p)
     }
     if (!kLoss.Allows(p.loss))
     {
-        return Range("loss", NumberText(p.loss), "0 <= loss < 1 (a fraction: 0.01 is 1%)");
+        return Range("loss", NumberText(p.loss),
+                     "0 <= loss < 1 (a fraction: 0.01 is 1%), not subnormal (below 2.2e-308)");
     }
     if (!kLossModels.count(p.lossModel))
     {
         return Range("loss-model", p.lossModel, "bernoulli, gilbert, trace");
     }
-    if (p.lossModel == "gilbert" && p.loss > 0)
+    if (p.lossModel == "gilbert" && p.loss > 0 && !kBurst.Allows(p.burst))
     {
-        if (!kBurst.Allows(p.burst))
-        {
-            return Range("burst", NumberText(p.burst), "1 <= burst <= 1000 (packets)");
-        }
+        return Range("burst", NumberText(p.burst), "1 <= burst <= 1000 (packets)");
+    }
+    if (p.lossModel != "trace")
+    {
+        // What RunScenario will build, built here first so that it cannot fail there.
         auto model = MakeLossModel(InternetLossSpec(p), 0);
         if (!model)
         {
-            return "--loss=" + NumberText(p.loss) + " --burst=" + NumberText(p.burst) + ": "
+            return "--loss=" + NumberText(p.loss)
+                   + (p.lossModel == "gilbert" ? " --burst=" + NumberText(p.burst) : "") + ": "
                    + model.GetError().detail;
         }
     }
     if (p.lossModel == "trace")
     {
+        if (p.loss != 0)
+        {
+            return Range("loss", NumberText(p.loss),
+                         "0 with --loss-model=trace (the trace says which packets are lost)");
+        }
         if (p.lossTrace.empty())
         {
             return "--loss-trace: required with --loss-model=trace (a drop list file)";
@@ -306,6 +314,43 @@ ValidateScenario(const ScenarioParameters& p)
     if (!kTrafficSize.Allows(p.trafficSize))
     {
         return "--" + kTrafficSize.Refusal(p.trafficSize) + " (the tunnel MTU is 1380)";
+    }
+    return "";
+}
+
+std::string
+ValidateScenarioOnTopology(const ScenarioParameters& p, const TopologySpec& topology,
+                           const std::string& origin)
+{
+    // Each Internet-hop parameter applies to the edges marked internet that do not set their
+    // own value; a record must not report one that no link received.
+    bool lossApplies = false;
+    bool jitterApplies = false;
+    for (const TopologyEdge& e : topology.edges)
+    {
+        lossApplies |= e.internet && e.loss == "none" && e.lossReverse == "none";
+        jitterApplies |= e.internet && ParseDelay(e.jitter).value_or(Seconds(1)).IsZero();
+    }
+    const std::string where = origin + " has no edge marked internet=true";
+    if (!lossApplies && p.lossModel == "trace")
+    {
+        return "--loss-model=trace: " + where
+               + " without a loss of its own, so the trace would not apply; allowed there: "
+                 "bernoulli with --loss=0";
+    }
+    if (!lossApplies && p.loss != 0)
+    {
+        return Range("loss", NumberText(p.loss),
+                     "0 only: " + where + " without a loss of its own, so no link would get it");
+    }
+    if (!jitterApplies && p.jitter != 0)
+    {
+        return Range("jitter", NumberText(p.jitter),
+                     "0 only: " + where + " without a jitter of its own, so no link would get it");
+    }
+    if (p.asa != "none" && topology.WithRole("asa").empty())
+    {
+        return Range("asa", p.asa, "none only: " + origin + " has no vertex with role=asa");
     }
     return "";
 }

@@ -84,6 +84,12 @@ std::span<const vpnsim::engine::ParameterSpec* const> ScenarioParameterSpecs();
 /// the allowed range. Empty when all are valid.
 std::string ValidateScenario(const ScenarioParameters& p);
 
+/// Checks that every parameter of the Internet hop and the ASA reaches the topology (an edge
+/// marked internet that takes --loss and --jitter, an asa vertex for --asa), so that the record
+/// claims nothing that was not applied. `origin` names the topology in the message.
+std::string ValidateScenarioOnTopology(const ScenarioParameters& p, const TopologySpec& topology,
+                                       const std::string& origin);
+
 /// The loss spec (LossyLinkHelper syntax) the parameters put on the Internet hop.
 std::string InternetLossSpec(const ScenarioParameters& p);
 

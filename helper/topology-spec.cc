@@ -1,6 +1,7 @@
 #include "helper/topology-spec.h"
 
 #include "helper/lossy-link-helper.h"
+#include "model/wire/input-file.h"
 
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
@@ -8,7 +9,6 @@
 #include <boost/property_map/dynamic_property_map.hpp>
 #include <cmath>
 #include <deque>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <ns3/data-rate.h>
@@ -178,20 +178,21 @@ ParseDot(const std::string& text, Graph& g)
     }
     catch (const boost::property_not_found& e)
     {
-        return "unknown attribute '" + e.property
+        return "unknown attribute '" + vpnsim::wire::QuoteInput(e.property)
                + "' (vertices: role, nat_mode; edges: rate, delay, jitter, loss, loss_reverse, "
                  "internet)";
     }
     catch (const std::exception& e)
     {
-        return e.what();
+        return vpnsim::wire::QuoteInput(e.what(), 200);
     }
 }
 
-/// The line a DOT error is on. Boost's parser does not say, so parse growing prefixes of the
-/// file, each closed with an extra "}": the first prefix that fails on something other than
-/// that added brace ends on the offending line. If every prefix only lacks its end, the file
-/// ends too early: the last line that has anything on it.
+/// The line a DOT error is on. Boost's parser does not say, so parse prefixes of the file, each
+/// closed with an extra "}": a prefix that fails on something other than that added brace
+/// holds the offending line, and every longer prefix does too, so a binary search over the
+/// line ends finds the first such prefix in a few dozen parses even for a large file. If every
+/// prefix only lacks its end, the file ends too early: the last line that has anything on it.
 std::optional<size_t>
 LocateDotError(const std::string& text)
 {
@@ -204,14 +205,29 @@ LocateDotError(const std::string& text)
         }
     }
     lineEnds.push_back(text.size());
-    for (size_t line = 0; line < lineEnds.size(); ++line)
+    auto failsHere = [&](size_t line)
     {
         Graph probe;
         std::string error = ParseDot(text.substr(0, lineEnds[line]) + "\n}\n", probe);
-        if (!error.empty() && error.find("'}'") == std::string::npos)
+        return !error.empty() && error.find("'}'") == std::string::npos;
+    };
+    size_t low = 0;
+    size_t high = lineEnds.size(); // the first failing line is in [low, high); high: none
+    while (low < high)
+    {
+        size_t middle = low + (high - low) / 2;
+        if (failsHere(middle))
         {
-            return line + 1;
+            high = middle;
         }
+        else
+        {
+            low = middle + 1;
+        }
+    }
+    if (low < lineEnds.size())
+    {
+        return low + 1;
     }
     size_t last = text.find_last_not_of(" \t\r\n");
     if (last == std::string::npos)
@@ -242,6 +258,10 @@ ReadTopologyDot(std::istream& dot, const std::string& origin)
         spec.vertices.push_back(
             {g[v].name, g[v].role, g[v].natMode.empty() ? "pat" : g[v].natMode});
     }
+    auto nameOf = [&spec](size_t v)
+    {
+        return vpnsim::wire::QuoteInput(spec.vertices[v].name);
+    };
     for (auto e : boost::make_iterator_range(boost::edges(g)))
     {
         TopologyEdge edge;
@@ -256,9 +276,9 @@ ReadTopologyDot(std::istream& dot, const std::string& origin)
         if (!p.internet.empty() && p.internet != "true" && p.internet != "false")
         {
             return SpecResult::Fail(ErrorCode::BadValue,
-                                    origin + ": edge " + spec.vertices[edge.first].name + " -- "
-                                        + spec.vertices[edge.second].name + ": internet='"
-                                        + p.internet + "' is not true or false");
+                                    origin + ": edge " + nameOf(edge.first) + " -- "
+                                        + nameOf(edge.second) + ": internet='"
+                                        + vpnsim::wire::QuoteInput(p.internet) + "' is not true or false");
         }
         edge.internet = p.internet == "true";
         spec.edges.push_back(edge);
@@ -274,12 +294,13 @@ ReadTopologyDot(std::istream& dot, const std::string& origin)
 SpecResult
 ReadTopologyDotFile(const std::string& path)
 {
-    std::ifstream in(path);
-    if (!in)
+    auto text = vpnsim::wire::ReadInputFile(path, kMaxTopologyBytes);
+    if (!text)
     {
-        return SpecResult::Fail(ErrorCode::BadValue, path + ": cannot be read");
+        return text.GetError();
     }
-    return ReadTopologyDot(in, path);
+    std::istringstream in(*text);
+    return ReadTopologyDot(in, vpnsim::wire::QuoteInput(path, 200));
 }
 
 vpnsim::wire::Status
@@ -289,32 +310,52 @@ ValidateTopology(const TopologySpec& spec, const std::string& origin)
     {
         return vpnsim::wire::Status::Fail(ErrorCode::BadValue, origin + ": " + what);
     };
-    for (const auto& v : spec.vertices)
+    auto nameOf = [&spec](size_t v)
     {
+        return vpnsim::wire::QuoteInput(spec.vertices[v].name);
+    };
+    for (size_t i = 0; i < spec.vertices.size(); ++i)
+    {
+        const auto& v = spec.vertices[i];
         if (!kRoles.count(v.role))
         {
-            return fail("vertex " + v.name + ": role '" + v.role
+            return fail("vertex " + nameOf(i) + ": role '" + vpnsim::wire::QuoteInput(v.role)
                         + "' is not one of client, headend, asa, nat, router, server, switch");
         }
         if (v.natMode != "pat" && v.natMode != "static")
         {
-            return fail("vertex " + v.name + ": nat_mode '" + v.natMode + "' is not pat or static");
+            return fail("vertex " + nameOf(i) + ": nat_mode '" + vpnsim::wire::QuoteInput(v.natMode)
+                        + "' is not pat or static");
         }
     }
+    std::set<std::pair<size_t, size_t>> joined;
     for (const auto& e : spec.edges)
     {
-        std::string name
-            = "edge " + spec.vertices[e.first].name + " -- " + spec.vertices[e.second].name;
+        std::string name = "edge " + nameOf(e.first) + " -- " + nameOf(e.second);
+        if (e.first == e.second)
+        {
+            return fail(name + ": a link joins two different vertices, not a vertex to itself");
+        }
+        if (!joined.insert(std::minmax(e.first, e.second)).second)
+        {
+            return fail(name + ": the two vertices are already joined by a link (one link each)");
+        }
         DataRateValue rate;
         if (!rate.DeserializeFromString(e.rate, MakeDataRateChecker())
             || rate.Get().GetBitRate() == 0)
         {
-            return fail(name + ": rate '" + e.rate + "' is not a data rate such as 10Mbps");
+            return fail(name + ": rate '" + vpnsim::wire::QuoteInput(e.rate)
+                        + "' is not a data rate such as 10Mbps");
         }
         if (!ParseDelay(e.delay))
         {
-            return fail(name + ": delay '" + e.delay
-                        + "' is not a time such as 20ms (units s, ms, us, ns)");
+            return fail(name + ": delay '" + vpnsim::wire::QuoteInput(e.delay)
+                        + "' is not a time such as 20ms (units s, ms, us, ns; at most 1 hour)");
+        }
+        if (!ParseDelay(e.jitter))
+        {
+            return fail(name + ": jitter '" + vpnsim::wire::QuoteInput(e.jitter)
+                        + "' is not a time such as 5ms (units s, ms, us, ns; at most 1 hour)");
         }
         for (const auto& loss : {e.loss, e.lossReverse})
         {
@@ -338,7 +379,7 @@ ValidateTopology(const TopologySpec& spec, const std::string& origin)
     {
         if (hops[i] == std::numeric_limits<size_t>::max())
         {
-            return fail("vertex " + spec.vertices[i].name + " is not connected to the headend");
+            return fail("vertex " + nameOf(i) + " is not connected to the headend");
         }
         const auto& role = spec.vertices[i].role;
         if (role == "switch")
@@ -354,13 +395,13 @@ ValidateTopology(const TopologySpec& spec, const std::string& origin)
                 if (edge.loss != "none" || edge.lossReverse != "none" || edge.internet
                     || (jitter && !jitter->IsZero()))
                 {
-                    return fail("vertex " + spec.vertices[i].name
+                    return fail("vertex " + nameOf(i)
                                 + ": a switch's links carry no loss, jitter or internet mark");
                 }
             }
             if (gateways != 1 || spec.Incident(i).size() < 2)
             {
-                return fail("vertex " + spec.vertices[i].name
+                return fail("vertex " + nameOf(i)
                             + ": a switch connects clients to exactly one gateway, found "
                             + std::to_string(gateways) + " neighbours that are not clients");
             }
@@ -370,7 +411,7 @@ ValidateTopology(const TopologySpec& spec, const std::string& origin)
             size_t degree = spec.Incident(i).size();
             if (degree != 2)
             {
-                return fail("vertex " + spec.vertices[i].name + ": an " + role
+                return fail("vertex " + nameOf(i) + ": an " + role
                             + " sits between exactly two neighbours (outside and inside), found "
                             + std::to_string(degree));
             }

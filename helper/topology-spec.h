@@ -74,7 +74,11 @@ TopologySpec TechNoteLine();
 /// Parses DOT text; `origin` (a file name) prefixes every error.
 vpnsim::wire::Result<TopologySpec> ReadTopologyDot(std::istream& dot, const std::string& origin);
 
-/// Reads a DOT file.
+/// Largest DOT file read: ten times what a fleet of a thousand clients needs, and small
+/// enough for Boost's parser to refuse a bad one within seconds.
+constexpr size_t kMaxTopologyBytes = 1 << 20;
+
+/// Reads a DOT file: a regular file of at most kMaxTopologyBytes.
 vpnsim::wire::Result<TopologySpec> ReadTopologyDotFile(const std::string& path);
 
 /// Checks roles, attribute values and shape (one headend, one or more clients, connected; an

@@ -1,5 +1,7 @@
 #include "model/trace-error-model.h"
 
+#include "model/wire/input-file.h"
+
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -7,7 +9,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <string_view>
 
@@ -71,11 +72,11 @@ ParseIndex(std::string_view word, uint64_t& index)
     const auto [ptr, ec] = std::from_chars(word.data(), end, index);
     if (ec == std::errc::result_out_of_range)
     {
-        return "packet index '" + std::string(word) + "' is too large";
+        return "packet index '" + vpnsim::wire::QuoteInput(word) + "' is too large";
     }
     if (ec != std::errc() || ptr != end)
     {
-        return "expected a non-negative integer packet index, got '" + std::string(word) + "'";
+        return "expected a non-negative integer packet index, got '" + vpnsim::wire::QuoteInput(word) + "'";
     }
     return "";
 }
@@ -90,7 +91,7 @@ ParseTime(std::string_view word, Time& time)
 {
     const std::string expected = "expected a non-negative time in seconds (or with a unit s, "
                                  "ms, us or ns), got '"
-                                 + std::string(word) + "'";
+                                 + vpnsim::wire::QuoteInput(word) + "'";
     double value = 0.0;
     const char* end = word.data() + word.size();
     // std::from_chars, not strtod: locale-independent, and it rejects a leading '+' or blank.
@@ -123,12 +124,12 @@ ParseTime(std::string_view word, Time& time)
     }
     if (value < 0.0)
     {
-        return "time '" + std::string(word) + "' is negative";
+        return "time '" + vpnsim::wire::QuoteInput(word) + "' is negative";
     }
     // Beyond Time's range the conversion would overflow its int64_t.
     if (value * secondsPerUnit >= Time::Max().GetSeconds())
     {
-        return "time '" + std::string(word) + "' is beyond the simulator's time range";
+        return "time '" + vpnsim::wire::QuoteInput(word) + "' is beyond the simulator's time range";
     }
     time = Time::FromDouble(value, timeUnit);
     return "";
@@ -170,17 +171,13 @@ TraceErrorModel::~TraceErrorModel()
 std::string
 TraceErrorModel::Load(const std::string& path, Trace& trace)
 {
-    std::ifstream input(path);
-    if (!input)
+    auto text = vpnsim::wire::ReadInputFile(path, kMaxFileBytes);
+    if (!text)
     {
-        return path + ": cannot open trace file";
+        return text.GetError().detail;
     }
-    std::string error = Parse(input, path, trace);
-    if (error.empty() && input.bad())
-    {
-        error = path + ": read error";
-    }
-    return error;
+    std::istringstream input(*text);
+    return Parse(input, vpnsim::wire::QuoteInput(path, 200), trace);
 }
 
 std::string
@@ -207,7 +204,7 @@ TraceErrorModel::Parse(std::istream& input, const std::string& name, Trace& trac
             }
             if (words.size() != 2 || (words[1] != "index" && words[1] != "time"))
             {
-                return where + "expected 'mode index' or 'mode time', got '" + std::string(content)
+                return where + "expected 'mode index' or 'mode time', got '" + vpnsim::wire::QuoteInput(content)
                        + "'";
             }
             trace.mode = (words[1] == "index") ? INDEX : TIME;
@@ -216,7 +213,7 @@ TraceErrorModel::Parse(std::istream& input, const std::string& name, Trace& trac
         }
         if (words.size() != 1)
         {
-            return where + "expected one number per line, got '" + std::string(content) + "'";
+            return where + "expected one number per line, got '" + vpnsim::wire::QuoteInput(content) + "'";
         }
         sawEntry = true;
         std::string error;

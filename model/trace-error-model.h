@@ -66,6 +66,9 @@ class TraceErrorModel : public ErrorModel
      */
     static TypeId GetTypeId();
 
+    /// Largest trace file read: 64 MiB is millions of drop entries, far beyond any session.
+    static constexpr std::size_t kMaxFileBytes = 64 << 20;
+
     TraceErrorModel();
     ~TraceErrorModel() override;
 
@@ -75,10 +78,10 @@ class TraceErrorModel : public ErrorModel
      * Returns a message rather than aborting so a command-line front end can report it and
      * exit cleanly.
      *
-     * \param path the file to read
+     * \param path the file to read: a regular file of at most kMaxFileBytes
      * \param trace receives the trace (left unspecified on error)
      * \return "" on success, else "<path>:<line>: <what is wrong>" (or "<path>: ..." when the
-     *         file cannot be read)
+     *         file cannot be read, is not a regular file or is too large)
      */
     static std::string Load(const std::string& path, Trace& trace);
 

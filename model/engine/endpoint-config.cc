@@ -80,7 +80,9 @@ ParameterSpec::Integral() const
 bool
 ParameterSpec::Allows(double value) const
 {
-    if (!std::isfinite(value) || (Integral() && value != std::floor(value)))
+    // A subnormal is no value anyone means, and text parsers report it as out of range.
+    if (!std::isfinite(value) || (Integral() && value != std::floor(value))
+        || std::fpclassify(value) == FP_SUBNORMAL)
     {
         return false;
     }

@@ -420,7 +420,7 @@ TEST(TraceErrorModel, MalformedTraceNamesFileLineAndProblem)
 
     TraceErrorModel::Trace trace;
     error = TraceErrorModel::Load("/nonexistent/vpnsim.trace", trace);
-    EXPECT_EQ(error, "/nonexistent/vpnsim.trace: cannot open trace file");
+    EXPECT_EQ(error, "/nonexistent/vpnsim.trace: cannot be read (No such file or directory)");
 }
 
 TEST(TraceErrorModel, LoadFileErrorLeavesTheModelUnchanged)
