@@ -13,6 +13,7 @@
 #include "experiments/runner/runner-endpoint.h"
 #include "experiments/runner/socket-wire.h"
 #include "model/engine/run-record.h"
+#include "model/wire/input-file.h"
 #include "model/wire/ipv4-header.h"
 #include "model/wire/pcap-writer.h"
 
@@ -76,7 +77,9 @@ main(int argc, char** argv)
             std::fputs(e->message.c_str(), stdout);
             return 0;
         }
-        std::fprintf(stderr, "vpnsim-runner: %s\n", e->message.c_str());
+        // One bounded line, whatever the arguments held.
+        std::fprintf(stderr, "vpnsim-runner: %s\n",
+                     vpnsim::wire::QuoteInput(e->message, 2000).c_str());
         return 2;
     }
     const RunnerConfig& config = std::get<RunnerConfig>(parsed);

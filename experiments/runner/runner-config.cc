@@ -1,14 +1,17 @@
 #include "experiments/runner/runner-config.h"
 
 #include "model/engine/endpoint-config.h"
+#include "model/wire/input-file.h"
 #include "model/wire/ipv4-header.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <net/if.h>
+#include <set>
 #include <sstream>
 
 namespace vpnsim
@@ -114,14 +117,15 @@ Number(const std::string& flag, const std::string& v, double lo, double hi, doub
     {
         return Refuse(flag, v, range.str());
     }
-    char* end = nullptr;
-    errno = 0;
-    double d = std::strtod(v.c_str(), &end);
-    if (errno != 0 || end == nullptr || *end != '\0' || !std::isfinite(d) || d < lo || d > hi)
+    // std::from_chars, not strtod: no leading blanks, no hexadecimal, no locale.
+    double d = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+    if (ec != std::errc() || end != v.data() + v.size() || !std::isfinite(d)
+        || std::fpclassify(d) == FP_SUBNORMAL || d < lo || d > hi)
     {
         return Refuse(flag, v, range.str());
     }
-    out = d;
+    out = d + 0.0; // -0 is 0
     return std::nullopt;
 }
 
@@ -175,13 +179,14 @@ const std::map<std::string_view, uint16_t RunnerConfig::*> kPortFields{
 std::optional<std::string>
 SetParameter(const engine::ParameterSpec& spec, const std::string& v, RunnerConfig& c)
 {
-    char* end = nullptr;
-    errno = 0;
-    double d = v.empty() ? NAN : std::strtod(v.c_str(), &end);
-    if (errno != 0 || end == nullptr || *end != '\0' || !spec.Allows(d))
+    // std::from_chars, not strtod: no leading blanks, no hexadecimal, no locale.
+    double d = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+    if (ec != std::errc() || end != v.data() + v.size() || !spec.Allows(d))
     {
         return "--" + spec.Refusal(v);
     }
+    d += 0.0; // -0 is 0
     if (auto seconds = kSecondsFields.find(spec.flag); seconds != kSecondsFields.end())
     {
         c.*(seconds->second) = d;
@@ -445,6 +450,8 @@ ParseRunnerArgs(const std::vector<std::string>& args)
         }
     }
 
+    std::set<std::string> seen;
+    std::set<std::string> paramKeys;
     for (size_t i = 0; i < args.size(); ++i)
     {
         std::string arg = args[i];
@@ -452,12 +459,28 @@ ParseRunnerArgs(const std::vector<std::string>& args)
         {
             return ConfigError{RunnerUsage(), true};
         }
+        if (!wire::IsUtf8(arg))
+        {
+            return ConfigError{"argument " + wire::QuoteInput(arg) + ": not valid UTF-8"};
+        }
+        if (arg.rfind("--", 0) != 0 || arg.size() == 2)
+        {
+            return ConfigError{"unexpected argument '" + arg
+                               + "': every argument is a flag, --name VALUE (see --help)"};
+        }
         std::string name = arg;
         std::optional<std::string> value;
         if (auto eq = arg.find('='); eq != std::string::npos)
         {
             name = arg.substr(0, eq);
             value = arg.substr(eq + 1);
+        }
+        // One value per flag: a repeated flag is a mistake (which one was meant?), not an
+        // override. Only --param repeats, once per key.
+        if (name != "--param" && (switches.count(name) || flags.count(name))
+            && !seen.insert(name).second)
+        {
+            return ConfigError{name + " given twice; each flag once (--param once per KEY)"};
         }
         if (auto s = switches.find(name); s != switches.end())
         {
@@ -480,6 +503,15 @@ ParseRunnerArgs(const std::vector<std::string>& args)
                 return ConfigError{name + ": needs a value (see --help)"};
             }
             value = args[++i];
+            if (!wire::IsUtf8(*value))
+            {
+                return ConfigError{name + "=" + wire::QuoteInput(*value) + ": not valid UTF-8"};
+            }
+        }
+        if (name == "--param" && !paramKeys.insert(value->substr(0, value->find('='))).second)
+        {
+            return ConfigError{"--param=" + *value + ": KEY " + value->substr(0, value->find('='))
+                               + " given twice; each KEY once"};
         }
         if (auto e = h->second(name, *value))
         {

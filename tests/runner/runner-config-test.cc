@@ -4,6 +4,7 @@
  */
 #include "experiments/runner/runner-config.h"
 
+#include <cmath>
 #include <gtest/gtest.h>
 
 namespace vpnsim
@@ -72,6 +73,63 @@ TEST(RunnerConfig, RefusalsNameFlagAndRange)
     auto r = ParseRunnerArgs({"--encap=ctcp"});
     ASSERT_TRUE(std::holds_alternative<ConfigError>(r));
     EXPECT_EQ(std::get<ConfigError>(r).message, "--role: required (client, headend)");
+}
+
+TEST(RunnerConfig, ARepeatedFlagIsRefusedNotOverridden)
+{
+    EXPECT_EQ(Refusal({"--role", "headend"}),
+              "--role given twice; each flag once (--param once per KEY)");
+    EXPECT_EQ(Refusal({"--seed=1", "--seed=1"}),
+              "--seed given twice; each flag once (--param once per KEY)");
+    EXPECT_EQ(Refusal({"--echo", "--echo"}),
+              "--echo given twice; each flag once (--param once per KEY)");
+    EXPECT_EQ(Refusal({"--param=a=1", "--param", "a=2"}),
+              "--param=a=2: KEY a given twice; each KEY once");
+    EXPECT_EQ(Refusal({"--param=a=1", "--param=b=2"}), "");
+}
+
+TEST(RunnerConfig, PositionalArgumentsAreRefused)
+{
+    for (std::string arg : {"client", "-", "--", "-role=client", "loss=0.1"})
+    {
+        EXPECT_NE(Refusal({arg}).find("unexpected argument '" + arg + "'"), std::string::npos)
+            << arg;
+    }
+}
+
+TEST(RunnerConfig, NumbersAreWholeDecimalValuesInRange)
+{
+    // Trailing text, blanks, other bases and spellings, non-finite and subnormal values.
+    for (std::string v : {"90 ", " 90", "90s", "9e1x", "0x5a", "+90", "nan", "inf", "", "90,5"})
+    {
+        EXPECT_EQ(Refusal({"--peer-timeout=" + v}), "--peer-timeout=" + v + ": allowed 30 to 480 seconds")
+            << v;
+    }
+    for (std::string v : {"1e-320", "4.9e-324", "2.2250738585072009e-308", "-1e-320"})
+    {
+        EXPECT_EQ(Refusal({"--loss=" + v}), "--loss=" + v + ": allowed 0..1") << v;
+    }
+    for (std::string v : {"1 2", "1.0", "-1", "18446744073709551616", "0x10", " 1"})
+    {
+        EXPECT_NE(Refusal({"--seed=" + v}).find("--seed=" + v + ": allowed"), std::string::npos)
+            << v;
+    }
+}
+
+TEST(RunnerConfig, NegativeZeroIsZero)
+{
+    auto args = Base();
+    args.insert(args.end(), {"--loss=-0", "--nat-keepalive=-0.0"});
+    auto r = ParseRunnerArgs(args);
+    ASSERT_TRUE(std::holds_alternative<RunnerConfig>(r));
+    EXPECT_FALSE(std::signbit(std::get<RunnerConfig>(r).lossLabel));
+    EXPECT_FALSE(std::signbit(std::get<RunnerConfig>(r).natKeepaliveS));
+}
+
+TEST(RunnerConfig, TextThatIsNotUtf8IsRefused)
+{
+    EXPECT_EQ(Refusal({"--user=\xff"}), "argument --user=\\xff: not valid UTF-8");
+    EXPECT_EQ(Refusal({"--param", "k=\xc0\xaf"}), "--param=k=\\xc0\\xaf: not valid UTF-8");
 }
 
 } // namespace
