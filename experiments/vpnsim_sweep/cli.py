@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import sqlite3
 import shlex
 import sys
 from pathlib import Path
@@ -29,6 +31,10 @@ def main(argv=None) -> int:
     except (SweepFileError, StoreError, FileNotFoundError, slurm.SlurmError) as e:
         print(f"vpnsim-sweep: {e}", file=sys.stderr)
         return 2
+    except sqlite3.Error as e:
+        # The store failed under us (disk full, removed, damaged): say so, keep what it has.
+        print(f"vpnsim-sweep: store {getattr(args, 'store', '')}: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("vpnsim-sweep: interrupted; finished runs are stored, run again to continue",
               file=sys.stderr)
@@ -40,7 +46,7 @@ def main(argv=None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="vpnsim-sweep", description=(
+    p = _Parser(prog="vpnsim-sweep", description=(
         "Run vpnsim-run over a sweep file's parameter grid, store the records, plot them."))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -51,14 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     def runner_arg(sp):
         sp.add_argument("--runner", type=Path, default=None,
                         help=f"vpnsim-run executable (default $VPNSIM_RUN or {_rel(default_runner_path())})")
-        sp.add_argument("--run-timeout", type=float, default=None, metavar="S",
-                        help="kill a run after S seconds of wall time (default: no limit)")
+        sp.add_argument("--run-timeout", type=_seconds, default=None, metavar="S",
+                        help="kill a run after S seconds of wall time, 0 < S <= 604800 "
+                             "(default: no limit)")
 
     sp = sub.add_parser("run", help="run what the store is missing, in parallel on this machine")
     sp.add_argument("sweep", type=Path, help="sweep file (TOML)")
     store_arg(sp)
     runner_arg(sp)
-    sp.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1,
+    sp.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1,
                     help="runs at once (default: every core, %(default)s here)")
     sp.add_argument("--no-progress", action="store_true", help="no progress bar")
     sp.add_argument("--dry-run", action="store_true", help="print the missing runs' commands only")
@@ -78,11 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", type=Path, default=DEFAULT_PLOTS,
                     help=f"directory for the PNG and PDF files (default {_rel(DEFAULT_PLOTS)})")
     sp.add_argument("--sweep", type=Path, help="plot only this sweep's runs")
-    sp.add_argument("--segments-per-second", type=float, metavar="R",
+    sp.add_argument("--segments-per-second", type=_positive_float, metavar="R",
                     help="upstream cTCP packets/s for the analytic curve (default: from the traffic flags)")
-    sp.add_argument("--detection-delay", type=float, metavar="D",
+    sp.add_argument("--detection-delay", type=_positive_float, metavar="D",
                     help="seconds from a loss to DPD declaring the peer dead (default: the model's DPD rule)")
-    sp.add_argument("--survivor-max-failure", type=float, default=0.05, metavar="F",
+    sp.add_argument("--survivor-max-failure", type=_fraction, default=0.05, metavar="F",
                     help="goodput plot: configurations failed in at most this fraction of runs (default 0.05)")
     sp.set_defaults(func=cmd_plot)
 
@@ -104,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--sbatch-arg", action="append", default=[], metavar="ARG",
                     help="extra sbatch option, e.g. --sbatch-arg=--partition=long (repeatable)")
     sp.add_argument("--wait", action="store_true", help="wait for the array and the merge")
-    sp.add_argument("--wait-timeout", type=float, default=24 * 3600, metavar="S",
+    sp.add_argument("--wait-timeout", type=_seconds, default=24 * 3600, metavar="S",
                     help="give up waiting after S seconds (default one day)")
     sp.set_defaults(func=cmd_slurm_submit)
 
@@ -124,35 +131,47 @@ def _parser() -> argparse.ArgumentParser:
 
 # -- commands -----------------------------------------------------------------------------------
 
+# Up to this many runs, `run` counts what is missing before it starts (one indexed lookup per
+# run, a second or two); a larger sweep reports the store's size and streams.
+EXACT_COUNT_LIMIT = 1_000_000
+
+
 def cmd_run(args) -> int:
     sweep = load(args.sweep)
     runner = Runner(args.runner or default_runner_path(), timeout_s=args.run_timeout)
-    runs = sweep.runs()
+    total = sweep.run_count()
     if args.dry_run:  # reads the store if there is one, creates nothing
-        done = set()
-        if Path(args.store).is_file():
-            with Store(args.store, create=False) as store:
-                done = store.keys()
-        missing = [r for r in runs if run_key(r) not in done]
-        _say_plan(sweep, runs, missing, args.store)
-        for r in missing:
-            print(shlex.join(runner.command(r)))
+        store = Store(args.store, create=False) if Path(args.store).is_file() else None
+        try:
+            missing = (r for r in sweep.iter_runs() if store is None or not store.has(run_key(r)))
+            if total <= EXACT_COUNT_LIMIT:
+                missing = list(missing)
+            _say_plan(sweep, total, missing, args.store, store)
+            for r in missing:
+                print(shlex.join(runner.command(r)))
+        finally:
+            if store is not None:
+                store.close()
         return 0
     if os.access(runner.path, os.X_OK):  # without one, a store that misses nothing is still fine
         _guard_runner_version(args.store, runner, args.runner_changed)
     with Store(args.store) as store:
         store.set_labels(sweep.labels)
-        done = store.keys()
-        missing = [r for r in runs if run_key(r) not in done]
-        _say_plan(sweep, runs, missing, args.store)
-        if not missing:
+        missing = None
+        if total <= EXACT_COUNT_LIMIT:
+            missing = sum(1 for r in sweep.iter_runs() if not store.has(run_key(r)))
+        _say_plan(sweep, total, missing, args.store, store)
+        if missing == 0:
             return 0
         runner.check()
-        jobs = min(args.jobs, len(missing))
-        summary = executor.execute(missing, store, runner, jobs, progress=not args.no_progress,
-                                   desc=sweep.name)
+        jobs = min(args.jobs, missing if missing is not None else args.jobs)
+        summary = executor.execute(sweep.iter_runs(), store, runner, jobs,
+                                   progress=not args.no_progress, desc=sweep.name, total=total)
     print(f"sweep {sweep.name}: {summary.stored} stored ({summary.tunnel_failures} tunnel failures), "
           f"{summary.errors} errors", file=sys.stderr)
+    if summary.left_to_others:
+        print(f"  {summary.left_to_others} runs left to another sweep on the same store, which "
+              "was running them", file=sys.stderr)
     for message, count in summary.error_messages.most_common(5):
         print(f"  {count} x {message}", file=sys.stderr)
     if summary.errors:
@@ -186,9 +205,16 @@ def _digest(version: str) -> str:
     return version.rsplit("sha256:", 1)[-1][:12]
 
 
-def _say_plan(sweep, runs, missing, store) -> None:
-    print(f"sweep {sweep.name}: {len(runs)} runs, {len(runs) - len(missing)} already in "
-          f"{_rel(store)}, {len(missing)} to run", file=sys.stderr)
+def _say_plan(sweep, total: int, missing, store_path, store) -> None:
+    if isinstance(missing, list):
+        missing = len(missing)
+    if missing is not None:
+        print(f"sweep {sweep.name}: {total} runs, {total - missing} already in "
+              f"{_rel(store_path)}, {missing} to run", file=sys.stderr)
+    else:
+        held = store.count() if store is not None else 0
+        print(f"sweep {sweep.name}: {total} runs; {_rel(store_path)} holds {held} results; "
+              "running the missing ones as they come", file=sys.stderr)
 
 
 def cmd_status(args) -> int:
@@ -203,7 +229,7 @@ def cmd_status(args) -> int:
             missing = 0
         else:
             sweep = load(args.sweep)
-            runs = sweep.runs()
+            runs = _small_sweep_runs(sweep)
             keys = {run_key(r) for r in runs}
             records = store.records(keys)
             missing = len(runs) - len(records)
@@ -244,7 +270,7 @@ def _select(store: Store, sweep_path) -> tuple[list[dict], dict[str, str]]:
     if sweep_path is None:
         return store.records(), labels
     sweep = load(sweep_path)
-    return store.records({run_key(r) for r in sweep.runs()}), {**labels, **sweep.labels}
+    return store.records({run_key(r) for r in _small_sweep_runs(sweep)}), {**labels, **sweep.labels}
 
 
 def cmd_plot(args) -> int:
@@ -297,7 +323,7 @@ def cmd_slurm_submit(args) -> int:
     slurm.merge(args.store, final_plan=plan_id, log=log)
     with Store(args.store) as store:
         done = store.keys()
-    missing = sum(1 for r in sweep.runs() if run_key(r) not in done)
+    missing = sum(1 for r in sweep.iter_runs() if run_key(r) not in done)
     log(f"sweep {sweep.name}: {missing} runs missing after the array")
     return 1 if missing else 0
 
@@ -318,14 +344,58 @@ def cmd_slurm_merge(args) -> int:
 
 # -- helpers ------------------------------------------------------------------------------------
 
-def _positive_int(text: str) -> int:
+def _positive_int(text: str, high: int | None = None) -> int:
+    allowed = f"allowed 1..{high}" if high else "allowed >= 1"
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{n} is not >= 1")
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer; {allowed}") from None
+    if n < 1 or (high is not None and n > high):
+        raise argparse.ArgumentTypeError(f"{n} is out of range; {allowed}")
     return n
+
+
+def _jobs(text: str) -> int:
+    return _positive_int(text, 1024)
+
+
+def _number(text: str, low: float, high: float, low_open: bool, allowed: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; allowed {allowed}") from None
+    too_low = x <= low if low_open else x < low
+    if not math.isfinite(x) or too_low or x > high or (x != 0 and abs(x) < sys.float_info.min):
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; allowed {allowed}")
+    return x + 0.0
+
+
+def _seconds(text: str) -> float:
+    return _number(text, 0, 7 * 86400, True, "0 < S <= 604800 (seconds)")
+
+
+def _positive_float(text: str) -> float:
+    return _number(text, 0, 1e12, True, "a finite number > 0")
+
+
+def _fraction(text: str) -> float:
+    return _number(text, 0, 1, False, "0 <= F <= 1")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming the argument (exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def _small_sweep_runs(sweep) -> list[dict]:
+    """The runs of a sweep that `status`, `plot` and `export` compare with the store."""
+    if sweep.run_count() > EXACT_COUNT_LIMIT:
+        raise SweepFileError(f"sweep file {sweep.path}: {sweep.run_count()} runs; status, plot "
+                             f"and export select by sweep up to {EXACT_COUNT_LIMIT} runs "
+                             "(leave out the sweep file to use the whole store)")
+    return sweep.runs()
 
 
 def _rel(path) -> str:

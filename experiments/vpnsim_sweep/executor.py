@@ -6,6 +6,11 @@ and its worker replaced.
 Threads only wait on processes (the simulation itself runs in the child), so a thread pool
 gives N parallel simulations; one thread, the caller's, writes to the store, so SQLite sees a
 single writer. SIGINT and SIGTERM kill the runs in flight and leave the store as committed.
+
+Runs are taken from an iterator as room frees up, never all at once: at most `jobs` are in
+flight, and a sweep of millions of runs costs no more memory than one of ten. Each run is
+claimed in the store before it starts (store.py), so several sweeps on one store share the
+work: a run another live process has claimed is left to it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from .keys import run_key
 from .runner import Outcome, Runner
 from .store import Store
 
@@ -25,6 +31,8 @@ class Summary:
     attempted: int = 0
     stored: int = 0
     already: int = 0  # stored meanwhile by someone else (duplicate key ignored)
+    done_before: int = 0  # found stored when its turn came
+    left_to_others: int = 0  # claimed by another live process when its turn came
     tunnel_failures: int = 0
     errors: int = 0
     error_messages: Counter = field(default_factory=Counter)
@@ -35,28 +43,57 @@ class _Stop(Exception):
     pass
 
 
-def execute(runs: list[dict], store: Store, runner: Runner, jobs: int, progress: bool = True,
-            desc: str = "runs", log=None) -> Summary:
-    """Runs every run in `runs` (which the caller has already filtered to what is missing)."""
+def execute(runs, store: Store, runner: Runner, jobs: int, progress: bool = True,
+            desc: str = "runs", log=None, total: int | None = None) -> Summary:
+    """Runs every run of the iterable `runs` that the store has not got and no other live
+    process has claimed; `total` (how many `runs` yields, if known) sizes the progress bar."""
     summary = Summary()
     runner.identify()
-    bar = _progress_bar(len(runs), desc) if progress else None
+    if total is None and hasattr(runs, "__len__"):
+        total = len(runs)
+    bar = _progress_bar(total, desc) if progress else None
     old_term = signal.signal(signal.SIGTERM, _raise_stop) if _main_thread() else None
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    jobs = max(1, jobs)
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    todo = iter(runs)
+    pending: dict = {}  # future -> run key
+    claimed: set = set()  # keys claimed by this process and not yet stored
+
+    def fill() -> None:
+        while len(pending) < jobs:
+            flags = next(todo, None)
+            if flags is None:
+                return
+            key = run_key(flags)
+            claimed.add(key)  # before the claim: an interrupt in between still gives it back
+            state = store.claim(key)
+            if state != "claimed":
+                claimed.discard(key)
+                summary.done_before += state == "done"
+                summary.left_to_others += state == "busy"
+                if bar is not None:
+                    bar.update(1)
+                continue
+            pending[pool.submit(runner.run, flags)] = key
+
     try:
-        pending = {pool.submit(runner.run, flags) for flags in runs}
+        fill()
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 _record(fut.result(), store, runner, summary, log)
+                claimed.discard(pending.pop(fut))
                 if bar is not None:
                     bar.set_postfix_str(f"tunnel failed {summary.tunnel_failures}, "
                                         f"errors {summary.errors}", refresh=False)
                     bar.update(1)
+            fill()
     except (KeyboardInterrupt, _Stop):
-        # Pending runs are dropped; live ones are killed; the store keeps what was committed.
+        # Live runs are killed; the store keeps what was committed, and the claims on runs
+        # that will not finish are given back for the next sweep.
         pool.shutdown(wait=False, cancel_futures=True)
         runner.stop()
+        store.release(claimed)
         raise KeyboardInterrupt from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -75,7 +112,8 @@ def _record(outcome: Outcome, store: Store, runner: Runner, summary: Summary, lo
                         runner.version, outcome.wall_s)
         summary.stored += new
         summary.already += not new
-        summary.tunnel_failures += bool(outcome.record["failed"])
+        # Only the runs this process stored: a duplicate is another sweep's to count.
+        summary.tunnel_failures += new and bool(outcome.record["failed"])
         summary.wall_s.append(outcome.wall_s)
         if log:
             log(f"done {outcome.key} failed={outcome.record['failed']} wall={outcome.wall_s:.2f}s")

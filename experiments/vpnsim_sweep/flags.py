@@ -11,6 +11,7 @@ message. To sweep a new vpnsim-run flag, add one line here.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 
 
@@ -52,6 +53,9 @@ class Flag:
             raise FlagError(f"{value!r} is not a number")
         if isinstance(value, float) and not math.isfinite(value):
             raise FlagError(f"{value!r} is not a finite number")
+        if isinstance(value, float) and value != 0 and abs(value) < sys.float_info.min:
+            raise FlagError(f"{value!r} is subnormal, which no range allows "
+                            f"(allowed {self.range_text()})")
         if self.kind == "integer" and not float(value).is_integer():
             raise FlagError(f"{value!r} is not an integer")
         if self.or_zero and value == 0:

@@ -37,6 +37,8 @@ from .store import Store
 
 SCRIPT = REPO_ROOT / "experiments" / "vpnsim-sweep"
 DEFAULT_MAX_TASKS = 100
+# A plan lists its runs in one JSON file that every task reads whole.
+MAX_PLAN_RUNS = 1_000_000
 
 
 class SlurmError(Exception):
@@ -75,7 +77,10 @@ def submit(sweep, store_path: Path, runner: Runner, tasks: int | None, cpus_per_
         merge(store_path, log=log)  # count what earlier tasks already did
     with Store(store_path) as store:
         done = store.keys()
-    missing = [r for r in sweep.runs() if run_key(r) not in done]
+    if sweep.run_count() > MAX_PLAN_RUNS:
+        raise SlurmError(f"sweep file {sweep.path}: {sweep.run_count()} runs; a SLURM plan holds "
+                         f"at most {MAX_PLAN_RUNS} (split the sweep, or use `run`)")
+    missing = [r for r in sweep.iter_runs() if run_key(r) not in done]
     if not missing:
         return None
     runner.check()

@@ -2,7 +2,10 @@
 
 Each result is committed in its own transaction, and the key is UNIQUE with INSERT OR IGNORE, so
 a sweep killed at any moment (even kill -9) keeps every result it committed, loses only runs in
-flight, and a rerun or a merge never duplicates a row. The main store uses WAL so `status` and
+flight, and a rerun or a merge never duplicates a row. Several sweeps on one store share the
+work: a run is claimed in the store before it starts (the claims table), a run claimed by a
+live process is left to it, and the claim goes with the result, in the same transaction. A
+claim whose process has died (kill -9) is taken over. The main store uses WAL so `status` and
 `plot` can read while a sweep writes. Shards (one per SLURM task, see slurm.py) use a rollback
 journal instead, because WAL needs shared memory that network filesystems do not provide.
 """
@@ -10,6 +13,7 @@ journal instead, because WAL needs shared memory that network filesystems do not
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sqlite3
 import time
@@ -51,7 +55,14 @@ CREATE TABLE IF NOT EXISTS errors (
 );
 CREATE INDEX IF NOT EXISTS errors_key ON errors(key);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (
+    key      TEXT PRIMARY KEY,               -- a run some process is running now
+    claimant TEXT NOT NULL,                  -- host:pid:process start time
+    at       REAL NOT NULL                   -- time.time() of the claim
+);
 """
+# A claim from another host cannot be checked for life; after this long it is taken as dead.
+FOREIGN_CLAIM_S = 24 * 3600
 
 RESULT_COLUMNS = ("key", "config", "encap", "asa", "loss", "seed", "duration_s", "failed",
                   "time_to_failure_s", "cause", "inner_goodput_bps", "record", "runner_path",
@@ -68,12 +79,35 @@ class StoreError(Exception):
 class Store:
     def __init__(self, path, shard: bool = False, create: bool = True):
         self.path = Path(path)
+        self.db = None
+        allowed = "allowed: an SQLite file written by vpnsim-sweep, in a writable directory"
+        if self.path.is_dir():
+            raise StoreError(f"store {self.path}: is a directory; {allowed}")
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"store {self.path}: not a regular file; {allowed}")
         if not create and not self.path.is_file():
             raise StoreError(f"store {self.path}: no such file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._open(shard)
+        except (sqlite3.Error, OSError, StoreError) as e:
+            if self.db is not None:
+                self.db.close()
+                self.db = None
+            if isinstance(e, StoreError):
+                raise
+            raise StoreError(f"store {self.path}: cannot be used ({_reason(e)}); {allowed}") from None
+        self.host = socket.gethostname()
+        self.claimant = f"{self.host}:{os.getpid()}:{_start_time(os.getpid())}"
+
+    def _open(self, shard: bool) -> None:
         # isolation_level=None: we open and commit every transaction ourselves.
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 60000")
+        # Another program's database is refused before anything is written into it.
+        tables = {n for (n,) in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "results" not in tables:
+            raise sqlite3.DatabaseError(f"another program's database (tables {', '.join(sorted(tables))})")
         mode = "DELETE" if shard else "WAL"
         got = self.db.execute(f"PRAGMA journal_mode = {mode}").fetchone()[0]
         if got.upper() != mode:
@@ -85,10 +119,11 @@ class Store:
         version = self.db.execute("SELECT value FROM meta WHERE name='schema_version'").fetchone()[0]
         if version != str(SCHEMA_VERSION):
             raise StoreError(f"store {self.path}: schema version {version}, this tool reads {SCHEMA_VERSION}")
-        self.host = socket.gethostname()
+
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
 
     def __enter__(self):
         return self
@@ -110,13 +145,50 @@ class Store:
             cur = self.db.execute(
                 f"INSERT OR IGNORE INTO results ({', '.join(RESULT_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(RESULT_COLUMNS))})", row)
-        return cur.rowcount == 1
+            added = cur.rowcount == 1
+            self._unclaim(row[0])
+        return added
 
     def add_error(self, key: str, message: str, exit_code: int | None, runner_path: str) -> None:
         with self._transaction():
             self.db.execute("INSERT INTO errors (key, exit_code, message, runner_path, host, at) "
                             "VALUES (?, ?, ?, ?, ?, ?)",
                             (key, exit_code, message, str(runner_path), self.host, _now()))
+            self._unclaim(key)
+
+    # -- sharing the work ----------------------------------------------------------------------
+
+    def claim(self, key: str) -> str:
+        """Claims a run for this process: "claimed", or "done" (a result is stored), or
+        "busy" (a live process has claimed it)."""
+        with self._transaction():
+            if self.db.execute("SELECT 1 FROM results WHERE key = ?", (key,)).fetchone():
+                return "done"
+            row = self.db.execute("SELECT claimant, at FROM claims WHERE key = ?", (key,)).fetchone()
+            if row and row[0] != self.claimant and self._alive(*row):
+                return "busy"
+            self.db.execute("INSERT OR REPLACE INTO claims (key, claimant, at) VALUES (?, ?, ?)",
+                            (key, self.claimant, time.time()))
+            return "claimed"
+
+    def release(self, keys) -> None:
+        """Gives up claims on runs this process will not finish (an interrupted sweep)."""
+        with self._transaction():
+            for key in keys:
+                self._unclaim(key)
+
+    def has(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM results WHERE key = ?", (key,)).fetchone() is not None
+
+    def _unclaim(self, key: str) -> None:
+        self.db.execute("DELETE FROM claims WHERE key = ? AND claimant = ?", (key, self.claimant))
+
+    def _alive(self, claimant: str, at: float) -> bool:
+        host, pid, started = claimant.rsplit(":", 2)
+        if host != self.host:
+            return time.time() - at < FOREIGN_CLAIM_S
+        # The same pid and start time: that process, not a later one that reuses its pid.
+        return started != "?" and _start_time(int(pid)) == started
 
     def merge_from(self, other: Path) -> int:
         """Copies another store's (a shard's) results and errors in one transaction; rows whose
@@ -198,6 +270,22 @@ class _Transaction:
 
     def __exit__(self, exc_type, *_):
         self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time in clock ticks since boot (proc(5), stat field 22), or "?"."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read().decode("ascii", "replace")
+        return stat[stat.rindex(")") + 2:].split()[19]
+    except (OSError, ValueError, IndexError):
+        return "?"
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, sqlite3.DatabaseError) and "not a database" in str(e):
+        return "not an SQLite database, or a damaged one"
+    return str(e) if not isinstance(e, OSError) else (e.strerror or str(e))
 
 
 def _number(x):

@@ -24,14 +24,26 @@ names are vpnsim-run's (flags.py). Every error names the field, e.g.
 from __future__ import annotations
 
 import itertools
+import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import flags as flagdefs
+from .inputfile import InputFileError, decode_utf8, read_capped
 from .keys import config_key, run_key
 
 _SETTINGS = ("name", "description", "seeds", "first_seed", "grid", "series")
+# A sweep file is a few dozen lines; this is room for long lists of values.
+MAX_FILE_BYTES = 1 << 20
+# Seeds are stored as SQLite integers (signed 64-bit).
+MAX_SEED = 2**63 - 1
+# Distinct points (flags without the seed) a sweep may have: they are held in memory, and the
+# plots draw one marker each. Runs (points x seeds) are enumerated lazily, never held; the
+# bound on them only keeps a typo (seeds = 10**12) from starting a sweep that never ends.
+MAX_POINTS = 100_000
+MAX_RUNS = 10**9
 
 
 class SweepFileError(Exception):
@@ -49,7 +61,7 @@ class Sweep:
     path: Path
     name: str
     description: str
-    seeds: list[int]
+    seeds: Sequence[int]  # a range for `seeds = N`, however large
     series: list[Series]
     labels: dict[str, str] = field(default_factory=dict)  # configuration key -> series label
 
@@ -66,23 +78,33 @@ class Sweep:
                     self.labels.setdefault(config_key(flags), s.label)
         return list(seen.values())
 
-    def runs(self) -> list[dict]:
+    def iter_runs(self):
         """Every run (flags with seed), seed by seed, so a sweep stopped half-way has covered
-        every point with some seeds rather than some points with every seed."""
+        every point with some seeds rather than some points with every seed. A generator: a
+        sweep of millions of runs is never held in memory."""
         configs = self.points()
-        return [{**c, "seed": seed} for seed in self.seeds for c in configs]
+        return ({**c, "seed": seed} for seed in self.seeds for c in configs)
+
+    def runs(self) -> list[dict]:
+        """iter_runs() as a list, for sweeps known to be small."""
+        return list(self.iter_runs())
+
+    def run_count(self) -> int:
+        return len(self.seeds) * len(self.points())
 
 
 def load(path) -> Sweep:
     path = Path(path)
     where = f"sweep file {path}"
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise SweepFileError(f"{where}: no such file") from None
+        text = decode_utf8(read_capped(path, MAX_FILE_BYTES))
+        data = tomllib.loads(text)
+    except InputFileError as e:
+        raise SweepFileError(f"{where}: {e}") from None
     except tomllib.TOMLDecodeError as e:
         raise SweepFileError(f"{where}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise SweepFileError(f"{where}: not valid TOML: arrays or tables nested too deeply") from None
     return parse(data, path)
 
 
@@ -138,32 +160,46 @@ def parse(data: dict, path: Path) -> Sweep:
         labels_seen[label] = i
         series.append(Series(label, axes))
 
+    bound = sum(math.prod(len(v) for v in s.axes.values()) for s in series)
+    if bound > MAX_POINTS:
+        fail("grid", f"{bound} points (the product of the lists' lengths, over all series) is "
+             f"more than the {MAX_POINTS} a sweep may have; split it into several sweeps")
+    for i, s in enumerate(series):
+        if "trace" in s.axes.get("loss-model", []) and any(v != 0 for v in s.axes["loss"]):
+            fail(f"series[{i}].loss", "must be 0 where loss-model is trace (the trace says which "
+                 "packets are lost); put the trace runs in a series of their own")
     sweep = Sweep(path, name, description, seeds, series)
-    sweep.points()  # fills labels
+    points = len(sweep.points())  # also fills labels
+    if len(seeds) * points > MAX_RUNS:
+        fail("seeds", f"{len(seeds)} seeds x {points} points = {len(seeds) * points} runs, more "
+             f"than the {MAX_RUNS} a sweep may have")
     return sweep
 
 
-def _parse_seeds(data, fail) -> list[int]:
+def _parse_seeds(data, fail) -> Sequence[int]:
     if "seeds" not in data:
         fail("seeds", "missing (how many seeds to run per point, >= 1)")
     seeds = data["seeds"]
     first = data.get("first_seed", 1)
-    if isinstance(first, bool) or not isinstance(first, int) or first < 1:
-        fail("first_seed", f"{first!r} is not an integer >= 1")
+    if isinstance(first, bool) or not isinstance(first, int) or not 1 <= first <= MAX_SEED:
+        fail("first_seed", f"{first!r} is not an integer in 1..{MAX_SEED} (2**63-1)")
     if isinstance(seeds, list):
         if "first_seed" in data:
             fail("first_seed", "cannot be used with a list of seeds")
         if not seeds:
             fail("seeds", "is an empty list")
         for j, s in enumerate(seeds):
-            if isinstance(s, bool) or not isinstance(s, int) or s < 1:
-                fail(f"seeds[{j}]", f"{s!r} is not an integer >= 1")
+            if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= MAX_SEED:
+                fail(f"seeds[{j}]", f"{s!r} is not an integer in 1..{MAX_SEED} (2**63-1)")
         if len(set(seeds)) != len(seeds):
             fail("seeds", "lists a seed twice")
         return list(seeds)
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         fail("seeds", f"{seeds!r} is not an integer >= 1 (or a list of seeds)")
-    return list(range(first, first + seeds))
+    if first + seeds - 1 > MAX_SEED:
+        fail("seeds", f"{seeds} seeds from first_seed {first} go past the largest seed, "
+             f"{MAX_SEED} (2**63-1)")
+    return range(first, first + seeds)
 
 
 def _parse_flags(table: dict, prefix: str, path: Path, fail) -> dict[str, list]:

@@ -175,10 +175,17 @@ def test_a_missing_sweep_file_is_reported(tmp_path):
 def test_a_loss_trace_applies_only_to_the_trace_model(tmp_path):
     (tmp_path / "drops.txt").write_text("3\n")
     sweep = load(write_sweep(tmp_path / "s.toml", MINIMAL + 'loss-model = ["bernoulli", "trace"]\n'
-                             'loss-trace = "drops.txt"\n'))
+                             'loss-trace = "drops.txt"\nloss = 0\n'))
     esp = [r for r in sweep.runs() if r["encap"] == "esp" and r["seed"] == 1 and r["loss"] == 0]
     assert sorted((r["loss-model"], r.get("loss-trace")) for r in esp) == [
         ("bernoulli", None), ("trace", str(tmp_path / "drops.txt"))]
+
+
+def test_a_loss_beside_a_trace_is_refused_since_the_trace_alone_decides(tmp_path):
+    (tmp_path / "drops.txt").write_text("3\n")
+    with pytest.raises(SweepFileError, match=r"series\[2\]\.loss: must be 0 where loss-model is trace"):
+        load(write_sweep(tmp_path / "s.toml", MINIMAL + 'loss-model = ["bernoulli", "trace"]\n'
+                         'loss-trace = "drops.txt"\n'))
 
 
 def test_a_topology_file_is_found_next_to_the_sweep_file(tmp_path):
