@@ -162,8 +162,10 @@ EspCbcHmacTransform::Seal(const EspAuthenticatedHeader& header, ByteView iv, Byt
             return Status::Fail(ErrorCode::CryptoFailure, "esp: AES-CBC encryption failed");
         }
     }
-    else if (ciphertext != plaintext.data())
+    else if (!plaintext.empty() && ciphertext != plaintext.data())
     {
+        // Guarded by emptiness: an empty view may hold a null pointer, and memmove's arguments
+        // must be valid pointers even for zero bytes (C11 7.24.1).
         std::memmove(ciphertext, plaintext.data(), plaintext.size());
     }
     if (m_hmac)
@@ -213,7 +215,7 @@ EspCbcHmacTransform::Open(const EspAuthenticatedHeader& header, ByteView iv, Byt
             return Status::Fail(ErrorCode::CryptoFailure, "esp: AES-CBC decryption failed");
         }
     }
-    else if (plaintext != ciphertext.data())
+    else if (!ciphertext.empty() && plaintext != ciphertext.data())
     {
         std::memmove(plaintext, ciphertext.data(), ciphertext.size());
     }
