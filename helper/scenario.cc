@@ -865,7 +865,7 @@ ScenarioRun::RecordTraffic(vpnsim::engine::RunRecord& r) const
 void
 ScenarioRun::RecordCounters(vpnsim::engine::RunRecord& r) const
 {
-    std::vector<const VpnSession*> tunnels;
+    std::vector<const vpnsim::engine::EndpointTunnel*> tunnels;
     for (const auto& client : m_clients)
     {
         tunnels.push_back(&client->GetClient(0));
@@ -874,9 +874,9 @@ ScenarioRun::RecordCounters(vpnsim::engine::RunRecord& r) const
     {
         tunnels.push_back(&m_headend->GetClient(i));
     }
-    for (const VpnSession* tunnel : tunnels)
+    for (const vpnsim::engine::EndpointTunnel* tunnel : tunnels)
     {
-        if (const auto* ipsec = tunnel->GetIpsecTunnel())
+        if (const auto* ipsec = tunnel->Ipsec())
         {
             r.framingErrors += ipsec->Counters().framingErrors;
         }
@@ -969,7 +969,7 @@ void
 ScenarioRun::WriteDecryption() const
 {
     std::vector<vpnsim::wire::EspSaConfig> sas;
-    std::vector<const VpnSession*> tunnels;
+    std::vector<const vpnsim::engine::EndpointTunnel*> tunnels;
     for (const auto& client : m_clients)
     {
         tunnels.push_back(&client->GetClient(0));
@@ -978,9 +978,9 @@ ScenarioRun::WriteDecryption() const
     {
         tunnels.push_back(&m_headend->GetClient(i));
     }
-    for (const VpnSession* tunnel : tunnels)
+    for (const vpnsim::engine::EndpointTunnel* tunnel : tunnels)
     {
-        if (const auto* ipsec = tunnel->GetIpsecTunnel())
+        if (const auto* ipsec = tunnel->Ipsec())
         {
             sas.push_back(ipsec->OutboundSa());
             sas.push_back(ipsec->InboundSa());

@@ -1,8 +1,7 @@
 /*
  * The clock half of the engine's Host over ns-3: simulated time, Simulator::Schedule timers and
- * an ns-3 random stream, shared by all of an endpoint's tunnels. Each tunnel's VpnSession is
- * the Host itself and takes its time, timers and randomness from here; the wire is the
- * session's.
+ * an ns-3 random stream, shared by all of an endpoint's tunnels (VpnEndpoint's engine host
+ * takes its time, timers and randomness from here).
  */
 #ifndef VPNSIM_SIMULATOR_CLOCK_H
 #define VPNSIM_SIMULATOR_CLOCK_H

@@ -1,5 +1,7 @@
 #include "model/vpn-endpoint.h"
 
+#include "model/engine/anyconnect-tunnel.h"
+#include "model/engine/ipsec-tunnel.h"
 #include "model/parameter-attribute.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
@@ -11,7 +13,6 @@
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
-#include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/tcp-l4-protocol.h"
 #include "ns3/tcp-socket-factory.h"
@@ -27,15 +28,12 @@ NS_OBJECT_ENSURE_REGISTERED(VpnEndpoint);
 namespace
 {
 
-using vpnsim::engine::Nanos;
-using vpnsim::engine::OuterPacket;
-using vpnsim::engine::OuterProtocol;
-using vpnsim::engine::ParameterSpec;
-
-/// IPv4 header fields the headend routes by (RFC 791 section 3.1).
-constexpr size_t kIpv4SourceOffset = 12;
-constexpr size_t kIpv4DestinationOffset = 16;
-constexpr size_t kIpv4MinimumHeader = 20;
+namespace engine = vpnsim::engine;
+using engine::Nanos;
+using engine::OuterPacket;
+using engine::OuterProtocol;
+using engine::TunnelId;
+using engine::ParameterSpec;
 
 Nanos
 ToNanos(Time t)
@@ -51,6 +49,12 @@ ToBytes(Ptr<const Packet> p)
     return b;
 }
 
+Ptr<Packet>
+ToPacket(vpnsim::wire::ByteView bytes)
+{
+    return bytes.empty() ? Create<Packet>() : Create<Packet>(bytes.data(), bytes.size());
+}
+
 /// Swallows the segments of the cTCP port so that the node's TCP never answers them with RST.
 void
 IgnoreSegment(Ptr<Packet>, Ipv4Header, uint16_t, Ptr<Ipv4Interface>)
@@ -58,6 +62,126 @@ IgnoreSegment(Ptr<Packet>, Ipv4Header, uint16_t, Ptr<Ipv4Interface>)
 }
 
 } // namespace
+
+/// The engine's view of this node: the simulator's clock, the sockets, the tunnel interface
+/// and the trace sources.
+class VpnEndpoint::EngineHost : public engine::EndpointHost
+{
+  public:
+    explicit EngineHost(VpnEndpoint& e)
+        : m_e(e)
+    {
+    }
+
+    Nanos Now() const override
+    {
+        return m_e.m_clock.Now();
+    }
+
+    engine::TimerId StartTimer(Nanos at, std::function<void()> callback) override
+    {
+        return m_e.m_clock.StartTimer(at, std::move(callback));
+    }
+
+    void CancelTimer(engine::TimerId id) override
+    {
+        m_e.m_clock.CancelTimer(id);
+    }
+
+    uint32_t Random32() override
+    {
+        return m_e.m_clock.Random32();
+    }
+
+    void SendOuter(const OuterPacket& packet) override
+    {
+        Ptr<Packet> p = ToPacket(packet.payload);
+        m_e.m_outerTxTrace(p);
+        Ipv4Address to(packet.destinationAddress);
+        if (packet.protocol == OuterProtocol::Udp)
+        {
+            Ptr<Socket> s = packet.sourcePort == 4500 ? m_e.m_udp4500 : m_e.m_udp500;
+            NS_ABORT_MSG_UNLESS(s, "VpnEndpoint: no socket for UDP " << packet.sourcePort);
+            s->SendTo(p, 0, InetSocketAddress(to, packet.destinationPort));
+            return;
+        }
+        m_e.m_raw->SendTo(p, 0, InetSocketAddress(to, 0));
+    }
+
+    void SendTunnelStream(TunnelId tunnel, vpnsim::wire::ByteView bytes) override
+    {
+        if (!m_e.m_outerTxTrace.IsEmpty())
+        {
+            m_e.m_outerTxTrace(ToPacket(bytes));
+        }
+        Stream& stream = m_e.m_streams[tunnel];
+        stream.backlog.insert(stream.backlog.end(), bytes.begin(), bytes.end());
+        if (stream.socket)
+        {
+            m_e.DrainStream(stream.socket, stream.socket->GetTxAvailable());
+        }
+    }
+
+    void DeliverInner(vpnsim::wire::ByteView inner) override
+    {
+        Ptr<Packet> p = ToPacket(inner);
+        m_e.m_innerRxTrace(p);
+        m_e.m_tunnel->Receive(p, 0x0800, m_e.m_tunnel->GetAddress(), m_e.m_tunnel->GetAddress(),
+                              NetDevice::PACKET_HOST);
+    }
+
+    void OuterReceived(TunnelId, vpnsim::wire::ByteView packet) override
+    {
+        if (!m_e.m_outerRxTrace.IsEmpty())
+        {
+            m_e.m_outerRxTrace(ToPacket(packet));
+        }
+    }
+
+    void TunnelStatusChanged(TunnelId tunnel, const engine::TunnelStatus& status) override
+    {
+        bool up = status.state == engine::TunnelState::Up;
+        std::string reason = status.reason ? engine::ToString(*status.reason) : "";
+        NS_LOG_INFO(Who() << " tunnel " << tunnel << " " << (up ? "up" : "down") << " "
+                          << reason << " " << status.detail);
+        m_e.m_stateTrace(up ? "up" : "down", reason, status.detail);
+        m_e.m_clientStateTrace(tunnel, up ? "up" : "down", reason, status.detail);
+    }
+
+    void TunnelDropped(TunnelId tunnel, engine::DropReason reason, vpnsim::wire::ByteView packet,
+                       const std::string& detail) override
+    {
+        NS_LOG_LOGIC(Who() << " tunnel " << tunnel << " drop " << engine::ToString(reason)
+                           << " (" << packet.size() << " bytes): " << detail);
+        if (!m_e.m_dropTrace.IsEmpty())
+        {
+            m_e.m_dropTrace(ToPacket(packet), engine::ToString(reason));
+        }
+    }
+
+    void TunnelLiveness(TunnelId tunnel, engine::LivenessEvent event) override
+    {
+        NS_LOG_LOGIC(Who() << " tunnel " << tunnel << " " << engine::ToString(event));
+        m_e.m_dpdTrace(engine::ToString(event));
+    }
+
+    void Unclaimed(const std::string& reason, vpnsim::wire::ByteView packet) override
+    {
+        NS_LOG_LOGIC(Who() << ": " << reason << " (" << packet.size() << " bytes)");
+        if (!m_e.m_dropTrace.IsEmpty())
+        {
+            m_e.m_dropTrace(ToPacket(packet), reason);
+        }
+    }
+
+  private:
+    const char* Who() const
+    {
+        return m_e.m_role == CLIENT ? "client" : "headend";
+    }
+
+    VpnEndpoint& m_e;
+};
 
 TypeId
 VpnEndpoint::GetTypeId()
@@ -170,9 +294,10 @@ VpnEndpoint::~VpnEndpoint() = default;
 void
 VpnEndpoint::DoDispose()
 {
-    m_host.CancelAll();
-    m_routes.clear();
-    m_sessions.clear();
+    m_clock.CancelAll();
+    m_endpoint.reset();
+    m_streams.clear();
+    m_streamTunnel.clear();
     m_tunnel = nullptr;
     m_udp500 = m_udp4500 = m_raw = m_listen = m_connecting = nullptr;
     Application::DoDispose();
@@ -194,7 +319,7 @@ VpnEndpoint::GetTunnelDevice() const
 void
 VpnEndpoint::AddClient(Ipv4Address innerAddress, uint32_t offeredSpi, Ipv4Address expectedOuter)
 {
-    m_expected.push_back(ExpectedClient{innerAddress, offeredSpi, expectedOuter});
+    m_expected.emplace_back(innerAddress.Get(), offeredSpi, expectedOuter.Get());
 }
 
 uint32_t
@@ -206,126 +331,105 @@ VpnEndpoint::GetConfiguredClients() const
 bool
 VpnEndpoint::IsUp() const
 {
-    return !m_sessions.empty() && m_sessions.front()->IsUp();
+    return GetClientCount() > 0 && GetClient(0).IsUp();
 }
 
-const vpnsim::engine::TunnelStatus&
+const engine::TunnelStatus&
 VpnEndpoint::GetStatus() const
 {
-    static const vpnsim::engine::TunnelStatus kNone{};
-    return m_sessions.empty() ? kNone : m_sessions.front()->GetStatus();
+    static const engine::TunnelStatus kNone{};
+    return GetClientCount() == 0 ? kNone : GetClient(0).Status();
 }
 
 Time
 VpnEndpoint::GetDownTime() const
 {
-    return m_sessions.empty() ? Seconds(-1) : m_sessions.front()->GetDownTime();
+    auto at = GetClientCount() == 0 ? std::nullopt : GetClient(0).DownAt();
+    return at ? NanoSeconds(at->count()) : Seconds(-1);
 }
 
-const vpnsim::engine::IpsecTunnel*
+const engine::IpsecTunnel*
 VpnEndpoint::GetIpsecTunnel() const
 {
-    return m_sessions.empty() ? nullptr : m_sessions.front()->GetIpsecTunnel();
+    return GetClientCount() == 0 ? nullptr : GetClient(0).Ipsec();
 }
 
-const vpnsim::engine::AnyConnectTunnel*
+const engine::AnyConnectTunnel*
 VpnEndpoint::GetAnyConnectTunnel() const
 {
-    return m_sessions.empty() ? nullptr : m_sessions.front()->GetAnyConnectTunnel();
+    return GetClientCount() == 0 ? nullptr : GetClient(0).AnyConnect();
 }
 
 VpnEndpoint::Counters
 VpnEndpoint::GetCounters() const
 {
-    Counters c;
-    for (const auto& s : m_sessions)
-    {
-        c += s->GetCounters();
-    }
-    return c;
+    return m_endpoint ? m_endpoint->TotalCounters() : Counters{};
 }
 
 uint32_t
 VpnEndpoint::GetClientCount() const
 {
-    return static_cast<uint32_t>(m_sessions.size());
+    return m_endpoint ? static_cast<uint32_t>(m_endpoint->TunnelCount()) : 0;
 }
 
-const VpnSession&
+const engine::EndpointTunnel&
 VpnEndpoint::GetClient(uint32_t index) const
 {
-    NS_ABORT_MSG_UNLESS(index < m_sessions.size(),
-                        "VpnEndpoint: no client " << index << " (" << m_sessions.size() << ")");
-    return *m_sessions[index];
+    NS_ABORT_MSG_UNLESS(index < GetClientCount(),
+                        "VpnEndpoint: no client " << index << " (" << GetClientCount() << ")");
+    return m_endpoint->GetTunnel(index);
 }
 
 std::optional<uint32_t>
 VpnEndpoint::FindClient(Ipv4Address innerAddress) const
 {
-    auto it = m_routes.find(innerAddress.Get());
-    if (it == m_routes.end())
-    {
-        return std::nullopt;
-    }
-    return it->second->GetIndex();
+    return m_endpoint ? m_endpoint->FindTunnel(innerAddress.Get()) : std::nullopt;
 }
 
 const std::map<std::string, uint64_t>&
 VpnEndpoint::GetUnclaimed() const
 {
-    return m_unclaimed;
+    static const std::map<std::string, uint64_t> kNone;
+    return m_endpoint ? m_endpoint->Unclaimed() : kNone;
 }
 
 int64_t
 VpnEndpoint::AssignStreams(int64_t stream)
 {
     m_portRandom->SetStream(stream);
-    return 1 + m_host.AssignStreams(stream + 1);
+    return 1 + m_clock.AssignStreams(stream + 1);
 }
 
-vpnsim::engine::IpsecTunnelConfig
-VpnEndpoint::IpsecConfig() const
+engine::EndpointSettings
+VpnEndpoint::Settings() const
 {
-    vpnsim::engine::IpsecTunnelConfig c;
-    c.encapsulation = m_encapsulation == CTCP   ? vpnsim::engine::IpsecEncapsulation::Ctcp
-                      : m_encapsulation == NATT ? vpnsim::engine::IpsecEncapsulation::Natt
-                                                : vpnsim::engine::IpsecEncapsulation::Esp;
-    c.localAddress = m_local.Get();
-    c.remoteAddress = m_remote.Get();
+    engine::EndpointSettings s;
+    s.role = m_role == CLIENT ? engine::EndpointRole::Client : engine::EndpointRole::Headend;
+    s.encapsulation = m_encapsulation == CTCP   ? engine::Encapsulation::Ctcp
+                      : m_encapsulation == NATT ? engine::Encapsulation::Natt
+                      : m_encapsulation == ESP  ? engine::Encapsulation::Esp
+                                                : engine::Encapsulation::AnyConnect;
+    s.localAddress = m_local.Get();
+    s.remoteAddress = m_remote.Get();
     auto transform = vpnsim::wire::ParseEspTransformId(m_transform);
     NS_ABORT_MSG_UNLESS(transform.Ok(), "VpnEndpoint::Transform: " << transform.GetError().detail);
-    c.transform = *transform;
-    c.ctcp.serverPort = m_ctcpPort;
-    c.ctcp.clientPort = m_clientPort;
-    c.clientDpd.peerTimeout = ToNanos(m_peerTimeout);
-    c.clientDpd.idle = ToNanos(m_clientDpdIdle);
-    c.clientDpd.retry = ToNanos(m_clientDpdRetry);
-    c.headendDpd.threshold = ToNanos(m_asaThreshold);
-    c.headendDpd.retry = ToNanos(m_asaRetry);
-    c.headendDpd.retries = m_asaRetries;
-    c.keySeed = m_keySeed;
-    c.clientToHeadendSpi = m_clientToHeadendSpi;
-    c.headendToClientSpi = m_headendToClientSpi;
-    c.natKeepalive = ToNanos(m_natKeepalive);
-    c.idleTimeout = ToNanos(m_idleTimeout);
-    return c;
-}
-
-vpnsim::engine::AnyConnectConfig
-VpnEndpoint::AnyConnectConfiguration() const
-{
-    vpnsim::engine::AnyConnectConfig c;
-    c.dpd = ToNanos(m_anyConnectDpd);
-    c.keepalive = ToNanos(m_anyConnectKeepalive);
-    return c;
-}
-
-VpnSession&
-VpnEndpoint::NewSession()
-{
-    auto index = static_cast<uint32_t>(m_sessions.size());
-    m_sessions.push_back(std::make_unique<VpnSession>(*this, m_host, index));
-    return *m_sessions.back();
+    s.transform = *transform;
+    s.ctcpPort = m_ctcpPort;
+    s.anyConnectPort = m_anyConnectPort;
+    s.peerTimeout = ToNanos(m_peerTimeout);
+    s.clientDpdIdle = ToNanos(m_clientDpdIdle);
+    s.clientDpdRetry = ToNanos(m_clientDpdRetry);
+    s.headendDpdThreshold = ToNanos(m_asaThreshold);
+    s.headendDpdRetry = ToNanos(m_asaRetry);
+    s.headendDpdRetries = m_asaRetries;
+    s.keySeed = m_keySeed;
+    s.clientToHeadendSpi = m_clientToHeadendSpi;
+    s.headendToClientSpi = m_headendToClientSpi;
+    s.natKeepalive = ToNanos(m_natKeepalive);
+    s.idleTimeout = ToNanos(m_idleTimeout);
+    s.anyConnectDpd = ToNanos(m_anyConnectDpd);
+    s.anyConnectKeepalive = ToNanos(m_anyConnectKeepalive);
+    return s;
 }
 
 Ptr<Socket>
@@ -388,7 +492,7 @@ VpnEndpoint::OpenSockets()
             m_raw = MakeRaw(6);
             // One guard for all of a headend's clients: it takes every segment to the port.
             Ptr<TcpL4Protocol> tcp = GetNode()->GetObject<TcpL4Protocol>();
-            uint16_t port = m_role == CLIENT ? m_clientPort : m_ctcpPort;
+            uint16_t port = m_endpoint->CtcpLocalPort();
             m_tcpGuard = tcp->Allocate(nullptr, m_local, port);
             NS_ABORT_MSG_IF(m_tcpGuard == nullptr,
                             "VpnEndpoint: TCP port " << port << " is in use");
@@ -420,49 +524,50 @@ void
 VpnEndpoint::StartApplication()
 {
     NS_ABORT_MSG_IF(!m_tunnel, "VpnEndpoint: no tunnel device (install with VpnHelper)");
-    bool ipsec = m_encapsulation != ANYCONNECT;
-    if (ipsec)
-    {
-        // The client's source port is random in 1024-65535, as the Cisco client picks it.
-        m_clientPort = static_cast<uint16_t>(m_portRandom->GetInteger(1024, 65535));
-        vpnsim::engine::IpsecTunnelConfig c = IpsecConfig();
-        if (m_role == HEADEND)
-        {
-            c.remoteAddress = c.localAddress; // each client's: where it is seen
-        }
-        auto error = vpnsim::engine::IpsecTunnel::Validate(c);
-        NS_ABORT_MSG_IF(error.has_value(), "VpnEndpoint: " << *error);
-    }
+    engine::EndpointSettings settings = Settings();
+    auto error = engine::Validate(settings);
+    NS_ABORT_MSG_IF(error.has_value(), "VpnEndpoint: " << *error);
+    m_host = std::make_unique<EngineHost>(*this);
+    m_endpoint = std::make_unique<engine::Endpoint>(*m_host, settings,
+                                                    [this](uint16_t lowest, uint16_t highest)
+                                                    {
+                                                        return static_cast<uint16_t>(
+                                                            m_portRandom->GetInteger(lowest,
+                                                                                     highest));
+                                                    });
     if (m_role == HEADEND)
     {
+        for (const auto& [inner, spi, outer] : m_expected)
+        {
+            m_endpoint->ExpectClient(inner, spi, outer);
+        }
         // Learned inner addresses must lie in the tunnel network (VpnHelper's interface).
         Ptr<Ipv4> ip = GetNode()->GetObject<Ipv4>();
         int32_t i = ip ? ip->GetInterfaceForDevice(m_tunnel) : -1;
         if (i >= 0 && ip->GetNAddresses(i) > 0)
         {
-            m_tunnelAddress = ip->GetAddress(i, 0);
+            Ipv4InterfaceAddress a = ip->GetAddress(i, 0);
+            m_endpoint->SetTunnelNetwork(a.GetLocal().Get(), a.GetMask().Get());
         }
-        m_demux = vpnsim::engine::HeadendDemux(m_ctcpPort);
         OpenSockets();
         return;
     }
-    // The client's one tunnel: the sockets first, since starting it sends.
-    VpnSession& session = NewSession();
-    session.SetPeer(m_remote, 0);
-    if (ipsec)
+    // The client's tunnel: IPsec sends as it starts, so the sockets first; AnyConnect starts
+    // once its connection is open.
+    if (m_encapsulation != ANYCONNECT)
     {
         OpenSockets();
-        session.StartIpsec(vpnsim::engine::IpsecRole::Client, IpsecConfig());
+        m_endpoint->Start();
         return;
     }
-    session.CreateAnyConnect(vpnsim::engine::AnyConnectRole::Client, AnyConnectConfiguration());
+    m_endpoint->Start();
     OpenSockets();
 }
 
 void
 VpnEndpoint::StopApplication()
 {
-    m_host.CancelAll();
+    m_clock.CancelAll();
     for (Ptr<Socket> s : {m_udp500, m_udp4500, m_raw, m_listen, m_connecting})
     {
         if (s)
@@ -470,255 +575,24 @@ VpnEndpoint::StopApplication()
             s->Close();
         }
     }
-    for (const auto& session : m_sessions)
+    for (auto& [tunnel, stream] : m_streams)
     {
-        session->Close();
-    }
-}
-
-void
-VpnEndpoint::SessionStatus(VpnSession& session, const vpnsim::engine::TunnelStatus& status)
-{
-    bool up = status.state == vpnsim::engine::TunnelState::Up;
-    if (up && m_role == HEADEND)
-    {
-        ClaimOnUp(session);
-    }
-    std::string reason = status.reason ? vpnsim::engine::ToString(*status.reason) : "";
-    NS_LOG_INFO((m_role == CLIENT ? "client" : "headend")
-                << " tunnel " << session.GetIndex() << " " << (up ? "up" : "down") << " " << reason
-                << " " << status.detail);
-    m_stateTrace(up ? "up" : "down", reason, status.detail);
-    m_clientStateTrace(session.GetIndex(), up ? "up" : "down", reason, status.detail);
-}
-
-void
-VpnEndpoint::SessionDrop(VpnSession& session, vpnsim::engine::DropReason reason,
-                         vpnsim::wire::ByteView packet, const std::string& detail)
-{
-    NS_LOG_LOGIC((m_role == CLIENT ? "client" : "headend")
-                 << " tunnel " << session.GetIndex() << " drop " << vpnsim::engine::ToString(reason)
-                 << " (" << packet.size() << " bytes): " << detail);
-    if (!m_dropTrace.IsEmpty())
-    {
-        Ptr<Packet> p
-            = packet.empty() ? Create<Packet>() : Create<Packet>(packet.data(), packet.size());
-        m_dropTrace(p, vpnsim::engine::ToString(reason));
-    }
-}
-
-void
-VpnEndpoint::SessionLiveness(VpnSession& session, vpnsim::engine::LivenessEvent event)
-{
-    NS_LOG_LOGIC((m_role == CLIENT ? "client" : "headend")
-                 << " tunnel " << session.GetIndex() << " " << vpnsim::engine::ToString(event));
-    m_dpdTrace(vpnsim::engine::ToString(event));
-}
-
-void
-VpnEndpoint::Unclaimed(const std::string& reason, Ptr<const Packet> packet)
-{
-    ++m_unclaimed[reason];
-    NS_LOG_LOGIC("headend: " << reason << " (" << packet->GetSize() << " bytes)");
-    // Segments to other TCP ports are not VPN traffic at all: the raw socket sees every one.
-    if (reason != vpnsim::engine::ToString(vpnsim::engine::HeadendDemux::DropReason::OtherPort))
-    {
-        m_dropTrace(packet, reason);
-    }
-}
-
-// Inner addresses at a headend (see the file comment of vpn-endpoint.h).
-
-bool
-VpnEndpoint::Routable(Ipv4Address inner) const
-{
-    auto it = m_routes.find(inner.Get());
-    // Free, or held by a tunnel that has gone down for good.
-    return it == m_routes.end() || (!it->second->IsUp() && it->second->GetDownTime() >= Seconds(0));
-}
-
-void
-VpnEndpoint::Route(VpnSession& session, Ipv4Address inner)
-{
-    m_routes[inner.Get()] = &session;
-    session.SetInnerAddress(inner);
-    NS_LOG_INFO("headend: client " << session.GetIndex() << " is " << inner);
-}
-
-void
-VpnEndpoint::ClaimOnUp(VpnSession& session)
-{
-    if (session.GetInnerAddress() != Ipv4Address::GetAny())
-    {
-        return;
-    }
-    if (const auto* ipsec = session.GetIpsecTunnel())
-    {
-        // The SPI the client offered in Quick Mode: the one this end now sends with.
-        uint32_t offered = ipsec->Config().headendToClientSpi;
-        for (const auto& e : m_expected)
+        if (stream.socket)
         {
-            if (e.offeredSpi == offered && Routable(e.inner))
-            {
-                Route(session, e.inner);
-                return;
-            }
+            stream.socket->Close();
         }
     }
-    ClaimByAddress(session);
-}
-
-void
-VpnEndpoint::ClaimByAddress(VpnSession& session)
-{
-    if (session.GetInnerAddress() != Ipv4Address::GetAny())
-    {
-        return;
-    }
-    bool ipsec = session.GetIpsecTunnel() != nullptr;
-    const ExpectedClient* only = nullptr;
-    for (const auto& e : m_expected)
-    {
-        // An IPsec client known by its SPI is not taken by address: the SPI would have matched.
-        if (e.outer != session.GetPeerAddress() || !Routable(e.inner)
-            || (ipsec && e.offeredSpi != 0))
-        {
-            continue;
-        }
-        if (only)
-        {
-            return; // several clients behind one address: wait for an inner packet
-        }
-        only = &e;
-    }
-    if (only)
-    {
-        Route(session, only->inner);
-    }
-}
-
-// The sessions' way out.
-
-void
-VpnEndpoint::SendOuter(VpnSession& session, const OuterPacket& packet)
-{
-    Ptr<Packet> p = Create<Packet>(packet.payload.data(), packet.payload.size());
-    Ipv4Address to(packet.destinationAddress);
-    switch (packet.protocol)
-    {
-        case OuterProtocol::Udp:
-        {
-            Ptr<Socket> s = packet.sourcePort == 4500 ? m_udp4500 : m_udp500;
-            if (s)
-            {
-                session.OuterSent(p);
-                s->SendTo(p, 0, InetSocketAddress(to, packet.destinationPort));
-            }
-            break;
-        }
-        case OuterProtocol::Esp:
-        case OuterProtocol::Tcp:
-            if (m_raw)
-            {
-                session.OuterSent(p);
-                m_raw->SendTo(p, 0, InetSocketAddress(to, 0));
-            }
-            break;
-    }
-}
-
-void
-VpnEndpoint::DeliverInner(VpnSession& session, vpnsim::wire::ByteView inner)
-{
-    if (m_role == HEADEND && session.GetInnerAddress() == Ipv4Address::GetAny()
-        && inner.size() >= kIpv4MinimumHeader)
-    {
-        // No address from configuration: the client is the source of what its tunnel carries,
-        // if that is a host of the tunnel network (not the headend's own, nor the network or
-        // broadcast address) that no live tunnel holds.
-        Ipv4Address source(vpnsim::wire::GetU32(&inner[kIpv4SourceOffset]));
-        if (m_tunnelAddress)
-        {
-            Ipv4Mask mask = m_tunnelAddress->GetMask();
-            bool host = mask.IsMatch(source, m_tunnelAddress->GetLocal())
-                        && source != m_tunnelAddress->GetLocal()
-                        && source != source.CombineMask(mask)
-                        && !source.IsSubnetDirectedBroadcast(mask);
-            if (host && Routable(source))
-            {
-                Route(session, source);
-            }
-        }
-    }
-    Ptr<Packet> p = Create<Packet>(inner.data(), inner.size());
-    m_innerRxTrace(p);
-    m_tunnel->Receive(p, 0x0800, m_tunnel->GetAddress(), m_tunnel->GetAddress(),
-                      NetDevice::PACKET_HOST);
 }
 
 bool
 VpnEndpoint::OnTunnelSend(Ptr<Packet> packet, const Address&, const Address&, uint16_t)
 {
     m_innerTxTrace(packet);
-    if (m_sessions.empty() && m_role == CLIENT)
+    if (m_endpoint)
     {
-        return true; // not started
+        m_endpoint->SendInner(ToBytes(packet));
     }
-    vpnsim::wire::Bytes inner = ToBytes(packet);
-    if (m_role == CLIENT)
-    {
-        m_sessions.front()->SendInner(inner);
-        return true;
-    }
-    std::map<uint32_t, VpnSession*>::const_iterator route = m_routes.end();
-    if (inner.size() >= kIpv4MinimumHeader)
-    {
-        route = m_routes.find(vpnsim::wire::GetU32(&inner[kIpv4DestinationOffset]));
-    }
-    if (route == m_routes.end())
-    {
-        Unclaimed("no-route", packet);
-        return true;
-    }
-    route->second->SendInner(inner);
     return true;
-}
-
-// The sockets' way in.
-
-void
-VpnEndpoint::Dispatch(const OuterPacket& outer, Ptr<const Packet> packet)
-{
-    if (m_role == CLIENT)
-    {
-        m_sessions.front()->Receive(outer, packet);
-        return;
-    }
-    using Action = vpnsim::engine::HeadendDemux::Action;
-    auto verdict = m_demux.Classify(outer);
-    VpnSession* session = nullptr;
-    switch (verdict.action)
-    {
-        case Action::Drop:
-            Unclaimed(vpnsim::engine::ToString(verdict.reason), packet);
-            return;
-        case Action::Client:
-            session = m_sessions[verdict.client].get();
-            break;
-        case Action::NewClient:
-        {
-            // The client's own tunnel, answering where it is seen, receiving on SPI block n.
-            session = &NewSession();
-            vpnsim::engine::IpsecTunnelConfig c = IpsecConfig();
-            c.remoteAddress = outer.sourceAddress;
-            vpnsim::engine::ShiftSpis(c, session->GetIndex());
-            m_demux.AddClient(session->GetIndex(), outer, c.clientToHeadendSpi);
-            session->StartIpsec(vpnsim::engine::IpsecRole::Headend, c);
-            break;
-        }
-    }
-    session->Receive(outer, packet);
-    m_demux.Delivered(session->GetIndex(), outer);
 }
 
 void
@@ -730,9 +604,7 @@ VpnEndpoint::ReceiveUdp(Ptr<Socket> socket)
         InetSocketAddress src = InetSocketAddress::ConvertFrom(from);
         vpnsim::wire::Bytes b = ToBytes(p);
         uint16_t localPort = socket == m_udp4500 ? 4500 : 500;
-        OuterPacket o{OuterProtocol::Udp, src.GetIpv4().Get(), m_local.Get(),
-                      src.GetPort(),      localPort,           b};
-        Dispatch(o, p);
+        m_endpoint->ReceiveUdp(src.GetIpv4().Get(), src.GetPort(), localPort, b);
     }
 }
 
@@ -742,49 +614,79 @@ VpnEndpoint::ReceiveRaw(Ptr<Socket> socket)
     Address from;
     while (Ptr<Packet> p = socket->RecvFrom(from))
     {
-        // ns-3 raw sockets hand up the IPv4 header with the payload.
+        // ns-3 raw sockets hand up the IPv4 header with the payload, parsed once here.
         Ipv4Header ip;
         p->RemoveHeader(ip);
-        // A client takes only its headend's packets (the raw socket sees every TCP segment to
-        // this address). A headend takes them from anywhere: its clients arrive from NATs it
-        // cannot know beforehand, and HeadendDemux tells them apart.
-        if (m_role == CLIENT && ip.GetSource() != m_remote)
-        {
-            continue;
-        }
-        vpnsim::wire::Bytes b = ToBytes(p);
-        OuterPacket o{ip.GetProtocol() == 6 ? OuterProtocol::Tcp : OuterProtocol::Esp,
-                      ip.GetSource().Get(),
-                      ip.GetDestination().Get(),
-                      0,
-                      0,
-                      b};
-        Dispatch(o, p);
+        vpnsim::wire::Ipv4Header h;
+        h.protocol = ip.GetProtocol();
+        h.source = ip.GetSource().Get();
+        h.destination = ip.GetDestination().Get();
+        h.moreFragments = !ip.IsLastFragment();
+        h.fragmentOffset = ip.GetFragmentOffset() / 8;
+        m_endpoint->ReceiveRaw(h, ToBytes(p));
     }
+}
+
+void
+VpnEndpoint::OpenStream(TunnelId tunnel, Ptr<Socket> socket)
+{
+    m_streams[tunnel].socket = socket;
+    m_streamTunnel[socket] = tunnel;
+    socket->SetRecvCallback(MakeCallback(&VpnEndpoint::ReceiveStream, this));
+    socket->SetSendCallback(MakeCallback(&VpnEndpoint::DrainStream, this));
+    m_endpoint->StreamOpened(tunnel);
 }
 
 void
 VpnEndpoint::Accept(Ptr<Socket> socket, const Address& from)
 {
-    // Every accepted connection is a client of its own.
-    VpnSession& session = NewSession();
-    session.CreateAnyConnect(vpnsim::engine::AnyConnectRole::Headend, AnyConnectConfiguration());
     InetSocketAddress peer = InetSocketAddress::ConvertFrom(from);
-    session.SetPeer(peer.GetIpv4(), peer.GetPort());
-    session.StreamOpened(socket);
+    OpenStream(m_endpoint->Accept({peer.GetIpv4().Get(), peer.GetPort()}), socket);
 }
 
 void
 VpnEndpoint::Connected(Ptr<Socket> socket)
 {
     m_connecting = nullptr;
-    m_sessions.front()->StreamOpened(socket);
+    OpenStream(0, socket);
 }
 
 void
 VpnEndpoint::ConnectFailed(Ptr<Socket>)
 {
-    m_sessions.front()->StreamFailed("anyconnect: TCP connection to the headend failed");
+    m_endpoint->StreamClosed(0, "anyconnect: TCP connection to the headend failed");
+}
+
+void
+VpnEndpoint::ReceiveStream(Ptr<Socket> socket)
+{
+    TunnelId tunnel = m_streamTunnel.at(socket);
+    while (Ptr<Packet> p = socket->Recv())
+    {
+        if (p->GetSize() == 0)
+        {
+            break;
+        }
+        m_endpoint->ReceiveStream(tunnel, ToBytes(p));
+    }
+}
+
+void
+VpnEndpoint::DrainStream(Ptr<Socket> socket, uint32_t available)
+{
+    // The engine writes whenever it likes; TCP takes what its send buffer has room for.
+    std::deque<uint8_t>& backlog = m_streams[m_streamTunnel.at(socket)].backlog;
+    size_t n = std::min<size_t>(available, backlog.size());
+    if (n == 0)
+    {
+        return;
+    }
+    vpnsim::wire::Bytes chunk(backlog.begin(), backlog.begin() + n);
+    int sent = socket->Send(chunk.data(), static_cast<uint32_t>(n), 0);
+    if (sent > 0)
+    {
+        backlog.erase(backlog.begin(), backlog.begin() + sent);
+    }
 }
 
 } // namespace ns3

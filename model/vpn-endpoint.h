@@ -1,44 +1,23 @@
 /*
  * A VPN endpoint on an ns-3 node: the Cisco VPN Client, or the ASA headend serving any number
  * of clients, carrying the node's inner traffic through a tunnel interface (VirtualNetDevice)
- * over cTCP, NAT-T, native ESP or AnyConnect. All protocol behaviour is model/engine's; this
- * class only connects it to ns-3:
+ * over cTCP, NAT-T, native ESP or AnyConnect. The endpoint itself, its tunnels and every
+ * protocol decision are vpnsim::engine::Endpoint's (model/engine/endpoint.h); this class only
+ * connects it to ns-3:
  *
  * - cTCP: the engine's own TCP segments through a raw IPv4 socket (protocol 6); the node's TCP
  *   stack is kept from answering them by an endpoint on the cTCP port that swallows them;
  * - NAT-T: UDP sockets on 500 and 4500; native ESP: a raw socket for protocol 50 and UDP 500;
- * - AnyConnect: ns-3's own TCP (TcpSocketBase) to port 443, so losses are really repaired.
+ * - AnyConnect: ns-3's own TCP (TcpSocketBase) to port 443, so losses are really repaired; a
+ *   headend accepts one connection per client.
  *
- * Each tunnel is a VpnSession (the engine tunnel and its status and counters). A client has
- * one, created when it starts. A headend has one set of sockets and one tunnel interface for
- * all its clients, and a session per client, created by that client's first packet: an IKE
- * Main Mode 1 on UDP 500 or 4500 (native ESP: on 500), a cTCP SYN on the cTCP port, or an
- * accepted AnyConnect TCP connection. engine::HeadendDemux says which session a packet
- * belongs to (cTCP: the client's observed address and port; IKE: the initiator cookie; ESP:
- * the SPI the headend chose for that client; NAT-keepalives: the 4500 source). A headend
- * serving one client is the same code with one session.
- *
- * SPIs and keys per client: the headend receives its n-th client's ESP on ClientToHeadendSpi
- * + n * 256 (SPI block n, engine::ShiftSpis) and offers that in Quick Mode; a client receives
- * on its HeadendToClientSpi (VpnHelper gives its n-th client block n) and offers that. Each
- * end sends with what the other offered (RFC 2409 section 5.5), so every client has SPIs and
- * keys of its own, and a lone client keeps the default pair.
- *
- * Inner routing at a headend: packets leaving the tunnel interface go to the client whose
- * inner address is their destination. The engine negotiates no addresses (no IKE mode-config,
- * no CSTP X-CSTP-Address), so the headend is told (AddClient, from VpnHelper) each client's
- * inner address with the SPI that client offers and the outer address it is expected at. A
- * session takes its client's inner address when its tunnel comes up offering that SPI; else
- * (AnyConnect has no SPI) when exactly one unclaimed client is expected at the session's
- * observed address; else from the source of the first inner packet out of its tunnel (an
- * address of the tunnel network that no live session holds). Until then, packets to that
- * client are dropped ("no-route"): an AnyConnect client behind a PAT shared with other
- * AnyConnect clients is reachable once it has sent something.
+ * A headend has one set of sockets and one tunnel interface for all its clients. VpnHelper
+ * tells it each client it may serve (AddClient), so that inner packets find their client's
+ * tunnel (model/engine/inner-routes.h).
  *
  * Native ESP through a PAT: ESP has no ports, so the PAT tells ESP flows apart by address
  * only (NatDevice's pass-through keeps one inside host per outside peer, "esp-peer-in-use"):
- * behind one PAT only one native-ESP client at a time reaches a given headend. The headend
- * itself tells ESP clients apart by SPI, so clients at distinct addresses all work.
+ * behind one PAT only one native-ESP client at a time reaches a given headend.
  *
  * Trace sources: TunnelState (up/down with the reason; at a headend, any client's tunnel),
  * ClientState (the same with the client's number, for a headend's clients), InnerTx/InnerRx
@@ -50,24 +29,20 @@
 #ifndef VPNSIM_VPN_ENDPOINT_H
 #define VPNSIM_VPN_ENDPOINT_H
 
-#include "model/engine/anyconnect-tunnel.h"
-#include "model/engine/headend-demux.h"
-#include "model/engine/ipsec-tunnel.h"
-#include "model/engine/tunnel-events.h"
+#include "model/engine/endpoint.h"
 #include "model/simulator-clock.h"
-#include "model/vpn-session.h"
 #include "ns3/application.h"
 #include "ns3/ipv4-address.h"
-#include "ns3/ipv4-interface-address.h"
+#include "ns3/random-variable-stream.h"
 #include "ns3/socket.h"
 #include "ns3/traced-callback.h"
 #include "ns3/virtual-net-device.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace ns3
 {
@@ -104,15 +79,15 @@ class VpnEndpoint : public Application
 
     /// Headend: one client it may serve, its inner address, the SPI it offers in Quick Mode
     /// (IPsec; 0 if unknown) and the outer address the headend is expected to see it at (its
-    /// own, or its NAT's; Any if unknown). See the file comment for how a session finds its
-    /// client. Call before the simulation reaches the client's first packet.
+    /// own, or its NAT's; Any if unknown). Call before the simulation reaches the client's
+    /// first packet.
     void AddClient(Ipv4Address innerAddress, uint32_t offeredSpi, Ipv4Address expectedOuter);
 
     /// Headend: how many clients AddClient told it of.
     uint32_t GetConfiguredClients() const;
 
-    /// What the endpoint counted (VpnCounters); a headend's are the sum over its clients.
-    using Counters = VpnCounters;
+    /// What the endpoint counted; a headend's are the sum over its clients.
+    using Counters = vpnsim::engine::EndpointCounters;
 
     // The first tunnel: the client's, or the headend's first client's. A headend with no
     // client yet is down with no reason, and has no engine tunnel.
@@ -141,7 +116,7 @@ class VpnEndpoint : public Application
 
     /// One tunnel of the endpoint: a headend's `index`-th client (in order of arrival), or
     /// the client's own (index 0). Valid until the application is disposed.
-    const VpnSession& GetClient(uint32_t index) const;
+    const vpnsim::engine::EndpointTunnel& GetClient(uint32_t index) const;
 
     /// Headend: the client whose inner address is `innerAddress`, if one has it.
     std::optional<uint32_t> FindClient(Ipv4Address innerAddress) const;
@@ -173,26 +148,21 @@ class VpnEndpoint : public Application
     typedef void (*DpdCallback)(std::string event);
 
   private:
-    friend class VpnSession;
+    class EngineHost;
 
-    /// A client the headend was told of (AddClient).
-    struct ExpectedClient
+    /// One AnyConnect TCP connection and the bytes its send buffer had no room for yet.
+    struct Stream
     {
-        Ipv4Address inner;
-        uint32_t offeredSpi{0};
-        Ipv4Address outer;
+        Ptr<Socket> socket;
+        std::deque<uint8_t> backlog;
     };
 
     void StartApplication() override;
     void StopApplication() override;
     void DoDispose() override;
 
-    vpnsim::engine::IpsecTunnelConfig IpsecConfig() const;
-    vpnsim::engine::AnyConnectConfig AnyConnectConfiguration() const;
-    VpnSession& NewSession();
+    vpnsim::engine::EndpointSettings Settings() const;
     void OpenSockets();
-    void Dispatch(const vpnsim::engine::OuterPacket& outer, Ptr<const Packet> packet);
-    void Unclaimed(const std::string& reason, Ptr<const Packet> packet);
     bool OnTunnelSend(Ptr<Packet> packet, const Address& source, const Address& dest,
                       uint16_t protocol);
     void ReceiveUdp(Ptr<Socket> socket);
@@ -200,24 +170,13 @@ class VpnEndpoint : public Application
     void Accept(Ptr<Socket> socket, const Address& from);
     void Connected(Ptr<Socket> socket);
     void ConnectFailed(Ptr<Socket> socket);
+    void OpenStream(vpnsim::engine::TunnelId tunnel, Ptr<Socket> socket);
+    void ReceiveStream(Ptr<Socket> socket);
+    void DrainStream(Ptr<Socket> socket, uint32_t available);
     Ptr<Socket> MakeUdp(uint16_t port);
     Ptr<Socket> MakeRaw(uint16_t protocol);
     /// An AnyConnect TCP socket with the segment size of the AnyConnectSegmentSize attribute.
     Ptr<Socket> MakeStream();
-
-    // Inner addresses at a headend.
-    void Route(VpnSession& session, Ipv4Address inner);
-    bool Routable(Ipv4Address inner) const;
-    void ClaimOnUp(VpnSession& session);
-    void ClaimByAddress(VpnSession& session);
-
-    // Called by the sessions.
-    void SendOuter(VpnSession& session, const vpnsim::engine::OuterPacket& packet);
-    void DeliverInner(VpnSession& session, vpnsim::wire::ByteView inner);
-    void SessionStatus(VpnSession& session, const vpnsim::engine::TunnelStatus& status);
-    void SessionDrop(VpnSession& session, vpnsim::engine::DropReason reason,
-                     vpnsim::wire::ByteView packet, const std::string& detail);
-    void SessionLiveness(VpnSession& session, vpnsim::engine::LivenessEvent event);
 
     // Attributes.
     Role m_role{CLIENT};
@@ -242,7 +201,7 @@ class VpnEndpoint : public Application
     Time m_anyConnectKeepalive{Seconds(20)};
     uint32_t m_anyConnectSegmentSize{0}; ///< 0: from the outer interface's MTU
 
-    SimulatorClock m_host;
+    SimulatorClock m_clock;
     Ptr<UniformRandomVariable> m_portRandom;
     Ptr<VirtualNetDevice> m_tunnel;
     Ptr<Socket> m_udp500;
@@ -251,16 +210,13 @@ class VpnEndpoint : public Application
     Ptr<Socket> m_listen;
     Ptr<Socket> m_connecting; ///< the client's AnyConnect connection until it is open
     Ipv4EndPoint* m_tcpGuard{nullptr};
-    uint16_t m_clientPort{0};
-    vpnsim::engine::HeadendDemux m_demux;
-    std::vector<ExpectedClient> m_expected;
-    std::map<uint32_t, VpnSession*> m_routes; ///< inner address -> its client's session
-    std::map<std::string, uint64_t> m_unclaimed;
-    /// The headend's address on its tunnel interface: learned client addresses lie in its
-    /// network.
-    std::optional<Ipv4InterfaceAddress> m_tunnelAddress;
-    // Last, so that they go before the SimulatorClock their timers live on.
-    std::vector<std::unique_ptr<VpnSession>> m_sessions;
+    std::map<Ptr<Socket>, vpnsim::engine::TunnelId> m_streamTunnel;
+    std::map<vpnsim::engine::TunnelId, Stream> m_streams;
+    /// Clients told of before the engine endpoint exists (it is built at start).
+    std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> m_expected;
+    // Last, so that the tunnels go before the clock their timers live on.
+    std::unique_ptr<EngineHost> m_host;
+    std::unique_ptr<vpnsim::engine::Endpoint> m_endpoint;
 
     TracedCallback<std::string, std::string, std::string> m_stateTrace;
     TracedCallback<uint32_t, std::string, std::string, std::string> m_clientStateTrace;

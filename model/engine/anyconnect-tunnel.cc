@@ -96,6 +96,12 @@ AnyConnectTunnel::SendInner(wire::ByteView innerPacket)
 }
 
 void
+AnyConnectTunnel::Receive(const OuterPacket& packet)
+{
+    m_observer.Drop(DropReason::OuterMalformed, packet.payload, "cstp: a datagram, not stream bytes");
+}
+
+void
 AnyConnectTunnel::ReceiveStream(wire::ByteView chunk)
 {
     if (m_state != TunnelState::Up)

@@ -14,6 +14,7 @@
 #include "model/engine/cstp-session.h"
 #include "model/engine/host.h"
 #include "model/engine/tunnel-events.h"
+#include "model/engine/tunnel.h"
 #include "model/engine/tunnel-state.h"
 
 #include <chrono>
@@ -47,28 +48,43 @@ struct AnyConnectConfig
 };
 
 /// AnyConnect over CSTP: data, DPD, keepalive, disconnect.
-class AnyConnectTunnel
+class AnyConnectTunnel : public Tunnel
 {
   public:
     AnyConnectTunnel(Host& host, AnyConnectRole role, AnyConnectConfig config = {});
-    ~AnyConnectTunnel();
+    ~AnyConnectTunnel() override;
     AnyConnectTunnel(const AnyConnectTunnel&) = delete;
     AnyConnectTunnel& operator=(const AnyConnectTunnel&) = delete;
 
     /// Called on every Up/Down change.
-    void SetStatusCallback(std::function<void(const TunnelStatus& status)> callback);
+    void SetStatusCallback(std::function<void(const TunnelStatus& status)> callback) override;
 
     /// Where drops and liveness messages (CSTP DPD, keepalives) are reported.
-    void SetObserver(TunnelObserver observer);
+    void SetObserver(TunnelObserver observer) override;
 
     /// The TLS stream is open: the tunnel is Up and the DPD/keepalive clock starts now.
-    void Start();
+    void Start() override;
 
     /// Sends an inner IP packet (dropped when Down).
-    void SendInner(wire::ByteView innerPacket);
+    void SendInner(wire::ByteView innerPacket) override;
 
     /// Bytes from the host's TCP stream, in any chunking.
-    void ReceiveStream(wire::ByteView chunk);
+    void ReceiveStream(wire::ByteView chunk) override;
+
+    /// AnyConnect has no datagrams: they are dropped ("outer-malformed").
+    void Receive(const OuterPacket& packet) override;
+
+    /// None: the peer is the stream's other end.
+    std::optional<PeerAddress> SeenPeer() const override
+    {
+        return std::nullopt;
+    }
+
+    /// None: CSTP has no SPI.
+    uint32_t PeerOfferedSpi() const override
+    {
+        return 0;
+    }
 
     /// Ends the session: sends DISCONNECT (payload 0xb0 + reason, as openconnect's BYE) and
     /// goes Down without a failure reason.
@@ -93,7 +109,7 @@ class AnyConnectTunnel
     }
 
     /// The counters every kind of tunnel has (tunnel-events.h).
-    TunnelCounters Summary() const;
+    TunnelCounters Summary() const override;
 
   private:
     void OnControl(wire::CstpType type, wire::ByteView payload);

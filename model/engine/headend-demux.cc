@@ -12,9 +12,6 @@ namespace engine
 namespace
 {
 
-/// TCP header bytes the key needs: the ports (0-3); the flags are byte 13 (RFC 9293 3.1).
-constexpr size_t kTcpPortsLength = 4;
-constexpr size_t kTcpFlagsOffset = 13;
 
 uint64_t
 CookieKey(const wire::IsakmpCookie& cookie)
@@ -110,17 +107,18 @@ HeadendDemux::Classify(const OuterPacket& p) const
     {
         case OuterProtocol::Tcp:
         {
-            if (p.payload.size() <= kTcpFlagsOffset)
+            // The tunnel checks the checksum; the key needs only the ports and flags.
+            auto tcp = wire::ParseTcpSegmentUnchecked(p.payload);
+            if (!tcp)
             {
                 return drop(DropReason::Malformed);
             }
-            if (wire::GetU16(&p.payload[2]) != m_ctcpPort)
+            if (tcp->header.destinationPort != m_ctcpPort)
             {
                 return drop(DropReason::OtherPort);
             }
-            Verdict v
-                = lookup(m_connections, Endpoint{p.sourceAddress, wire::GetU16(p.payload.data())});
-            uint8_t flags = p.payload[kTcpFlagsOffset];
+            Verdict v = lookup(m_connections, Endpoint{p.sourceAddress, tcp->header.sourcePort});
+            uint8_t flags = tcp->header.flags;
             bool syn = (flags & wire::tcpflag::Syn) && !(flags & wire::tcpflag::Ack);
             if (v.action == Action::Drop && syn)
             {
@@ -165,9 +163,12 @@ HeadendDemux::AddClient(ClientId client, const OuterPacket& first, uint32_t inbo
     {
         m_spis[inboundSpi] = client;
     }
-    if (first.protocol == OuterProtocol::Tcp && first.payload.size() >= kTcpPortsLength)
+    if (first.protocol == OuterProtocol::Tcp)
     {
-        m_connections[Endpoint{first.sourceAddress, wire::GetU16(first.payload.data())}] = client;
+        if (auto tcp = wire::ParseTcpSegmentUnchecked(first.payload))
+        {
+            m_connections[Endpoint{first.sourceAddress, tcp->header.sourcePort}] = client;
+        }
         return;
     }
     if (first.protocol != OuterProtocol::Udp)

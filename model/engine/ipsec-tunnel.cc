@@ -288,6 +288,8 @@ IpsecTunnel::Summary() const
     t.espAuthenticationFailed = m_counters.espAuthenticationFailed;
     t.espReplayed = m_counters.espReplayed;
     t.espMalformed = m_counters.espMalformed;
+    t.espReceivedNotUp = m_counters.espReceivedNotUp;
+    t.espSequenceExhausted = m_counters.espSequenceExhausted;
     t.dpdRequestsSent = m_dpd->Counters().rUThereSent;
     t.dpdRequestsReceived = m_counters.dpdRequestsReceived;
     t.dpdResponsesSent = m_counters.dpdAcksSent;
@@ -430,7 +432,7 @@ IpsecTunnel::SendInner(wire::ByteView inner)
     m_scratch.clear();
     if (!m_out->Encapsulate(inner, wire::kNextHeaderIpv4, m_scratch))
     {
-        ++m_counters.innerDroppedNotUp; // sequence space exhausted: the SA would need a rekey
+        ++m_counters.espSequenceExhausted; // the SA would need a rekey, which is not modelled
         m_observer.Drop(DropReason::EspSequenceExhausted, inner,
                         "esp: outbound sequence space exhausted");
         return;
@@ -461,11 +463,30 @@ IpsecTunnel::Receive(const OuterPacket& packet)
 }
 
 void
+IpsecTunnel::ReceiveStream(wire::ByteView chunk)
+{
+    m_observer.Drop(DropReason::OuterMalformed, chunk, "ipsec: stream bytes, not a datagram");
+}
+
+std::optional<PeerAddress>
+IpsecTunnel::SeenPeer() const
+{
+    return m_transport->IkePeer();
+}
+
+uint32_t
+IpsecTunnel::PeerOfferedSpi() const
+{
+    return m_role == IpsecRole::Headend ? m_config.headendToClientSpi
+                                        : m_config.clientToHeadendSpi;
+}
+
+void
 IpsecTunnel::OnEsp(wire::ByteView packet)
 {
     if (m_state != TunnelState::Up)
     {
-        ++m_counters.espMalformed;
+        ++m_counters.espReceivedNotUp;
         m_observer.Drop(DropReason::NotUp, packet, "esp: received while the tunnel is not up");
         return;
     }

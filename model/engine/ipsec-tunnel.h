@@ -15,6 +15,7 @@
 #include "model/engine/ike-exchange.h"
 #include "model/engine/nat-keepalive.h"
 #include "model/engine/transport.h"
+#include "model/engine/tunnel.h"
 #include "model/engine/tunnel-events.h"
 #include "model/engine/tunnel-state.h"
 #include "model/wire/esp.h"
@@ -92,16 +93,18 @@ struct IpsecTunnelCounters
     uint64_t espAuthenticationFailed{0};
     uint64_t espReplayed{0};
     uint64_t espMalformed{0};
+    uint64_t espReceivedNotUp{0};
+    uint64_t espSequenceExhausted{0};
     uint64_t framingErrors{0};
     uint64_t dpdRequestsReceived{0};
     uint64_t dpdAcksSent{0};
 };
 
-class IpsecTunnel
+class IpsecTunnel : public Tunnel
 {
   public:
     IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config);
-    ~IpsecTunnel();
+    ~IpsecTunnel() override;
     IpsecTunnel(const IpsecTunnel&) = delete;
     IpsecTunnel& operator=(const IpsecTunnel&) = delete;
 
@@ -109,19 +112,28 @@ class IpsecTunnel
     static std::optional<std::string> Validate(const IpsecTunnelConfig& config);
 
     /// Called on every state change (Up; Down with its reason).
-    void SetStatusCallback(std::function<void(const TunnelStatus&)> callback);
+    void SetStatusCallback(std::function<void(const TunnelStatus&)> callback) override;
 
     /// Where drops and liveness messages (DPD, NAT keepalives) are reported.
-    void SetObserver(TunnelObserver observer);
+    void SetObserver(TunnelObserver observer) override;
 
     /// Opens the transport and, for the client, starts IKE.
-    void Start();
+    void Start() override;
 
     /// Encrypts and sends one inner IP packet (dropped, and counted, unless Up).
-    void SendInner(wire::ByteView innerPacket);
+    void SendInner(wire::ByteView innerPacket) override;
 
     /// Handles one packet from the outer wire.
-    void Receive(const OuterPacket& packet);
+    void Receive(const OuterPacket& packet) override;
+
+    /// IPsec has no stream: bytes are dropped ("outer-malformed").
+    void ReceiveStream(wire::ByteView chunk) override;
+
+    /// The transport's IKE peer (NAT-T and native ESP); none for cTCP.
+    std::optional<PeerAddress> SeenPeer() const override;
+
+    /// The SPI the peer offered in Quick Mode (before that, the configured one).
+    uint32_t PeerOfferedSpi() const override;
 
     TunnelState State() const
     {
@@ -139,7 +151,7 @@ class IpsecTunnel
     }
 
     /// The counters every kind of tunnel has (tunnel-events.h), DPD and keepalives included.
-    TunnelCounters Summary() const;
+    TunnelCounters Summary() const override;
 
     /// The configuration in use.
     const IpsecTunnelConfig& Config() const

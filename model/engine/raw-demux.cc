@@ -33,14 +33,18 @@ ToString(RawVerdict verdict)
 RawDemuxResult
 DemuxRawIpv4(wire::ByteView datagram, const RawDemuxConfig& config)
 {
-    RawDemuxResult r;
     auto parsed = wire::ParseIpv4Datagram(datagram);
     if (!parsed)
     {
-        r.verdict = RawVerdict::Malformed;
-        return r;
+        return RawDemuxResult{RawVerdict::Malformed};
     }
-    const wire::Ipv4Header& h = parsed->header;
+    return DemuxRawIpv4(parsed->header, parsed->payload, config);
+}
+
+RawDemuxResult
+DemuxRawIpv4(const wire::Ipv4Header& h, wire::ByteView payload, const RawDemuxConfig& config)
+{
+    RawDemuxResult r;
     if (h.moreFragments || h.fragmentOffset != 0)
     {
         r.verdict = RawVerdict::Fragment;
@@ -56,18 +60,17 @@ DemuxRawIpv4(wire::ByteView datagram, const RawDemuxConfig& config)
         r.verdict = RawVerdict::OtherDestination;
         return r;
     }
-    bool esp = config.protocol == 50;
-    bool anySource = config.headend && esp;
-    if (!anySource && h.source != config.remote)
+    if (!config.headend && h.source != config.remote)
     {
         r.verdict = RawVerdict::OtherPeer;
         return r;
     }
-    wire::ByteView payload = parsed->payload;
+    bool esp = config.protocol == wire::ipproto::Esp;
     if (!esp && config.tcpLocalPort != 0)
     {
-        // The destination port is bytes 2-3 of the TCP header; the engine checks the rest.
-        if (payload.size() < 4 || wire::GetU16(&payload[2]) != config.tcpLocalPort)
+        // The engine checks the checksum and the rest; this only needs the ports.
+        auto tcp = wire::ParseTcpSegmentUnchecked(payload);
+        if (!tcp || tcp->header.destinationPort != config.tcpLocalPort)
         {
             r.verdict = RawVerdict::OtherPort;
             return r;

@@ -5,17 +5,16 @@
  * decides, so that the simulation and the real-socket runner accept the same packets.
  *
  * The rule: a well-formed, unfragmented IPv4 datagram of the transport's protocol, addressed to
- * this end, from the configured peer. The one exception is native ESP at the headend, taken
- * from any address: a client behind NAT arrives from the NAT's address, which the headend
- * cannot know beforehand, and ESP authentication decides (RFC 3948: follow the peer). cTCP
- * keeps the configured peer (the raw socket sees every TCP segment to this address) and,
- * when a local port is given, only segments to that port.
+ * this end, from the configured peer; cTCP only to its local port (the raw socket sees every
+ * TCP segment to this address). A headend takes them from any address: its clients arrive
+ * from NATs it cannot know beforehand, and HeadendDemux tells them apart.
  */
 #ifndef VPNSIM_ENGINE_RAW_DEMUX_H
 #define VPNSIM_ENGINE_RAW_DEMUX_H
 
 #include "model/engine/host.h"
 #include "model/wire/bytes.h"
+#include "model/wire/ipv4-header.h"
 
 #include <cstdint>
 
@@ -43,7 +42,7 @@ const char* ToString(RawVerdict verdict);
 struct RawDemuxConfig
 {
     uint8_t protocol{6};      ///< 6 (cTCP) or 50 (native ESP)
-    bool headend{false};      ///< the headend takes ESP from any source
+    bool headend{false};      ///< the headend takes any source
     uint32_t local{0};        ///< this end's address, host order; 0 takes any destination
     uint32_t remote{0};       ///< the configured peer, host order
     uint16_t tcpLocalPort{0}; ///< cTCP: this end's port; 0 takes any
@@ -58,6 +57,10 @@ struct RawDemuxResult
 
 /// Classifies one datagram as a raw IPv4 socket delivered it (IPv4 header first).
 RawDemuxResult DemuxRawIpv4(wire::ByteView datagram, const RawDemuxConfig& config);
+
+/// The same for a datagram whose header a socket has already parsed (`payload` follows it).
+RawDemuxResult DemuxRawIpv4(const wire::Ipv4Header& header, wire::ByteView payload,
+                            const RawDemuxConfig& config);
 
 } // namespace engine
 } // namespace vpnsim

@@ -11,6 +11,7 @@
 #include "model/wire/bytes.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace vpnsim
@@ -27,6 +28,13 @@ enum class TransportEvent : uint8_t
     Dropped,           ///< an unrecognised or malformed outer packet, or one it could not send
     BadChecksum,       ///< a received segment failed its TCP checksum (cTCP)
     KeepaliveReceived, ///< a NAT-keepalive arrived (NAT-T); it never counts as the peer heard
+};
+
+/// Where a peer is seen: an IPv4 address (host order) and a port.
+struct PeerAddress
+{
+    uint32_t address{0};
+    uint16_t port{0};
 };
 
 /// The upward interface a transport calls.
@@ -77,6 +85,13 @@ class Transport
     /// DatagramTransport::FollowPeer) now sends to where that packet came from; others do
     /// nothing.
     virtual void PeerConfirmed() {}
+
+    /// Where a datagram transport sends IKE now: the peer's address and the port it answers
+    /// IKE from (4500 once NAT-T has floated, else 500); none for a connection (cTCP).
+    virtual std::optional<PeerAddress> IkePeer() const
+    {
+        return std::nullopt;
+    }
 };
 
 } // namespace engine

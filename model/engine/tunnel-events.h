@@ -95,7 +95,10 @@ struct TunnelCounters
     uint64_t framingErrors{0};           ///< cTCP segments or CSTP records that did not frame
     uint64_t espAuthenticationFailed{0}; ///< IPsec: ICV failures
     uint64_t espReplayed{0};             ///< IPsec: replayed or too old
-    uint64_t espMalformed{0};            ///< IPsec: undecodable, or received while not up
+    uint64_t espMalformed{0};            ///< IPsec: undecodable (length, padding, SPI)
+    uint64_t espReceivedNotUp{0};        ///< IPsec: arrived before the tunnel was up
+    uint64_t espSequenceExhausted{0};    ///< IPsec: inner packets the outbound SA had no
+                                         ///< sequence number left for (a rekey was due)
     uint64_t dpdRequestsSent{0};         ///< R-U-THERE, or CSTP DPD requests
     uint64_t dpdRequestsReceived{0};
     uint64_t dpdResponsesSent{0}; ///< R-U-THERE-ACK, or CSTP DPD responses

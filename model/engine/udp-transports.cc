@@ -42,6 +42,12 @@ DatagramTransport::RemotePort(uint16_t localPort) const
                                                   : localPort;
 }
 
+std::optional<PeerAddress>
+DatagramTransport::IkePeer() const
+{
+    return PeerAddress{m_remote, RemotePort(IkeLocalPort())};
+}
+
 void
 DatagramTransport::PeerConfirmed()
 {
@@ -225,6 +231,12 @@ NattTransport::Name() const
     return "natt";
 }
 
+uint16_t
+NattTransport::IkeLocalPort() const
+{
+    return m_floated ? wire::kNattPort : kIkePort;
+}
+
 EspTransport::EspTransport(Host& host, uint32_t localAddress, uint32_t remoteAddress)
     : DatagramTransport(host, localAddress, remoteAddress)
 {
@@ -280,6 +292,12 @@ std::string
 EspTransport::Name() const
 {
     return "esp";
+}
+
+uint16_t
+EspTransport::IkeLocalPort() const
+{
+    return NattTransport::kIkePort;
 }
 
 } // namespace engine

@@ -62,12 +62,17 @@ class DatagramTransport : public Transport
 
     uint16_t RemotePort(uint16_t localPort) const;
 
+    /// The peer's address and its port for this end's current IKE port.
+    std::optional<PeerAddress> IkePeer() const override;
+
     const DatagramTransportCounters& Counters() const
     {
         return m_counters;
     }
 
   protected:
+    /// The local port IKE is sent from now.
+    virtual uint16_t IkeLocalPort() const = 0;
     /// Sends from local `sourcePort` to the peer's port for it (`destinationPort` unless a
     /// NAT moved it, see FollowPeer).
     void SendUdp(uint16_t sourcePort, uint16_t destinationPort, wire::ByteView payload);
@@ -136,6 +141,8 @@ class NattTransport : public DatagramTransport
     }
 
   private:
+    uint16_t IkeLocalPort() const override;
+
     bool m_floated{false};
 };
 
@@ -150,6 +157,9 @@ class EspTransport : public DatagramTransport
     /// Nothing beyond ESP itself.
     size_t EspOverhead() const override;
     std::string Name() const override;
+
+  private:
+    uint16_t IkeLocalPort() const override;
 };
 
 } // namespace engine

@@ -29,8 +29,11 @@ SerializeIpv4Header(const Ipv4Header& h, size_t payloadLength, Bytes& out)
     PutU16(&out[start + 10], sum);
 }
 
+namespace
+{
+
 Result<Ipv4Header>
-ParseIpv4Header(ByteView d)
+Parse(ByteView d, bool verifyChecksum)
 {
     using R = Result<Ipv4Header>;
     if (d.size() < kIpv4HeaderLength)
@@ -55,7 +58,7 @@ ParseIpv4Header(ByteView d)
         return R::Fail(ErrorCode::BadLength, "ipv4: total length " + std::to_string(h.totalLength)
                                                  + " but " + std::to_string(d.size()) + " bytes");
     }
-    if (InternetChecksum(d.subspan(0, h.headerLength)) != 0)
+    if (verifyChecksum && InternetChecksum(d.subspan(0, h.headerLength)) != 0)
     {
         return R::Fail(ErrorCode::BadChecksum, "ipv4: header checksum does not verify");
     }
@@ -70,6 +73,20 @@ ParseIpv4Header(ByteView d)
     h.source = GetU32(&d[12]);
     h.destination = GetU32(&d[16]);
     return h;
+}
+
+} // namespace
+
+Result<Ipv4Header>
+ParseIpv4Header(ByteView d)
+{
+    return Parse(d, true);
+}
+
+Result<Ipv4Header>
+ParseIpv4HeaderUnchecked(ByteView d)
+{
+    return Parse(d, false);
 }
 
 std::string

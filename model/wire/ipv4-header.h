@@ -55,6 +55,10 @@ void SerializeIpv4Header(const Ipv4Header& header, size_t payloadLength, Bytes& 
 /// Parses and checks a header: version 4, IHL >= 5, total length within the bytes, checksum.
 Result<Ipv4Header> ParseIpv4Header(ByteView datagram);
 
+/// The same without the checksum: for readers that only route by the addresses (an inner
+/// packet from a stack that leaves checksums to the hardware, as ns-3 does by default).
+Result<Ipv4Header> ParseIpv4HeaderUnchecked(ByteView datagram);
+
 /// Dotted-quad text of a host-order address.
 std::string Ipv4ToString(uint32_t address);
 

@@ -193,7 +193,7 @@ struct Fleet
     }
 
     /// The headend's tunnel for client `i` (by its inner address).
-    const VpnSession* HeadendTunnelOf(uint32_t i) const
+    const vpnsim::engine::EndpointTunnel* HeadendTunnelOf(uint32_t i) const
     {
         auto index = headend->FindClient(
             VpnHelper::ClientTunnelAddress(kTunnelNetwork, static_cast<uint32_t>(i)));
@@ -252,14 +252,14 @@ TEST_P(ClientsBehindOnePat, EveryTunnelStaysUpTenMinutesAndEveryEchoGetsThrough)
         EXPECT_TRUE(fleet.clients[i]->IsUp())
             << encap << " client " << i << ": " << fleet.clients[i]->GetStatus().detail;
         EXPECT_EQ(fleet.echoes[i], 600u) << encap << " client " << i;
-        const VpnSession* tunnel = fleet.HeadendTunnelOf(i);
+        const vpnsim::engine::EndpointTunnel* tunnel = fleet.HeadendTunnelOf(i);
         ASSERT_NE(tunnel, nullptr) << encap << " client " << i;
-        EXPECT_TRUE(tunnel->IsUp()) << tunnel->GetStatus().detail;
+        EXPECT_TRUE(tunnel->IsUp()) << tunnel->Status().detail;
         // The headend sees every client at the PAT's address only.
-        EXPECT_EQ(tunnel->GetPeerAddress(), fleet.patAddress);
-        EXPECT_EQ(tunnel->GetCounters().innerReceived, 600u);
-        EXPECT_EQ(tunnel->GetCounters().innerSent, 600u);
-        if (const auto* ipsec = tunnel->GetIpsecTunnel())
+        EXPECT_EQ(Ipv4Address(tunnel->Peer().address), fleet.patAddress);
+        EXPECT_EQ(tunnel->Counters().innerReceived, 600u);
+        EXPECT_EQ(tunnel->Counters().innerSent, 600u);
+        if (const auto* ipsec = tunnel->Ipsec())
         {
             // Both ends use the same SA each way, and no two clients share an SPI or a key.
             const auto* client = fleet.clients[i]->GetIpsecTunnel();
@@ -287,7 +287,7 @@ TEST_P(ClientsBehindOnePat, EveryTunnelStaysUpTenMinutesAndEveryEchoGetsThrough)
     std::set<uint32_t> tunnels;
     for (uint32_t i = 0; i < n; ++i)
     {
-        tunnels.insert(fleet.HeadendTunnelOf(i)->GetIndex());
+        tunnels.insert(fleet.HeadendTunnelOf(i)->Id());
     }
     EXPECT_EQ(tunnels.size(), n);
     EXPECT_EQ(fleet.pat->GetDrops(), 0u);
@@ -331,9 +331,9 @@ TEST(ClientsBehindOnePatThroughAnAsaNormalizer, OneLostCtcpSegmentEndsOnlyThatCl
     {
         EXPECT_TRUE(fleet.clients[i]->IsUp()) << "client " << i;
         EXPECT_EQ(fleet.echoes[i], 400u) << "client " << i;
-        const VpnSession* tunnel = fleet.HeadendTunnelOf(i);
+        const vpnsim::engine::EndpointTunnel* tunnel = fleet.HeadendTunnelOf(i);
         ASSERT_NE(tunnel, nullptr);
-        EXPECT_TRUE(tunnel->IsUp()) << "client " << i << ": " << tunnel->GetStatus().detail;
+        EXPECT_TRUE(tunnel->IsUp()) << "client " << i << ": " << tunnel->Status().detail;
     }
 }
 
@@ -352,7 +352,7 @@ TEST(NativeEspClients, RoutedClientsAllWorkAndBehindOnePatOnlyTheFirst)
         {
             EXPECT_EQ(fleet.echoes[i], 30u) << "client " << i;
             ASSERT_NE(fleet.HeadendTunnelOf(i), nullptr);
-            EXPECT_EQ(fleet.HeadendTunnelOf(i)->GetPeerAddress(), fleet.clientAddresses[i]);
+            EXPECT_EQ(Ipv4Address(fleet.HeadendTunnelOf(i)->Peer().address), fleet.clientAddresses[i]);
         }
     }
     {
