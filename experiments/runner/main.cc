@@ -92,13 +92,17 @@ main(int argc, char** argv)
         std::fprintf(stderr, "vpnsim-runner: %s\n", e->c_str());
         return 2;
     }
-    host.SetIo(&endpoint);
 
     // Before any socket: the watcher it forks then holds none of them.
     std::optional<RstGuard> guard;
     if (config.encap == Encap::Ctcp && config.rstFilter == RstFilter::Nft)
     {
-        auto g = RstGuard::Install(endpoint.CtcpLocalPort());
+        std::vector<uint16_t> ports;
+        for (uint32_t t = 0; t < config.tunnels; ++t)
+        {
+            ports.push_back(endpoint.CtcpLocalPort(t));
+        }
+        auto g = RstGuard::Install(ports);
         if (!g)
         {
             std::fprintf(stderr, "vpnsim-runner: %s\n", g.GetError().detail.c_str());

@@ -23,43 +23,10 @@ PosixHost::PosixHost(uint64_t seed)
 {
 }
 
-void
-PosixHost::SetIo(HostIo* io)
-{
-    m_io = io;
-}
-
 engine::Nanos
 PosixHost::Now() const
 {
     return engine::Nanos(MonotonicNanos() - m_epoch);
-}
-
-void
-PosixHost::SendOuter(const engine::OuterPacket& packet)
-{
-    if (m_io != nullptr)
-    {
-        m_io->SendOuter(packet);
-    }
-}
-
-void
-PosixHost::SendStream(wire::ByteView bytes)
-{
-    if (m_io != nullptr)
-    {
-        m_io->SendStream(bytes);
-    }
-}
-
-void
-PosixHost::DeliverInner(wire::ByteView innerPacket)
-{
-    if (m_io != nullptr)
-    {
-        m_io->DeliverInner(innerPacket);
-    }
 }
 
 engine::TimerId

@@ -76,8 +76,13 @@ RunNft(const std::string& script, std::string& output)
 }
 
 wire::Result<RstGuard>
-RstGuard::Install(uint16_t port)
+RstGuard::Install(const std::vector<uint16_t>& ports)
 {
+    std::string set;
+    for (uint16_t port : ports)
+    {
+        set += (set.empty() ? "" : ", ") + std::to_string(port);
+    }
     std::string table = "vpnsim_rst_" + std::to_string(getpid());
     char mark[16];
     std::snprintf(mark, sizeof mark, "0x%08x", kRunnerMark);
@@ -86,7 +91,7 @@ RstGuard::Install(uint16_t port)
                            "  chain out {\n"
                            "    type filter hook output priority 0; policy accept;\n"
                            "    meta mark != "
-                         + mark + " tcp sport " + std::to_string(port)
+                         + mark + " tcp sport { " + set + " }"
                          + " tcp flags & rst == rst counter drop\n"
                            "  }\n"
                            "}\n";

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace vpnsim
 {
@@ -32,8 +33,9 @@ constexpr uint32_t kRunnerMark = 0x7670736d; // "vpsm"
 class RstGuard
 {
   public:
-    /// Installs the rule for TCP source port `port`; fails with nft's message.
-    static wire::Result<RstGuard> Install(uint16_t port);
+    /// Installs the rule for the TCP source ports `ports` (a client's tunnels each have
+    /// one); fails with nft's message.
+    static wire::Result<RstGuard> Install(const std::vector<uint16_t>& ports);
 
     RstGuard(RstGuard&& other) noexcept;
     RstGuard& operator=(RstGuard&&) = delete;

@@ -19,29 +19,6 @@ namespace vpnsim
 namespace runner
 {
 
-const char*
-ToString(Role role)
-{
-    return role == Role::Client ? "client" : "headend";
-}
-
-const char*
-ToString(Encap encap)
-{
-    switch (encap)
-    {
-        case Encap::Ctcp:
-            return "ctcp";
-        case Encap::Natt:
-            return "natt";
-        case Encap::Esp:
-            return "esp";
-        case Encap::AnyConnect:
-            return "anyconnect";
-    }
-    return "?";
-}
-
 /// The usage lines of the engine's parameters that are runner flags: the flag, the range and
 /// the default, then what it sets.
 std::string
@@ -76,7 +53,10 @@ tunnel:
   --transform NAME          aes-cbc-128-hmac-sha1-96 (default), aes-cbc-256-hmac-sha1-96,
                             null-hmac-sha1-96, aes-gcm-128, aes-gcm-256
 )" + ParameterUsage()
-           + R"(run:
+           + R"(  --tunnels N               client: cTCP tunnels from one process, 1..1024 (1), each
+                            from the next source port (--client-port + i) and inner
+                            address (--inner-local + i)
+run:
   --duration S              0.1..86400 (30)
   --seed N                  0..2^64-1 (1): ISNs, cookies, the client port
   --record FILE             the JSON run record, one line ("-" = stdout, the default)
@@ -279,6 +259,17 @@ ParseRunnerArgs(const std::vector<std::string>& args)
                                "null-hmac-sha1-96, aes-gcm-128, aes-gcm-256");
              }
              c.transform = *t;
+             return std::nullopt;
+         }},
+        {"--tunnels",
+         [&](const std::string& f, const std::string& v) -> std::optional<std::string>
+         {
+             uint64_t n = 0;
+             if (Integer(f, v, 1, 1024, n))
+             {
+                 return Refuse(f, v, "1..1024 (more than 1: a cTCP client only)");
+             }
+             c.tunnels = static_cast<uint32_t>(n);
              return std::nullopt;
          }},
         {"--duration", seconds(&RunnerConfig::durationS, 0.1, 86400)},

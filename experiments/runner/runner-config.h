@@ -7,6 +7,7 @@
 #define VPNSIM_RUNNER_RUNNER_CONFIG_H
 
 #include "model/engine/endpoint-config.h"
+#include "model/engine/endpoint-settings.h"
 #include "model/wire/esp-transform.h"
 
 #include <cstdint>
@@ -21,24 +22,11 @@ namespace vpnsim
 namespace runner
 {
 
-/// Which end of the tunnel this runner is.
-enum class Role : uint8_t
-{
-    Client,
-    Headend,
-};
-
-/// How the tunnel crosses the network.
-enum class Encap : uint8_t
-{
-    Ctcp,
-    Natt,
-    Esp,
-    AnyConnect,
-};
-
-const char* ToString(Role role);
-const char* ToString(Encap encap);
+/// Which end of the tunnel this runner is, and how the tunnel crosses the network: the
+/// engine's own (ToString gives "client", "ctcp", ...).
+using Role = engine::EndpointRole;
+using Encap = engine::Encapsulation;
+using engine::ToString;
 
 /// How the kernel's TCP is kept from answering cTCP segments with RST.
 enum class RstFilter : uint8_t
@@ -67,6 +55,7 @@ struct RunnerConfig
     uint16_t ctcpPort{Default<uint16_t>(engine::parameter::kCtcpPort)};
     /// cTCP client source port; 0 = random 1024-65535 from the seed
     uint16_t clientPort{Default<uint16_t>(engine::parameter::kClientPort)};
+    uint32_t tunnels{1}; ///< client: cTCP tunnels, from clientPort and the ports after it
     uint16_t anyConnectPort{Default<uint16_t>(engine::parameter::kAnyConnectPort)};
     double peerTimeoutS{engine::parameter::kPeerTimeout.defaultValue};
     double asaDpdThresholdS{engine::parameter::kAsaDpdThreshold.defaultValue};

@@ -1,8 +1,9 @@
 #include "experiments/runner/runner-endpoint.h"
 
+#include "model/engine/anyconnect-tunnel.h"
 #include "model/engine/ctcp-transport.h"
+#include "model/engine/ipsec-tunnel.h"
 #include "model/engine/udp-transports.h"
-#include "model/wire/esp-in-udp.h"
 #include "model/wire/ipv4-datagram.h"
 #include "model/wire/isakmp.h"
 
@@ -29,10 +30,32 @@ ToSeconds(engine::Nanos t)
     return static_cast<double>(t.count()) / 1e9;
 }
 
-using wire::kIkePort;
 /// Probes sent per loop turn when flooding: enough to keep the socket busy, few enough that
 /// received packets (and timers) are served between batches.
 constexpr int kFloodBatch = 32;
+
+engine::EndpointSettings
+Settings(const RunnerConfig& config)
+{
+    engine::EndpointSettings s;
+    s.role = config.role;
+    s.encapsulation = config.encap;
+    s.localAddress = config.local;
+    s.remoteAddress = config.remote;
+    s.transform = config.transform;
+    s.ctcpPort = config.ctcpPort;
+    s.anyConnectPort = config.anyConnectPort;
+    s.clientPort = config.clientPort;
+    s.tunnels = config.tunnels;
+    s.peerTimeout = Seconds(config.peerTimeoutS);
+    s.headendDpdThreshold = Seconds(config.asaDpdThresholdS);
+    s.headendDpdRetry = Seconds(config.asaDpdRetryS);
+    s.natKeepalive = Seconds(config.natKeepaliveS);
+    s.idleTimeout = Seconds(config.idleTimeoutS);
+    s.anyConnectDpd = Seconds(config.anyConnectDpdS);
+    s.anyConnectKeepalive = Seconds(config.anyConnectKeepaliveS);
+    return s;
+}
 
 } // namespace
 
@@ -46,58 +69,25 @@ RunnerEndpoint::RunnerEndpoint(const RunnerConfig& config, PosixHost& host, Runn
     std::mt19937 aux(
         static_cast<std::mt19937::result_type>(config.seed * 0x9e3779b97f4a7c15ULL >> 32));
     m_ipId = static_cast<uint16_t>(aux());
-    bool client = config.role == Role::Client;
-
-    if (config.encap == Encap::AnyConnect)
-    {
-        engine::AnyConnectConfig c;
-        c.dpd = Seconds(config.anyConnectDpdS);
-        c.keepalive = Seconds(config.anyConnectKeepaliveS);
-        m_anyconnect = std::make_unique<engine::AnyConnectTunnel>(
-            host, client ? engine::AnyConnectRole::Client : engine::AnyConnectRole::Headend, c);
-        m_anyconnect->SetStatusCallback(
-            [this](const engine::TunnelStatus& s)
-            {
-                OnStatus(s);
-            });
-        return;
-    }
-
-    engine::IpsecTunnelConfig c;
-    c.encapsulation = config.encap == Encap::Ctcp   ? engine::IpsecEncapsulation::Ctcp
-                      : config.encap == Encap::Natt ? engine::IpsecEncapsulation::Natt
-                                                    : engine::IpsecEncapsulation::Esp;
-    c.localAddress = config.local;
-    c.remoteAddress = config.remote;
-    c.transform = config.transform;
-    c.ctcp.serverPort = config.ctcpPort;
-    // The client's source port is random in 1024-65535, as the Cisco client picks it
-    // (doc/protocols.md §cTCP segment).
-    uint16_t clientPort = config.clientPort != 0
-                              ? config.clientPort
-                              : static_cast<uint16_t>(1024 + aux() % (65536 - 1024));
-    c.ctcp.clientPort = clientPort;
-    c.clientDpd.peerTimeout = Seconds(config.peerTimeoutS);
-    c.headendDpd.threshold = Seconds(config.asaDpdThresholdS);
-    c.headendDpd.retry = Seconds(config.asaDpdRetryS);
-    c.natKeepalive = Seconds(config.natKeepaliveS);
-    c.idleTimeout = Seconds(config.idleTimeoutS);
-    m_ctcpLocalPort = client ? clientPort : config.ctcpPort;
-    m_demux = engine::RawDemuxConfig{
-        static_cast<uint8_t>(config.encap == Encap::Ctcp ? wire::ipproto::Tcp : wire::ipproto::Esp),
-        !client, config.local, config.remote, m_ctcpLocalPort};
-    m_invalid = engine::IpsecTunnel::Validate(c);
+    engine::EndpointSettings settings = Settings(config);
+    m_invalid = engine::Validate(settings);
     if (m_invalid)
     {
-        return;
+        settings.tunnels = 1; // an endpoint that is never started, for the accessors
     }
-    m_ipsec = std::make_unique<engine::IpsecTunnel>(
-        host, client ? engine::IpsecRole::Client : engine::IpsecRole::Headend, c);
-    m_ipsec->SetStatusCallback(
-        [this](const engine::TunnelStatus& s)
-        {
-            OnStatus(s);
-        });
+    m_endpoint = std::make_unique<engine::Endpoint>(*this, settings,
+                                                    [&aux](uint16_t lowest, uint16_t highest)
+                                                    {
+                                                        return static_cast<uint16_t>(
+                                                            lowest + aux() % (highest - lowest + 1));
+                                                    });
+    if (config.role == Role::Headend)
+    {
+        // Each client is routed to by the inner address its tunnel carries (its probes' source:
+        // a client with several tunnels sends from one address per tunnel).
+        uint32_t mask = config.tunPrefix == 0 ? 0 : ~uint32_t{0} << (32 - config.tunPrefix);
+        m_endpoint->SetTunnelNetwork(config.innerLocal, mask);
+    }
 }
 
 RunnerEndpoint::~RunnerEndpoint() = default;
@@ -117,74 +107,174 @@ RunnerEndpoint::SetPcap(wire::PcapWriter pcap)
 void
 RunnerEndpoint::Start()
 {
-    if (m_ipsec)
+    if (m_invalid)
     {
-        m_ipsec->Start();
+        return;
+    }
+    m_endpoint->Start();
+    // Each of a client's tunnels sends from an inner address of its own.
+    for (engine::TunnelId t = 0; t < m_endpoint->TunnelCount() && m_config.tunnels > 1; ++t)
+    {
+        m_endpoint->ClaimInnerAddress(t, m_config.innerLocal + t);
     }
 }
 
 void
-RunnerEndpoint::StreamConnected()
+RunnerEndpoint::StreamConnected(engine::PeerAddress peer)
 {
-    if (m_anyconnect)
+    if (m_config.encap != Encap::AnyConnect)
     {
-        m_anyconnect->Start();
+        return;
     }
+    if (m_config.role == Role::Headend)
+    {
+        m_endpoint->Accept(peer);
+    }
+    m_endpoint->StreamOpened(0);
 }
 
 void
 RunnerEndpoint::StreamClosed(const std::string& detail)
 {
-    if (m_anyconnect && !m_down)
+    if (m_config.encap == Encap::AnyConnect && m_endpoint->TunnelCount() > 0)
     {
         // The kernel's TCP gave up (or the peer closed without a CSTP DISCONNECT): the tunnel
         // has no way to carry anything, as openconnect's mainloop ends on a dead socket.
-        OnStatus(
-            engine::TunnelStatus{engine::TunnelState::Down, std::nullopt, "anyconnect: " + detail});
+        m_endpoint->StreamClosed(0, "anyconnect: " + detail);
     }
 }
 
 void
 RunnerEndpoint::Finish()
 {
-    if (m_anyconnect && IsUp() && m_config.role == Role::Client)
+    if (AnyConnect() && IsUp() && m_config.role == Role::Client)
     {
-        m_anyconnect->Disconnect("run over");
+        const_cast<engine::AnyConnectTunnel*>(AnyConnect())->Disconnect("run over");
     }
 }
 
 bool
 RunnerEndpoint::IsUp() const
 {
-    return m_status.state == engine::TunnelState::Up && !m_down;
+    return m_endpoint->TunnelCount() > 0 && m_endpoint->GetTunnel(0).IsUp();
+}
+
+bool
+RunnerEndpoint::EverUp() const
+{
+    return !m_runs.empty() && m_runs.front().firstUp.has_value();
+}
+
+bool
+RunnerEndpoint::Ended() const
+{
+    return !m_runs.empty() && m_runs.front().down.has_value();
+}
+
+const engine::IpsecTunnel*
+RunnerEndpoint::Ipsec() const
+{
+    return m_endpoint->TunnelCount() > 0 ? m_endpoint->GetTunnel(0).Ipsec() : nullptr;
+}
+
+const engine::AnyConnectTunnel*
+RunnerEndpoint::AnyConnect() const
+{
+    return m_endpoint->TunnelCount() > 0 ? m_endpoint->GetTunnel(0).AnyConnect() : nullptr;
+}
+
+RunnerEndpoint::TunnelRun&
+RunnerEndpoint::Run(engine::TunnelId tunnel)
+{
+    if (m_runs.size() <= tunnel)
+    {
+        m_runs.resize(tunnel + 1);
+    }
+    return m_runs[tunnel];
+}
+
+// The endpoint's host.
+
+engine::Nanos
+RunnerEndpoint::Now() const
+{
+    return m_host.Now();
+}
+
+engine::TimerId
+RunnerEndpoint::StartTimer(engine::Nanos at, std::function<void()> callback)
+{
+    return m_host.StartTimer(at, std::move(callback));
 }
 
 void
-RunnerEndpoint::OnStatus(const engine::TunnelStatus& status)
+RunnerEndpoint::CancelTimer(engine::TimerId id)
 {
-    m_status = status;
+    m_host.CancelTimer(id);
+}
+
+uint32_t
+RunnerEndpoint::Random32()
+{
+    return m_host.Random32();
+}
+
+void
+RunnerEndpoint::TunnelStatusChanged(engine::TunnelId tunnel, const engine::TunnelStatus& status)
+{
+    TunnelRun& run = Run(tunnel);
     engine::Nanos now = m_host.Now();
-    if (status.state == engine::TunnelState::Up)
+    bool up = status.state == engine::TunnelState::Up;
+    if (up && !run.firstUp)
     {
-        if (!m_firstUp)
+        run.firstUp = now;
+        if (!m_nextProbe)
         {
-            m_firstUp = now;
-            // The first probe waits one interval: through a TCP proxy, a probe right behind the
-            // last IKE message could be read and re-sent with it as one segment.
+            // The first probe waits one interval: through a TCP proxy, a probe right behind
+            // the last IKE message could be read and re-sent with it as one segment.
             double rate = m_config.probeRate > 0 ? m_config.probeRate : 1000;
             m_nextProbe = now + Seconds(1.0 / rate);
         }
     }
-    else if (!m_down)
+    else if (!up && !run.down)
     {
-        m_down = now;
+        run.down = now;
     }
-    std::fprintf(stderr, "vpnsim-runner: %s: t=%.3f s tunnel %s%s%s\n", ToString(m_config.role),
-                 ToSeconds(now), status.state == engine::TunnelState::Up ? "up" : "down",
+    std::string which = tunnel == 0 ? "" : " " + std::to_string(tunnel);
+    std::fprintf(stderr, "vpnsim-runner: %s: t=%.3f s tunnel%s %s%s%s\n", ToString(m_config.role),
+                 ToSeconds(now), which.c_str(), up ? "up" : "down",
                  status.reason
                      ? std::string(" (" + std::string(ToString(*status.reason)) + ")").c_str()
                      : "",
                  status.detail.empty() ? "" : (": " + status.detail).c_str());
+}
+
+void
+RunnerEndpoint::TunnelDropped(engine::TunnelId, engine::DropReason, wire::ByteView,
+                              const std::string&)
+{
+    // Counted by the tunnels themselves (StatusLine, Record).
+}
+
+void
+RunnerEndpoint::TunnelLiveness(engine::TunnelId, engine::LivenessEvent)
+{
+}
+
+void
+RunnerEndpoint::OuterReceived(engine::TunnelId, wire::ByteView)
+{
+    ++m_counters.outerReceived;
+    if (m_captureReceived)
+    {
+        m_captureReceived();
+    }
+}
+
+void
+RunnerEndpoint::Unclaimed(const std::string&, wire::ByteView)
+{
+    ++m_counters.unclaimed;
 }
 
 void
@@ -233,7 +323,7 @@ RunnerEndpoint::SendOuter(const engine::OuterPacket& p)
 }
 
 void
-RunnerEndpoint::SendStream(wire::ByteView bytes)
+RunnerEndpoint::SendTunnelStream(engine::TunnelId, wire::ByteView bytes)
 {
     m_counters.streamBytesSent += bytes.size();
     m_wire.SendStream(bytes);
@@ -262,6 +352,11 @@ RunnerEndpoint::DeliverInner(wire::ByteView inner)
         if (probe->sourcePort == kEchoPort && probe->destinationPort == kProbePort)
         {
             ++m_counters.echoesReceived;
+            uint32_t tunnel = probe->destination - m_config.innerLocal;
+            if (tunnel < m_runs.size())
+            {
+                ++m_runs[tunnel].echoesReceived;
+            }
             m_counters.echoRttSumMs += static_cast<double>(now.count() - probe->sentNs) / 1e6;
             return;
         }
@@ -272,74 +367,63 @@ RunnerEndpoint::DeliverInner(wire::ByteView inner)
 void
 RunnerEndpoint::SendInner(wire::ByteView inner)
 {
-    if (m_ipsec)
-    {
-        m_ipsec->SendInner(inner);
-    }
-    else if (m_anyconnect)
-    {
-        m_anyconnect->SendInner(inner);
-    }
+    m_endpoint->SendInner(inner);
 }
+
+// The sockets' way in.
 
 void
 RunnerEndpoint::ReceiveRaw(wire::ByteView datagram)
 {
-    if (!m_ipsec || m_config.encap == Encap::Natt)
+    m_captureReceived = [this, datagram]()
     {
-        ++m_counters.rawNotOurs;
-        return;
-    }
-    engine::RawDemuxResult r = engine::DemuxRawIpv4(datagram, m_demux);
-    switch (r.verdict)
+        Capture(datagram);
+    };
+    engine::RawVerdict verdict = m_endpoint->ReceiveRaw(datagram);
+    m_captureReceived = nullptr;
+    switch (verdict)
     {
         case engine::RawVerdict::Accept:
             break;
         case engine::RawVerdict::Malformed:
             ++m_counters.rawMalformed;
-            return;
+            break;
         case engine::RawVerdict::Fragment:
             ++m_counters.rawFragments;
-            return;
+            break;
         default:
             ++m_counters.rawNotOurs;
-            return;
+            break;
     }
-    ++m_counters.outerReceived;
-    Capture(datagram);
-    m_ipsec->Receive(r.packet);
 }
 
 void
 RunnerEndpoint::ReceiveUdp(uint32_t source, uint16_t sourcePort, uint16_t localPort,
                            wire::ByteView payload)
 {
-    bool ours = m_ipsec && m_config.encap != Encap::Ctcp
-                && (localPort == kIkePort
-                    || (localPort == wire::kNattPort && m_config.encap == Encap::Natt));
-    if (!ours)
-    {
-        ++m_counters.udpNotOurs;
-        return;
-    }
-    ++m_counters.outerReceived;
-    if (m_pcap)
+    m_captureReceived = [&]()
     {
         // Rebuilt from what the UDP socket gives: the peer's IP ID and checksum are not kept.
-        Capture(wire::BuildIpv4Udp(wire::Ipv4Addressing{source, m_config.local, 0}, sourcePort,
-                                   localPort, payload, wire::UdpChecksum::Zero));
+        if (m_pcap)
+        {
+            Capture(wire::BuildIpv4Udp(wire::Ipv4Addressing{source, m_config.local, 0}, sourcePort,
+                                       localPort, payload, wire::UdpChecksum::Zero));
+        }
+    };
+    if (!m_endpoint->ReceiveUdp(source, sourcePort, localPort, payload))
+    {
+        ++m_counters.udpNotOurs;
     }
-    m_ipsec->Receive(engine::OuterPacket{engine::OuterProtocol::Udp, source, m_config.local,
-                                         sourcePort, localPort, payload});
+    m_captureReceived = nullptr;
 }
 
 void
 RunnerEndpoint::ReceiveStream(wire::ByteView bytes)
 {
     m_counters.streamBytesReceived += bytes.size();
-    if (m_anyconnect)
+    if (AnyConnect())
     {
-        m_anyconnect->ReceiveStream(bytes);
+        m_endpoint->ReceiveStream(0, bytes);
     }
 }
 
@@ -364,12 +448,30 @@ RunnerEndpoint::SendDueProbes()
         return std::nullopt;
     }
     engine::Nanos now = m_host.Now();
+    // One probe per tunnel that has come up, each from that tunnel's inner address.
     auto send = [this, now]()
     {
-        ++m_counters.probesSent;
-        wire::Bytes p = BuildProbe(m_config.innerLocal, m_config.innerRemote, m_probeSequence++,
-                                   now.count(), m_config.probeSize, NextIpId());
-        SendInner(p);
+        for (engine::TunnelId t = 0; t < m_runs.size(); ++t)
+        {
+            TunnelRun& run = m_runs[t];
+            if (!run.firstUp)
+            {
+                continue;
+            }
+            ++m_counters.probesSent;
+            ++run.probesSent;
+            uint32_t from = m_config.tunnels > 1 ? m_config.innerLocal + t : m_config.innerLocal;
+            wire::Bytes p = BuildProbe(from, m_config.innerRemote, run.probeSequence++,
+                                       now.count(), m_config.probeSize, NextIpId());
+            if (m_config.tunnels > 1)
+            {
+                m_endpoint->SendInner(t, p);
+            }
+            else
+            {
+                SendInner(p);
+            }
+        }
     };
     if (m_config.probeFlood)
     {
@@ -398,13 +500,13 @@ RunnerEndpoint::StatusLine() const
 {
     std::ostringstream s;
     s << ToString(m_config.role) << " t=" << ToSeconds(m_host.Now()) << "s "
-      << (IsUp() ? "up" : (m_down ? "down" : "not-up-yet")) << " probes-sent "
+      << (IsUp() ? "up" : (Ended() ? "down" : "not-up-yet")) << " probes-sent "
       << m_counters.probesSent << " echoes " << m_counters.echoesReceived << " probes-received "
       << m_counters.probesReceived << " outer-rx " << m_counters.outerReceived << " outer-tx "
       << m_counters.outerSent;
-    if (m_ipsec)
+    if (const engine::IpsecTunnel* ipsec = Ipsec())
     {
-        const auto& c = m_ipsec->Counters();
+        const auto& c = ipsec->Counters();
         s << " esp-icv-fail " << c.espAuthenticationFailed << " esp-replayed " << c.espReplayed
           << " esp-malformed " << c.espMalformed << " framing " << c.framingErrors;
     }
@@ -423,30 +525,41 @@ RunnerEndpoint::Record(double elapsedS) const
     r.seed = m_config.seed;
     r.durationS = elapsedS;
 
-    r.established = m_firstUp.has_value();
-    if (m_firstUp)
+    static const TunnelRun kNone;
+    const TunnelRun& first = m_runs.empty() ? kNone : m_runs.front();
+    const std::optional<engine::Nanos>& down = first.down;
+    const std::optional<engine::Nanos>& firstUp = first.firstUp;
+    engine::TunnelStatus status;
+    if (m_endpoint->TunnelCount() > 0)
     {
-        r.tunnelUpS = ToSeconds(*m_firstUp);
+        status = m_endpoint->GetTunnel(0).Status();
     }
-    if (!m_firstUp)
+    const engine::IpsecTunnel* ipsec = Ipsec();
+    const engine::AnyConnectTunnel* anyconnect = AnyConnect();
+    r.established = firstUp.has_value();
+    if (firstUp)
+    {
+        r.tunnelUpS = ToSeconds(*firstUp);
+    }
+    if (!firstUp)
     {
         // A setup failure, whatever ended the attempt: no time to failure without a tunnel.
         r.failed = true;
         r.cause = "not-established";
     }
-    else if (m_down && m_status.reason)
+    else if (down && status.reason)
     {
         r.failed = true;
-        r.cause = engine::ToString(*m_status.reason);
+        r.cause = engine::ToString(*status.reason);
     }
-    else if (m_down && m_anyconnect && m_status.detail.rfind("anyconnect: ", 0) == 0)
+    else if (down && anyconnect && status.detail.rfind("anyconnect: ", 0) == 0)
     {
         r.failed = true;
         r.cause = "stream-closed";
     }
-    if (r.failed && m_down && m_firstUp)
+    if (r.failed && down && firstUp)
     {
-        r.timeToFailureS = ToSeconds(*m_down - *m_firstUp);
+        r.timeToFailureS = ToSeconds(*down - *firstUp);
     }
 
     auto& p = r.parameters;
@@ -456,9 +569,9 @@ RunnerEndpoint::Record(double elapsedS) const
         s << v;
         p[k] = s.str();
     };
-    if (m_ipsec)
+    if (ipsec)
     {
-        const auto& c = m_ipsec->Counters();
+        const auto& c = ipsec->Counters();
         r.innerSent = c.innerSent;
         r.innerReceived = c.innerReceived;
         r.framingErrors = c.framingErrors;
@@ -466,10 +579,12 @@ RunnerEndpoint::Record(double elapsedS) const
         put("esp_replayed", c.espReplayed);
         put("esp_malformed", c.espMalformed);
         put("inner_dropped_not_up", c.innerDroppedNotUp);
+        put("esp_received_not_up", c.espReceivedNotUp);
+        put("esp_sequence_exhausted", c.espSequenceExhausted);
         put("dpd_requests_received", c.dpdRequestsReceived);
-        put("ike_ignored", m_ipsec->Ike().Counters().ignored);
-        put("ike_retransmitted", m_ipsec->Ike().Counters().retransmitted);
-        if (const auto* t = dynamic_cast<const engine::CtcpTransport*>(&m_ipsec->GetTransport()))
+        put("ike_ignored", ipsec->Ike().Counters().ignored);
+        put("ike_retransmitted", ipsec->Ike().Counters().retransmitted);
+        if (const auto* t = dynamic_cast<const engine::CtcpTransport*>(&ipsec->GetTransport()))
         {
             const auto& k = t->Connection().Counters();
             put("ctcp_segments_sent", k.segmentsSent);
@@ -478,18 +593,18 @@ RunnerEndpoint::Record(double elapsedS) const
             put("ctcp_duplicate_acks_ignored", k.duplicateAcksIgnored);
             put("ctcp_bad_checksums", k.badChecksums);
             put("ctcp_resets_received", k.resetsReceived);
-            put("ctcp_local_port", m_ctcpLocalPort);
+            put("ctcp_local_port", CtcpLocalPort());
         }
         if (const auto* t
-            = dynamic_cast<const engine::DatagramTransport*>(&m_ipsec->GetTransport()))
+            = dynamic_cast<const engine::DatagramTransport*>(&ipsec->GetTransport()))
         {
             put("transport_dropped", t->Counters().dropped);
             put("nat_keepalives_received", t->Counters().keepalivesReceived);
         }
     }
-    else if (m_anyconnect)
+    else if (anyconnect)
     {
-        const auto& c = m_anyconnect->Session().Counters();
+        const auto& c = anyconnect->Session().Counters();
         r.innerSent = c.dataSent;
         r.innerReceived = c.dataReceived;
         r.framingErrors = c.framingErrors;
@@ -524,9 +639,9 @@ RunnerEndpoint::Record(double elapsedS) const
         put("probe_rate", m_config.probeRate);
     }
     put("probe_size", m_config.probeSize);
-    put("time_up_s", m_firstUp ? ToSeconds(*m_firstUp) : -1.0);
-    put("time_down_s", m_down ? ToSeconds(*m_down) : -1.0);
-    put("down_detail", m_down ? m_status.detail : std::string());
+    put("time_up_s", firstUp ? ToSeconds(*firstUp) : -1.0);
+    put("time_down_s", down ? ToSeconds(*down) : -1.0);
+    put("down_detail", down ? status.detail : std::string());
     put("last_probe_received_s", m_lastProbeReceived ? ToSeconds(*m_lastProbeReceived) : -1.0);
     const RunnerCounters& k = m_counters;
     put("outer_sent", k.outerSent);
@@ -536,6 +651,7 @@ RunnerEndpoint::Record(double elapsedS) const
     put("raw_fragments", k.rawFragments);
     put("raw_not_ours", k.rawNotOurs);
     put("udp_not_ours", k.udpNotOurs);
+    put("unclaimed", k.unclaimed);
     put("stream_bytes_sent", k.streamBytesSent);
     put("stream_bytes_received", k.streamBytesReceived);
     put("inner_from_tun", k.innerFromTun);
@@ -547,6 +663,30 @@ RunnerEndpoint::Record(double elapsedS) const
     put("echoes_sent", k.echoesSent);
     put("echoes_received", k.echoesReceived);
     put("echo_rtt_mean_ms", k.echoesReceived > 0 ? k.echoRttSumMs / double(k.echoesReceived) : 0);
+    // Every tunnel's outcome when there are several (a client's --tunnels, a headend's clients).
+    size_t tunnels = m_endpoint->TunnelCount();
+    if (tunnels > 1 || m_config.tunnels > 1)
+    {
+        put("tunnels", tunnels);
+        size_t failed = 0;
+        for (engine::TunnelId t = 0; t < tunnels; ++t)
+        {
+            const engine::EndpointTunnel& tunnel = m_endpoint->GetTunnel(t);
+            const TunnelRun& run = t < m_runs.size() ? m_runs[t] : kNone;
+            std::string key = "tunnel." + std::to_string(t) + ".";
+            bool dead = run.down.has_value() || !run.firstUp.has_value();
+            failed += dead;
+            put(key + "failed", dead ? "true" : "false");
+            put(key + "cause", tunnel.Status().reason ? engine::ToString(*tunnel.Status().reason)
+                                                      : (run.firstUp ? "" : "not-established"));
+            put(key + "peer_port", tunnel.Peer().port);
+            put(key + "inner_address", wire::Ipv4ToString(tunnel.InnerAddress()));
+            put(key + "inner_received", tunnel.Counters().innerReceived);
+            put(key + "probes_sent", run.probesSent);
+            put(key + "echoes_received", run.echoesReceived);
+        }
+        put("tunnels_failed", failed);
+    }
     for (const auto& [key, value] : m_config.extraParameters)
     {
         p[key] = value;

@@ -1,9 +1,12 @@
 /*
- * One end of a tunnel on the testbed, without the OS: the engine's tunnel (IPsec or AnyConnect)
- * on a PosixHost, the receive path that decides what of the sockets' traffic the tunnel gets,
- * the inner side (TUN packets, probes and echoes), the pcap of the outer wire, and the run
- * record. Everything protocol-specific is model/engine's and model/wire's; the sockets are a
- * RunnerWire, so a unit test can drive the whole receive path with crafted bytes.
+ * The runner's driver of the engine's Endpoint (model/engine/endpoint.h), the same endpoint
+ * the simulation runs: it turns the runner's configuration into the endpoint's settings, is
+ * the endpoint's host over a PosixHost clock and a RunnerWire, and keeps what only a testbed
+ * run needs: the inner side (TUN packets, probes and echoes), the pcap of the outer wire, and
+ * the run record. A client can run several tunnels (--tunnels), each from its own cTCP source
+ * port and inner address with probes of its own; a headend serves every client that comes.
+ * The sockets are a RunnerWire, so a unit test can drive the whole receive path with crafted
+ * bytes.
  */
 #ifndef VPNSIM_RUNNER_RUNNER_ENDPOINT_H
 #define VPNSIM_RUNNER_RUNNER_ENDPOINT_H
@@ -11,17 +14,17 @@
 #include "experiments/runner/posix-host.h"
 #include "experiments/runner/probe.h"
 #include "experiments/runner/runner-config.h"
-#include "model/engine/anyconnect-tunnel.h"
-#include "model/engine/ipsec-tunnel.h"
-#include "model/engine/raw-demux.h"
+#include "model/engine/endpoint.h"
 #include "model/engine/run-record.h"
 #include "model/wire/pcap-writer.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace vpnsim
 {
@@ -51,11 +54,12 @@ struct RunnerCounters
 {
     uint64_t outerSent{0};
     uint64_t outerSendErrors{0};
-    uint64_t outerReceived{0}; ///< handed to the tunnel
+    uint64_t outerReceived{0}; ///< handed to a tunnel
     uint64_t rawMalformed{0};  ///< not a well-formed IPv4 datagram
     uint64_t rawFragments{0};
     uint64_t rawNotOurs{0}; ///< another protocol, destination, peer or port
     uint64_t udpNotOurs{0}; ///< a UDP datagram on a port this encapsulation does not use
+    uint64_t unclaimed{0};  ///< taken, but of no tunnel (a headend's unknown client, no route)
     uint64_t streamBytesSent{0};
     uint64_t streamBytesReceived{0};
     uint64_t innerFromTun{0};
@@ -72,7 +76,7 @@ struct RunnerCounters
     double echoRttSumMs{0};
 };
 
-class RunnerEndpoint : public HostIo
+class RunnerEndpoint : public engine::EndpointHost
 {
   public:
     /// `config` must have passed ParseRunnerArgs; Validate() tells whether the engine agrees.
@@ -90,8 +94,9 @@ class RunnerEndpoint : public HostIo
     /// IPsec: opens the transport, and the client starts IKE. AnyConnect waits for the stream.
     void Start();
 
-    /// The kernel TCP stream (AnyConnect) is connected or accepted: the tunnel comes up.
-    void StreamConnected();
+    /// The kernel TCP stream (AnyConnect) is connected or accepted (from `peer`): the tunnel
+    /// comes up.
+    void StreamConnected(engine::PeerAddress peer = {});
     /// The stream could not be opened, or the peer closed it.
     void StreamClosed(const std::string& detail);
 
@@ -113,54 +118,71 @@ class RunnerEndpoint : public HostIo
     /// Sends the probes that are due; returns when the next one is (none: no probing now).
     std::optional<engine::Nanos> SendDueProbes();
 
-    /// The local TCP port cTCP uses (the client's source port or the headend's port).
-    uint16_t CtcpLocalPort() const
+    /// The local TCP port of the `tunnel`-th cTCP tunnel (a client's source port; a headend's
+    /// cTCP port).
+    uint16_t CtcpLocalPort(engine::TunnelId tunnel = 0) const
     {
-        return m_ctcpLocalPort;
+        return m_endpoint->CtcpLocalPort(tunnel);
     }
 
+    /// The first tunnel (the client's first, the headend's first client's).
     bool IsUp() const;
-    bool EverUp() const
-    {
-        return m_firstUp.has_value();
-    }
+    bool EverUp() const;
 
-    /// Whether the tunnel has gone down for good (the engine never restarts it).
-    bool Ended() const
-    {
-        return m_down.has_value();
-    }
+    /// Whether the first tunnel has gone down for good (the engine never restarts it).
+    bool Ended() const;
 
     const RunnerCounters& Counters() const
     {
         return m_counters;
     }
 
-    /// The engine's IPsec tunnel (null for AnyConnect).
-    const engine::IpsecTunnel* Ipsec() const
+    /// The engine endpoint and its tunnels.
+    const engine::Endpoint& GetEndpoint() const
     {
-        return m_ipsec.get();
+        return *m_endpoint;
     }
 
-    /// The engine's AnyConnect tunnel (null for IPsec).
-    const engine::AnyConnectTunnel* AnyConnect() const
-    {
-        return m_anyconnect.get();
-    }
+    /// The first tunnel's IPsec tunnel (null for AnyConnect, or before there is one).
+    const engine::IpsecTunnel* Ipsec() const;
+
+    /// The first tunnel's AnyConnect tunnel (null for IPsec, or before there is one).
+    const engine::AnyConnectTunnel* AnyConnect() const;
 
     /// One short line of state and counters, for logs.
     std::string StatusLine() const;
 
-    /// The run record after `elapsedS` seconds (source "testbed").
+    /// The run record after `elapsedS` seconds (source "testbed"): the first tunnel's, with
+    /// each tunnel's outcome in the parameters when there are several.
     engine::RunRecord Record(double elapsedS) const;
 
-    // HostIo: what the engine sends.
+    // engine::EndpointHost
+    engine::Nanos Now() const override;
+    engine::TimerId StartTimer(engine::Nanos at, std::function<void()> callback) override;
+    void CancelTimer(engine::TimerId id) override;
+    uint32_t Random32() override;
     void SendOuter(const engine::OuterPacket& packet) override;
-    void SendStream(wire::ByteView bytes) override;
+    void SendTunnelStream(engine::TunnelId tunnel, wire::ByteView bytes) override;
     void DeliverInner(wire::ByteView innerPacket) override;
+    void TunnelStatusChanged(engine::TunnelId tunnel, const engine::TunnelStatus& status) override;
+    void TunnelDropped(engine::TunnelId tunnel, engine::DropReason reason, wire::ByteView packet,
+                       const std::string& detail) override;
+    void TunnelLiveness(engine::TunnelId tunnel, engine::LivenessEvent event) override;
+    void OuterReceived(engine::TunnelId tunnel, wire::ByteView packet) override;
+    void Unclaimed(const std::string& reason, wire::ByteView packet) override;
 
   private:
-    void OnStatus(const engine::TunnelStatus& status);
+    /// What the runner follows of each tunnel.
+    struct TunnelRun
+    {
+        std::optional<engine::Nanos> firstUp;
+        std::optional<engine::Nanos> down;
+        uint64_t probeSequence{0};
+        uint64_t probesSent{0};
+        uint64_t echoesReceived{0};
+    };
+
+    TunnelRun& Run(engine::TunnelId tunnel);
     void SendInner(wire::ByteView inner);
     void Capture(wire::ByteView datagram);
     uint16_t NextIpId()
@@ -171,20 +193,17 @@ class RunnerEndpoint : public HostIo
     RunnerConfig m_config;
     PosixHost& m_host;
     RunnerWire& m_wire;
-    std::unique_ptr<engine::IpsecTunnel> m_ipsec;
-    std::unique_ptr<engine::AnyConnectTunnel> m_anyconnect;
     std::optional<std::string> m_invalid;
-    engine::RawDemuxConfig m_demux;
-    uint16_t m_ctcpLocalPort{0};
     uint16_t m_ipId{0}; ///< IPv4 ID of the next datagram this end builds (outer or inner)
     std::optional<wire::PcapWriter> m_pcap;
+    /// The datagram being handed to the endpoint, captured once a tunnel takes it.
+    std::function<void()> m_captureReceived;
     RunnerCounters m_counters;
-    std::optional<engine::Nanos> m_firstUp;
-    std::optional<engine::Nanos> m_down;
-    engine::TunnelStatus m_status;
+    std::vector<TunnelRun> m_runs;
     std::optional<engine::Nanos> m_nextProbe;
     std::optional<engine::Nanos> m_lastProbeReceived;
-    uint64_t m_probeSequence{0};
+    // Last, so that its tunnels go while this host is whole.
+    std::unique_ptr<engine::Endpoint> m_endpoint;
 };
 
 } // namespace runner

@@ -390,7 +390,10 @@ SocketWire::CloseStream(RunnerEndpoint& endpoint, const std::string& detail)
 void
 SocketWire::AcceptStream(RunnerEndpoint& endpoint)
 {
-    int fd = accept4(m_listen, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_in from{};
+    socklen_t len = sizeof from;
+    int fd = accept4(m_listen, reinterpret_cast<sockaddr*>(&from), &len,
+                     SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
     {
         return;
@@ -403,7 +406,7 @@ SocketWire::AcceptStream(RunnerEndpoint& endpoint)
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     m_stream = fd;
-    endpoint.StreamConnected();
+    endpoint.StreamConnected({ntohl(from.sin_addr.s_addr), ntohs(from.sin_port)});
     FlushStream();
 }
 

@@ -282,8 +282,14 @@ tb_loss() {
     ip protocol esp esp spi 0xc0ffee01 numgen inc mod 1000000000 == $k counter name lost drop
     ip protocol tcp tcp dport ${TB_ANYCONNECT_PORT:-443} tcp flags & (syn|fin|rst) == 0 ip length > 200 numgen inc mod 1000000000 == $k counter name lost drop"
             ;;
+        nth-flow)
+            # The K-th ESP segment of one cTCP connection only (client source port $3): not
+            # its handshake (no payload) nor its IKE (a UDP 500->500 header after the TCP one).
+            local k=$((arg - 1))
+            rules="ip protocol tcp tcp sport $3 tcp dport ${TB_CTCP_PORT:-10000} ip length > 100 @th,160,32 != 0x01f401f4 numgen inc mod 1000000000 == $k counter name lost drop"
+            ;;
         *)
-            tb_log "loss $kind: allowed none, random, nth"
+            tb_log "loss $kind: allowed none, random, nth, nth-flow"
             return 2
             ;;
     esac

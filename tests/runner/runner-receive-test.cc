@@ -117,8 +117,6 @@ class RunnerReceive : public ::testing::TestWithParam<std::string>
         , client(Config(Role::Client, GetParam()), clientHost, clientWire)
         , headend(Config(Role::Headend, GetParam()), headendHost, headendWire)
     {
-        clientHost.SetIo(&client);
-        headendHost.SetIo(&headend);
     }
 
     /// Moves everything in flight and fires due timers until both queues are empty.
