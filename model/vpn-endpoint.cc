@@ -1,5 +1,7 @@
 #include "model/vpn-endpoint.h"
 
+#include "model/vpn-engine-host.h"
+
 #include "model/engine/anyconnect-tunnel.h"
 #include "model/engine/ipsec-tunnel.h"
 #include "model/parameter-attribute.h"
@@ -22,7 +24,6 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("VpnEndpoint");
 NS_OBJECT_ENSURE_REGISTERED(VpnEndpoint);
 
 namespace
@@ -41,20 +42,6 @@ ToNanos(Time t)
     return Nanos(t.GetNanoSeconds());
 }
 
-vpnsim::wire::Bytes
-ToBytes(Ptr<const Packet> p)
-{
-    vpnsim::wire::Bytes b(p->GetSize());
-    p->CopyData(b.data(), b.size());
-    return b;
-}
-
-Ptr<Packet>
-ToPacket(vpnsim::wire::ByteView bytes)
-{
-    return bytes.empty() ? Create<Packet>() : Create<Packet>(bytes.data(), bytes.size());
-}
-
 /// Swallows the segments of the cTCP port so that the node's TCP never answers them with RST.
 void
 IgnoreSegment(Ptr<Packet>, Ipv4Header, uint16_t, Ptr<Ipv4Interface>)
@@ -62,126 +49,6 @@ IgnoreSegment(Ptr<Packet>, Ipv4Header, uint16_t, Ptr<Ipv4Interface>)
 }
 
 } // namespace
-
-/// The engine's view of this node: the simulator's clock, the sockets, the tunnel interface
-/// and the trace sources.
-class VpnEndpoint::EngineHost : public engine::EndpointHost
-{
-  public:
-    explicit EngineHost(VpnEndpoint& e)
-        : m_e(e)
-    {
-    }
-
-    Nanos Now() const override
-    {
-        return m_e.m_clock.Now();
-    }
-
-    engine::TimerId StartTimer(Nanos at, std::function<void()> callback) override
-    {
-        return m_e.m_clock.StartTimer(at, std::move(callback));
-    }
-
-    void CancelTimer(engine::TimerId id) override
-    {
-        m_e.m_clock.CancelTimer(id);
-    }
-
-    uint32_t Random32() override
-    {
-        return m_e.m_clock.Random32();
-    }
-
-    void SendOuter(const OuterPacket& packet) override
-    {
-        Ptr<Packet> p = ToPacket(packet.payload);
-        m_e.m_outerTxTrace(p);
-        Ipv4Address to(packet.destinationAddress);
-        if (packet.protocol == OuterProtocol::Udp)
-        {
-            Ptr<Socket> s = packet.sourcePort == 4500 ? m_e.m_udp4500 : m_e.m_udp500;
-            NS_ABORT_MSG_UNLESS(s, "VpnEndpoint: no socket for UDP " << packet.sourcePort);
-            s->SendTo(p, 0, InetSocketAddress(to, packet.destinationPort));
-            return;
-        }
-        m_e.m_raw->SendTo(p, 0, InetSocketAddress(to, 0));
-    }
-
-    void SendTunnelStream(TunnelId tunnel, vpnsim::wire::ByteView bytes) override
-    {
-        if (!m_e.m_outerTxTrace.IsEmpty())
-        {
-            m_e.m_outerTxTrace(ToPacket(bytes));
-        }
-        Stream& stream = m_e.m_streams[tunnel];
-        stream.backlog.insert(stream.backlog.end(), bytes.begin(), bytes.end());
-        if (stream.socket)
-        {
-            m_e.DrainStream(stream.socket, stream.socket->GetTxAvailable());
-        }
-    }
-
-    void DeliverInner(vpnsim::wire::ByteView inner) override
-    {
-        Ptr<Packet> p = ToPacket(inner);
-        m_e.m_innerRxTrace(p);
-        m_e.m_tunnel->Receive(p, 0x0800, m_e.m_tunnel->GetAddress(), m_e.m_tunnel->GetAddress(),
-                              NetDevice::PACKET_HOST);
-    }
-
-    void OuterReceived(TunnelId, vpnsim::wire::ByteView packet) override
-    {
-        if (!m_e.m_outerRxTrace.IsEmpty())
-        {
-            m_e.m_outerRxTrace(ToPacket(packet));
-        }
-    }
-
-    void TunnelStatusChanged(TunnelId tunnel, const engine::TunnelStatus& status) override
-    {
-        bool up = status.state == engine::TunnelState::Up;
-        std::string reason = status.reason ? engine::ToString(*status.reason) : "";
-        NS_LOG_INFO(Who() << " tunnel " << tunnel << " " << (up ? "up" : "down") << " "
-                          << reason << " " << status.detail);
-        m_e.m_stateTrace(up ? "up" : "down", reason, status.detail);
-        m_e.m_clientStateTrace(tunnel, up ? "up" : "down", reason, status.detail);
-    }
-
-    void TunnelDropped(TunnelId tunnel, engine::DropReason reason, vpnsim::wire::ByteView packet,
-                       const std::string& detail) override
-    {
-        NS_LOG_LOGIC(Who() << " tunnel " << tunnel << " drop " << engine::ToString(reason)
-                           << " (" << packet.size() << " bytes): " << detail);
-        if (!m_e.m_dropTrace.IsEmpty())
-        {
-            m_e.m_dropTrace(ToPacket(packet), engine::ToString(reason));
-        }
-    }
-
-    void TunnelLiveness(TunnelId tunnel, engine::LivenessEvent event) override
-    {
-        NS_LOG_LOGIC(Who() << " tunnel " << tunnel << " " << engine::ToString(event));
-        m_e.m_dpdTrace(engine::ToString(event));
-    }
-
-    void Unclaimed(const std::string& reason, vpnsim::wire::ByteView packet) override
-    {
-        NS_LOG_LOGIC(Who() << ": " << reason << " (" << packet.size() << " bytes)");
-        if (!m_e.m_dropTrace.IsEmpty())
-        {
-            m_e.m_dropTrace(ToPacket(packet), reason);
-        }
-    }
-
-  private:
-    const char* Who() const
-    {
-        return m_e.m_role == CLIENT ? "client" : "headend";
-    }
-
-    VpnEndpoint& m_e;
-};
 
 TypeId
 VpnEndpoint::GetTypeId()
@@ -590,7 +457,7 @@ VpnEndpoint::OnTunnelSend(Ptr<Packet> packet, const Address&, const Address&, ui
     m_innerTxTrace(packet);
     if (m_endpoint)
     {
-        m_endpoint->SendInner(ToBytes(packet));
+        m_endpoint->SendInner(PacketBytes(packet));
     }
     return true;
 }
@@ -602,7 +469,7 @@ VpnEndpoint::ReceiveUdp(Ptr<Socket> socket)
     while (Ptr<Packet> p = socket->RecvFrom(from))
     {
         InetSocketAddress src = InetSocketAddress::ConvertFrom(from);
-        vpnsim::wire::Bytes b = ToBytes(p);
+        vpnsim::wire::Bytes b = PacketBytes(p);
         uint16_t localPort = socket == m_udp4500 ? 4500 : 500;
         m_endpoint->ReceiveUdp(src.GetIpv4().Get(), src.GetPort(), localPort, b);
     }
@@ -623,7 +490,7 @@ VpnEndpoint::ReceiveRaw(Ptr<Socket> socket)
         h.destination = ip.GetDestination().Get();
         h.moreFragments = !ip.IsLastFragment();
         h.fragmentOffset = ip.GetFragmentOffset() / 8;
-        m_endpoint->ReceiveRaw(h, ToBytes(p));
+        m_endpoint->ReceiveRaw(h, PacketBytes(p));
     }
 }
 
@@ -667,7 +534,7 @@ VpnEndpoint::ReceiveStream(Ptr<Socket> socket)
         {
             break;
         }
-        m_endpoint->ReceiveStream(tunnel, ToBytes(p));
+        m_endpoint->ReceiveStream(tunnel, PacketBytes(p));
     }
 }
 

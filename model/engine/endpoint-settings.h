@@ -41,7 +41,8 @@ enum class Encapsulation : uint8_t
 const char* ToString(EndpointRole role);
 const char* ToString(Encapsulation encapsulation);
 
-/// Where the Cisco VPN Client draws its cTCP source port from (a random unprivileged port).
+/// Where the Cisco VPN Client draws its cTCP source port from, a random unprivileged port
+/// (doc/protocols.md §cTCP segment).
 constexpr uint16_t kClientPortLowest = 1024;
 constexpr uint16_t kClientPortHighest = 65535;
 
