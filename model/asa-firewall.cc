@@ -1,5 +1,9 @@
 #include "model/asa-firewall.h"
 
+#include "model/asa-bypass-inspection.h"
+#include "model/asa-ips-strict-inspection.h"
+#include "model/asa-normalizer-inspection.h"
+#include "model/asa-stateful-inspection.h"
 #include "model/asa-tcp-proxy.h"
 #include "model/ipv4-ingress-hook.h"
 #include "model/wire/ipv4-header.h"
@@ -10,6 +14,7 @@
 #include <ns3/abort.h>
 #include <ns3/boolean.h>
 #include <ns3/log.h>
+#include <ns3/object-factory.h>
 #include <ns3/simulator.h>
 #include <ns3/string.h>
 #include <ns3/uinteger.h>
@@ -43,29 +48,29 @@ SeqMax(uint32_t a, uint32_t b)
 /// its own default `sysopt connection tcpmss 1380`, which it writes into every SYN.
 constexpr uint32_t kAsaTcpMss = 1380;
 
+/// The inspection part of each Mode name.
+TypeId
+InspectionOf(const std::string& mode)
+{
+    static const std::map<std::string, TypeId> kModes{
+        {"stateful", AsaStatefulInspection::GetTypeId()},
+        {"normalizer", AsaNormalizerInspection::GetTypeId()},
+        {"ips-strict", AsaIpsStrictInspection::GetTypeId()},
+        {"proxy", AsaTcpProxy::GetTypeId()},
+        {"bypass", AsaBypassInspection::GetTypeId()},
+    };
+    auto it = kModes.find(mode);
+    NS_ABORT_MSG_IF(it == kModes.end(), "AsaFirewall Mode: '"
+                                            << mode
+                                            << "' is not one of stateful, normalizer, "
+                                               "ips-strict, proxy, bypass");
+    return it->second;
+}
+
 /// Range of `queue-limit` (doc/protocols.md §ASA normalizer).
 constexpr uint32_t kMaxQueueLimit = 250;
 
 } // namespace
-
-std::string
-ToString(AsaMode mode)
-{
-    switch (mode)
-    {
-        case AsaMode::Stateful:
-            return "stateful";
-        case AsaMode::Normalizer:
-            return "normalizer";
-        case AsaMode::IpsStrict:
-            return "ips-strict";
-        case AsaMode::Proxy:
-            return "proxy";
-        case AsaMode::Bypass:
-            return "bypass";
-    }
-    return "?";
-}
 
 /// An out-of-order segment waiting in the in-order queue.
 struct AsaFirewall::Held
@@ -103,6 +108,47 @@ struct AsaFirewall::Flow
     Time lastActivity;
     EventId idleCheck;
     AsaFlowCounters counters;
+};
+
+/// One out-of-order segment, with what the mode may do with it.
+class AsaFirewall::OutOfOrderSegment : public AsaOutOfOrderSegment
+{
+  public:
+    OutOfOrderSegment(AsaFirewall& asa, Flow& flow, int dir, AsaSide from,
+                      Ptr<const Packet> datagram, uint32_t seq, uint32_t length)
+        : m_asa(asa)
+        , m_flow(flow)
+        , m_dir(dir)
+        , m_from(from)
+        , m_datagram(datagram)
+        , m_seq(seq)
+        , m_length(length)
+    {
+    }
+
+    void Pass() override
+    {
+        m_asa.Pass(m_flow, m_dir, m_from, m_datagram, m_seq, m_length);
+    }
+
+    void Hold() override
+    {
+        m_asa.Enqueue(m_flow, m_dir, m_from, m_datagram, m_seq, m_length);
+    }
+
+    void Drop(const std::string& reason) override
+    {
+        m_asa.CountDrop(m_datagram, reason, &m_flow.counters);
+    }
+
+  private:
+    AsaFirewall& m_asa;
+    Flow& m_flow;
+    int m_dir;
+    AsaSide m_from;
+    Ptr<const Packet> m_datagram;
+    uint32_t m_seq;
+    uint32_t m_length;
 };
 
 TypeId
@@ -196,24 +242,15 @@ AsaFirewall::~AsaFirewall() = default;
 void
 AsaFirewall::SetMode(const std::string& mode)
 {
-    for (AsaMode m : {AsaMode::Stateful, AsaMode::Normalizer, AsaMode::IpsStrict, AsaMode::Proxy,
-                      AsaMode::Bypass})
-    {
-        if (ToString(m) == mode)
-        {
-            m_mode = m;
-            return;
-        }
-    }
-    NS_FATAL_ERROR("AsaFirewall Mode: '" << mode
-                                         << "' is not one of stateful, normalizer, ips-strict, "
-                                            "proxy, bypass");
+    ObjectFactory factory;
+    factory.SetTypeId(InspectionOf(mode));
+    m_inspection = factory.Create<AsaInspection>();
 }
 
 std::string
 AsaFirewall::GetModeName() const
 {
-    return ToString(m_mode);
+    return m_inspection ? m_inspection->GetName() : "";
 }
 
 void
@@ -231,12 +268,6 @@ AsaFirewall::GetBypassAcl() const
     return m_bypassAclText;
 }
 
-AsaMode
-AsaFirewall::GetMode() const
-{
-    return m_mode;
-}
-
 void
 AsaFirewall::Install(Ptr<NetDevice> outside, Ptr<NetDevice> inside)
 {
@@ -245,12 +276,9 @@ AsaFirewall::Install(Ptr<NetDevice> outside, Ptr<NetDevice> inside)
     m_hook->Hook(outside, MakeCallback(&AsaFirewall::ReceiveOutside, this));
     m_hook->Hook(inside, MakeCallback(&AsaFirewall::ReceiveInside, this));
     m_forward = MakeCallback(&AsaFirewall::ContinueToIpv4, this);
-    if (m_mode == AsaMode::Proxy)
-    {
-        m_proxy = CreateObject<AsaTcpProxy>();
-        m_proxy->SetAttribute("Resegment", BooleanValue(m_proxyResegment));
-        m_proxy->Install(this, outside, inside);
-    }
+    // ProxyResegment is the firewall's attribute (set beside Mode); only the proxy has it.
+    m_inspection->SetAttributeFailSafe("Resegment", BooleanValue(m_proxyResegment));
+    m_inspection->Install(outside, inside, MakeCallback(&AsaFirewall::AdjustBytesHeld, this));
 }
 
 void
@@ -324,7 +352,7 @@ AsaFirewall::MatchesBypass(uint8_t protocol, uint32_t source, uint16_t sourcePor
 {
     // The access list names the initiator's packets; a bypass connection can be created by
     // either direction (tcp-state-bypass accepts non-SYN first packets), so try both.
-    return m_mode == AsaMode::Bypass
+    return m_inspection->HonoursBypassAcl()
            && (m_bypassAcl.Matches(protocol, source, sourcePort, destination, destinationPort)
                || m_bypassAcl.Matches(protocol, destination, destinationPort, source, sourcePort));
 }
@@ -377,13 +405,12 @@ AsaFirewall::ReceiveTcp(AsaSide from, Ptr<const Packet> datagram, const vpnsim::
         }
         return;
     }
-    if (m_mode == AsaMode::Proxy)
+    if (m_inspection->TerminatesTcp())
     {
-        NS_ABORT_MSG_IF(!m_proxy, "AsaFirewall: proxy mode needs Install() on a node");
-        // The proxy's own TCP tracks the connection; the table only needs its age class.
+        // The mode's own TCP tracks the connection; the table only needs its age class.
         flow.established
             = flow.established || ((h.flags & tcpflag::Ack) && !(h.flags & tcpflag::Syn));
-        m_proxy->Receive(from, datagram, &flow.counters);
+        m_inspection->Relay(from, datagram, &flow.counters);
         return;
     }
     InspectTcp(flow, dir, from, datagram, *seg);
@@ -467,25 +494,28 @@ AsaFirewall::InspectTcp(Flow& flow, int dir, AsaSide from, Ptr<const Packet> dat
     me.sentMax = SeqMax(me.sentMax, h.sequence + length);
     me.finSeen = me.finSeen || (h.flags & tcpflag::Fin);
     bool outOfOrder = length > 0 && SeqLess(me.next, h.sequence);
-    if (!outOfOrder || m_mode == AsaMode::Stateful)
+    if (!outOfOrder)
     {
-        if (length > 0)
-        {
-            me.next = SeqMax(me.next, h.sequence + length);
-        }
-        Forward(from, datagram, &flow.counters);
-        if (m_mode != AsaMode::Stateful)
-        {
-            ReleaseInOrder(flow, dir);
-        }
+        Pass(flow, dir, from, datagram, h.sequence, length);
         return;
     }
-    if (m_mode == AsaMode::IpsStrict)
+    OutOfOrderSegment segment(*this, flow, dir, from, datagram, h.sequence, length);
+    m_inspection->OutOfOrder(segment);
+}
+
+void
+AsaFirewall::Pass(Flow& flow, int dir, AsaSide from, Ptr<const Packet> datagram, uint32_t seq,
+                  uint32_t length)
+{
+    TcpHalf& me = flow.half[dir];
+    if (length > 0)
     {
-        CountDrop(datagram, "ips-missed-segment", &flow.counters);
-        return;
+        me.next = SeqMax(me.next, seq + length);
     }
-    Enqueue(flow, dir, from, datagram, h.sequence, length);
+    Forward(from, datagram, &flow.counters);
+    // What waited behind a hole this segment filled follows it (nothing waits unless the mode
+    // holds segments).
+    ReleaseInOrder(flow, dir);
 }
 
 uint32_t
@@ -641,10 +671,7 @@ AsaFirewall::Close(FlowKey key, const std::string& reason)
             CountDrop(held.datagram, "conn-timeout", &flow->counters);
         }
     }
-    if (m_proxy)
-    {
-        m_proxy->Forget(&flow->counters);
-    }
+    m_inspection->Forget(&flow->counters);
     NS_LOG_INFO("connection closed: " << reason);
     m_connectionClosedTrace(reason);
 }
@@ -754,7 +781,7 @@ AsaFirewall::DoDispose()
         }
     }
     m_flows.clear();
-    m_proxy = nullptr;
+    m_inspection = nullptr;
     m_hook = nullptr;
     m_forward = ForwardCallback();
     Object::DoDispose();

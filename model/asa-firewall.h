@@ -2,24 +2,16 @@
  * A Cisco ASA on an ns-3 router's forwarding path: the stateful device whose treatment of a
  * TCP flow decides whether cTCP survives a lost segment.
  *
- * Modes (attribute "Mode"; behaviour and numbers from doc/protocols.md §ASA):
- *  - stateful:   a firewall with no inspection. Connection table with TCP state and
- *                sequence/window tracking; out-of-order segments within the window pass
- * (queue-limit 0: "out-of-order packets are passed through untouched"); seq-past-window and
- *                invalid-ack segments are dropped (the tcp-map defaults, §ASA stateful).
- *  - normalizer: the in-order queue of inspected and IPS flows (§ASA normalizer): out-of-order
- *                segments are queued (queue-limit 3, adjusted to the advertised window, 1-250)
- *                and dropped when not put in order within the timeout (4 s, 1-20 s). A hole that
- *                is never filled blocks that direction for good.
- *  - ips-strict: an inline IPS with strict evasion protection (§ASA ips-strict): "if a packet is
- *                missed for any reason, all packets after the missed packet are not processed";
- *                only the next expected segment passes.
- *  - proxy:      a full TCP proxy for inspection (§ASA proxy): the ASA node's own ns-3 TCP
- *                terminates the client's connection and opens its own to the server (AsaTcpProxy).
- *  - bypass:     tcp-state-bypass (§ASA bypass) for flows matching the access-list line
- *                "BypassAcl" (Cisco's documented `permit tcp any host <headend> eq 10000` by
- *                default); no state checks at all for them. Other TCP flows keep the inspection
- *                the bypass was configured around (the normalizer).
+ * Modes (attribute "Mode"; doc/protocols.md §ASA): each is a part behind AsaInspection, in
+ * a file of its own, that decides what the shared TCP state checks leave open:
+ *  - stateful:   AsaStatefulInspection, a firewall with no inspection;
+ *  - normalizer: AsaNormalizerInspection, the in-order queue of inspected and IPS flows;
+ *  - ips-strict: AsaIpsStrictInspection, an inline IPS with strict evasion protection;
+ *  - proxy:      AsaTcpProxy, a full TCP proxy for inspection on the ASA node's own ns-3 TCP;
+ *  - bypass:     AsaBypassInspection, tcp-state-bypass for flows matching "BypassAcl".
+ * The checks every mode shares: a SYN-ACK must acknowledge the SYN and later segments may not
+ * acknowledge unsent data (tcp-invalid-ack) or start beyond the receiver's window
+ * (tcp-seq-past-win), the tcp-map defaults.
  *
  * Idle timeouts (doc/protocols.md §ASA timeouts): conn 1 h, embryonic 30 s, half-closed 10 min, UDP
  * 2 min. A TCP segment that is not a SYN and has no connection is dropped ("First TCP packet not
@@ -34,6 +26,7 @@
 #define VPNSIM_MODEL_ASA_FIREWALL_H
 
 #include "model/asa-access-list.h"
+#include "model/asa-flow-counters.h"
 #include "model/wire/bytes.h"
 #include "model/wire/tcp-header.h"
 
@@ -53,35 +46,7 @@ namespace ns3
 {
 
 class Ipv4IngressHook;
-class AsaTcpProxy;
-
-enum class AsaMode
-{
-    Stateful,
-    Normalizer,
-    IpsStrict,
-    Proxy,
-    Bypass,
-};
-
-/// "stateful", "normalizer", "ips-strict", "proxy", "bypass".
-std::string ToString(AsaMode mode);
-
-/// The interface a datagram entered the ASA on.
-enum class AsaSide
-{
-    Outside = 0,
-    Inside = 1,
-};
-
-/// Counters for one connection, as `show conn detail` and `show asp drop` would give them.
-struct AsaFlowCounters
-{
-    uint64_t packetsForwarded{0};
-    uint64_t segmentsQueued{0};
-    uint64_t bytesHeld{0}; ///< in the out-of-order queue (or the proxy's buffers) right now
-    std::map<std::string, uint64_t> drops;
-};
+class AsaInspection;
 
 class AsaFirewall : public Object
 {
@@ -102,7 +67,8 @@ class AsaFirewall : public Object
     /// Inspects one IPv4 datagram that entered on `from`.
     void Receive(AsaSide from, Ptr<const Packet> datagram);
 
-    AsaMode GetMode() const;
+    /// The inspection mode's name, as the Mode attribute spells it.
+    std::string GetModeName() const;
 
     /// Totals over all connections, past and present.
     const AsaFlowCounters& GetCounters() const;
@@ -115,15 +81,6 @@ class AsaFirewall : public Object
     const AsaFlowCounters* FindConnection(uint8_t protocol, uint32_t a, uint16_t aPort, uint32_t b,
                                           uint16_t bPort) const;
 
-    /// Called by the proxy when its buffers grow or shrink.
-    void AdjustBytesHeld(int64_t delta, AsaFlowCounters* flow);
-
-    /// Records a drop (trace source "Drop" and counters).
-    void CountDrop(Ptr<const Packet> packet, const std::string& reason, AsaFlowCounters* flow);
-
-    /// Hands a datagram on (trace source "Forward" and counters).
-    void Forward(AsaSide from, Ptr<const Packet> datagram, AsaFlowCounters* flow);
-
   protected:
     void DoDispose() override;
 
@@ -131,6 +88,7 @@ class AsaFirewall : public Object
     struct Held;
     struct TcpHalf;
     struct Flow;
+    class OutOfOrderSegment;
     /// protocol, initiator address, initiator port, responder address, responder port
     using FlowKey = std::tuple<uint8_t, uint32_t, uint16_t, uint32_t, uint16_t>;
 
@@ -138,7 +96,6 @@ class AsaFirewall : public Object
     void ReceiveInside(Ptr<NetDevice> device, Ptr<const Packet> datagram);
     void ContinueToIpv4(AsaSide from, Ptr<const Packet> datagram);
     void SetMode(const std::string& mode);
-    std::string GetModeName() const;
     void SetBypassAcl(const std::string& acl);
     std::string GetBypassAcl() const;
 
@@ -146,6 +103,8 @@ class AsaFirewall : public Object
                     size_t ipHeaderLength, uint32_t source, uint32_t destination);
     void InspectTcp(Flow& flow, int dir, AsaSide from, Ptr<const Packet> datagram,
                     const vpnsim::wire::TcpSegment& segment);
+    void Pass(Flow& flow, int dir, AsaSide from, Ptr<const Packet> datagram, uint32_t seq,
+              uint32_t length);
     void Enqueue(Flow& flow, int dir, AsaSide from, Ptr<const Packet> datagram, uint32_t seq,
                  uint32_t length);
     void ReleaseInOrder(Flow& flow, int dir);
@@ -155,10 +114,16 @@ class AsaFirewall : public Object
     void Touch(FlowKey key, Flow& flow);
     void CheckIdle(FlowKey key);
     void Close(FlowKey key, const std::string& reason);
+    /// The bytes held for `flow` (in its queue or by the mode) changed by `delta`.
+    void AdjustBytesHeld(int64_t delta, AsaFlowCounters* flow);
+    /// Records a drop (trace source "Drop" and counters).
+    void CountDrop(Ptr<const Packet> packet, const std::string& reason, AsaFlowCounters* flow);
+    /// Hands a datagram on (trace source "Forward" and counters).
+    void Forward(AsaSide from, Ptr<const Packet> datagram, AsaFlowCounters* flow);
     bool MatchesBypass(uint8_t protocol, uint32_t source, uint16_t sourcePort, uint32_t destination,
                        uint16_t destinationPort) const;
 
-    AsaMode m_mode{AsaMode::Normalizer};
+    Ptr<AsaInspection> m_inspection;
     std::string m_bypassAclText;
     AsaAccessListEntry m_bypassAcl;
     uint32_t m_queueLimit{3};
@@ -178,7 +143,6 @@ class AsaFirewall : public Object
     ForwardCallback m_forward;
     Ptr<Ipv4IngressHook> m_hook;
     std::array<Ptr<NetDevice>, 2> m_devices;
-    Ptr<AsaTcpProxy> m_proxy;
 
     TracedCallback<Ptr<const Packet>, const std::string&> m_dropTrace;
     TracedCallback<Ptr<const Packet>> m_forwardTrace;

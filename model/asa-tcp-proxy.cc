@@ -28,7 +28,7 @@ AsaTcpProxy::GetTypeId()
 {
     static TypeId tid
         = TypeId("ns3::AsaTcpProxy")
-              .SetParent<Object>()
+              .SetParent<AsaInspection>()
               .SetGroupName("Vpnsim")
               .AddConstructor<AsaTcpProxy>()
               .AddAttribute("Resegment",
@@ -50,10 +50,28 @@ AsaTcpProxy::GetTypeId()
     return tid;
 }
 
-void
-AsaTcpProxy::Install(AsaFirewall* asa, Ptr<NetDevice> outside, Ptr<NetDevice> inside)
+std::string
+AsaTcpProxy::GetName() const
 {
-    m_asa = asa;
+    return "proxy";
+}
+
+bool
+AsaTcpProxy::TerminatesTcp() const
+{
+    return true;
+}
+
+void
+AsaTcpProxy::OutOfOrder(AsaOutOfOrderSegment&) const
+{
+    NS_FATAL_ERROR("AsaTcpProxy: the firewall's in-line checks never see a proxied connection");
+}
+
+void
+AsaTcpProxy::Install(Ptr<NetDevice> outside, Ptr<NetDevice> inside, HeldCallback held)
+{
+    m_held = held;
     m_devices = {outside, inside};
     m_node = outside->GetNode();
     m_ipv4 = m_node->GetObject<Ipv4L3Protocol>();
@@ -91,8 +109,9 @@ AsaTcpProxy::EnsureListener(const InetSocketAddress& server)
 }
 
 void
-AsaTcpProxy::Receive(AsaSide from, Ptr<const Packet> datagram, AsaFlowCounters* flow)
+AsaTcpProxy::Relay(AsaSide from, Ptr<const Packet> datagram, AsaFlowCounters* flow)
 {
+    NS_ABORT_MSG_IF(!m_tcp, "AsaFirewall: proxy mode needs Install() on a node");
     Ptr<Packet> p = datagram->Copy();
     Ipv4Header ip;
     p->RemoveHeader(ip);
@@ -186,10 +205,10 @@ AsaTcpProxy::Accept(Ptr<Socket> socket, const Address& from)
         "AsaTcpProxy: client port " << client.GetPort() << " already in use");
     splice->serverSide->SetConnectCallback(MakeCallback(&AsaTcpProxy::ServerConnected, this),
                                            MakeCallback(&AsaTcpProxy::CloseBoth, this));
-    splice->serverSide->SetRecvCallback(MakeCallback(&AsaTcpProxy::Relay, this));
+    splice->serverSide->SetRecvCallback(MakeCallback(&AsaTcpProxy::PassOn, this));
     splice->serverSide->SetCloseCallbacks(MakeCallback(&AsaTcpProxy::CloseBoth, this),
                                           MakeCallback(&AsaTcpProxy::CloseBoth, this));
-    socket->SetRecvCallback(MakeCallback(&AsaTcpProxy::Relay, this));
+    socket->SetRecvCallback(MakeCallback(&AsaTcpProxy::PassOn, this));
     socket->SetCloseCallbacks(MakeCallback(&AsaTcpProxy::CloseBoth, this),
                               MakeCallback(&AsaTcpProxy::CloseBoth, this));
     Ptr<Socket> serverSide = splice->serverSide;
@@ -200,7 +219,7 @@ AsaTcpProxy::Accept(Ptr<Socket> socket, const Address& from)
     m_byServerSidePort[client.GetPort()] = splice.get();
     m_splices[{client.GetIpv4().Get(), client.GetPort()}] = std::move(splice);
     serverSide->Connect(server);
-    Relay(socket); // data that arrived with or right after the handshake
+    PassOn(socket); // data that arrived with or right after the handshake
 }
 
 void
@@ -223,7 +242,7 @@ AsaTcpProxy::ServerConnected(Ptr<Socket> socket)
 }
 
 void
-AsaTcpProxy::Relay(Ptr<Socket> socket)
+AsaTcpProxy::PassOn(Ptr<Socket> socket)
 {
     Splice* splice = FindBySocket(socket);
     if (!splice)
@@ -274,10 +293,9 @@ AsaTcpProxy::UpdateHeld(Splice& splice)
     {
         held += chunk->GetSize();
     }
-    if (held != splice.held && m_asa)
+    if (held != splice.held && !m_held.IsNull())
     {
-        m_asa->AdjustBytesHeld(static_cast<int64_t>(held) - static_cast<int64_t>(splice.held),
-                               splice.counters);
+        m_held(static_cast<int64_t>(held) - static_cast<int64_t>(splice.held), splice.counters);
         splice.held = held;
     }
 }
@@ -335,13 +353,13 @@ AsaTcpProxy::DoDispose()
     m_splices.clear();
     m_listeners.clear();
     m_pending.clear();
-    m_asa = nullptr;
+    m_held = HeldCallback();
     m_devices = {};
     m_down = IpL4Protocol::DownTargetCallback();
     m_node = nullptr;
     m_ipv4 = nullptr;
     m_tcp = nullptr;
-    Object::DoDispose();
+    AsaInspection::DoDispose();
 }
 
 } // namespace ns3

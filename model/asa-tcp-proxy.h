@@ -1,5 +1,6 @@
 /*
- * The ASA as a full TCP proxy for inspection (doc/protocols.md §ASA proxy).
+ * The ASA as a full TCP proxy for inspection, the "proxy" mode behind AsaInspection
+ * (doc/protocols.md §ASA proxy).
  *
  * Where a behaviour is a real TCP stack's, vpnsim uses ns-3's TCP rather than writing one
  * (doc/design.md §Host interface): the ASA node's own TcpL4Protocol terminates the client's
@@ -18,7 +19,7 @@
 #ifndef VPNSIM_MODEL_ASA_TCP_PROXY_H
 #define VPNSIM_MODEL_ASA_TCP_PROXY_H
 
-#include "model/asa-firewall.h"
+#include "model/asa-inspection.h"
 
 #include <array>
 #include <deque>
@@ -37,20 +38,29 @@
 namespace ns3
 {
 
-class AsaTcpProxy : public Object
+class AsaTcpProxy : public AsaInspection
 {
   public:
     static TypeId GetTypeId();
 
-    /// Works on the TCP/IP stack of the node that owns both devices, on behalf of `asa` (which
-    /// owns this proxy).
-    void Install(AsaFirewall* asa, Ptr<NetDevice> outside, Ptr<NetDevice> inside);
+    /// "proxy".
+    std::string GetName() const override;
+
+    /// Works on the TCP/IP stack of the node that owns both devices; `held` hears how many
+    /// bytes its sockets hold for each connection.
+    void Install(Ptr<NetDevice> outside, Ptr<NetDevice> inside, HeldCallback held) override;
+
+    /// True: the proxy terminates every inspected TCP connection.
+    bool TerminatesTcp() const override;
 
     /// A TCP datagram of a proxied flow, as it entered the ASA.
-    void Receive(AsaSide from, Ptr<const Packet> datagram, AsaFlowCounters* flow);
+    void Relay(AsaSide from, Ptr<const Packet> datagram, AsaFlowCounters* flow) override;
+
+    /// Never called: the proxy's own TCP puts every connection's segments in order.
+    void OutOfOrder(AsaOutOfOrderSegment& segment) const override;
 
     /// The ASA closed the connection whose counters these are.
-    void Forget(AsaFlowCounters* flow);
+    void Forget(AsaFlowCounters* flow) override;
 
   protected:
     void DoDispose() override;
@@ -75,7 +85,7 @@ class AsaTcpProxy : public Object
     void EnsureListener(const InetSocketAddress& server);
     void Accept(Ptr<Socket> socket, const Address& from);
     void ServerConnected(Ptr<Socket> socket);
-    void Relay(Ptr<Socket> socket);
+    void PassOn(Ptr<Socket> socket); ///< what one socket delivered goes out of the other
     void CloseBoth(Ptr<Socket> socket);
     Splice* FindBySocket(Ptr<Socket> socket);
     Splice* FindByClient(Ipv4Address address, uint16_t port);
@@ -83,7 +93,7 @@ class AsaTcpProxy : public Object
     void SendDown(Ptr<Packet> packet, Ipv4Address source, Ipv4Address destination, uint8_t protocol,
                   Ptr<Ipv4Route> route);
 
-    AsaFirewall* m_asa{nullptr};
+    HeldCallback m_held;
     std::array<Ptr<NetDevice>, 2> m_devices;
     Ptr<Node> m_node;
     IpL4Protocol::DownTargetCallback m_down;

@@ -438,3 +438,17 @@ TEST(AsaAccessList, ErrorsNameTheOffendingToken)
 }
 
 } // namespace
+
+TEST(AsaModes, TheModeAttributeSelectsOnePartPerModeAndReadsBackItsName)
+{
+    for (const std::string mode : {"stateful", "normalizer", "ips-strict", "proxy", "bypass"})
+    {
+        Ptr<AsaFirewall> asa = CreateObject<AsaFirewall>();
+        asa->SetAttribute("Mode", StringValue(mode));
+        EXPECT_EQ(asa->GetModeName(), mode);
+        StringValue readBack;
+        asa->GetAttribute("Mode", readBack);
+        EXPECT_EQ(readBack.Get(), mode);
+    }
+    EXPECT_EQ(CreateObject<AsaFirewall>()->GetModeName(), "normalizer"); // the default
+}
