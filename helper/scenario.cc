@@ -69,24 +69,60 @@ using vpnsim::engine::ParameterSpec;
 using vpnsim::engine::ParameterUnit;
 
 // The scenario's own numeric parameters (the endpoint's are the engine's table).
-constexpr ParameterSpec kLoss{
-    "loss", "", ParameterUnit::Fraction, 0, 0, 1, "", kSimulationFlag,
-    "mean loss fraction on the client-ASA Internet link, both ways",
-    "a probability; 1 would cut the link", true};
-constexpr ParameterSpec kBurst{"burst", "", ParameterUnit::Packets, 3, 1, 1000, "",
-                               kSimulationFlag, "mean loss burst length in packets (gilbert)",
+constexpr ParameterSpec kLoss{"loss",
+                              "",
+                              ParameterUnit::Fraction,
+                              0,
+                              0,
+                              1,
+                              "",
+                              kSimulationFlag,
+                              "mean loss fraction on the client-ASA Internet link, both ways",
+                              "a probability; 1 would cut the link",
+                              true};
+constexpr ParameterSpec kBurst{"burst",
+                               "",
+                               ParameterUnit::Packets,
+                               3,
+                               1,
+                               1000,
+                               "",
+                               kSimulationFlag,
+                               "mean loss burst length in packets (gilbert)",
                                "the model's"};
 constexpr ParameterSpec kJitter{
-    "jitter", "", ParameterUnit::Seconds, 0, 0, 1, "", kSimulationFlag,
-    "extra delay per packet on the Internet link, uniform up to this (s)", "the model's"};
-constexpr ParameterSpec kDuration{"duration", "", ParameterUnit::Seconds, 1800, 10, 7 * 86400,
-                                  "", kSimulationFlag, "session length (s)",
+    "jitter",
+    "",
+    ParameterUnit::Seconds,
+    0,
+    0,
+    1,
+    "",
+    kSimulationFlag,
+    "extra delay per packet on the Internet link, uniform up to this (s)",
+    "the model's"};
+constexpr ParameterSpec kDuration{"duration",
+                                  "",
+                                  ParameterUnit::Seconds,
+                                  1800,
+                                  10,
+                                  7 * 86400,
+                                  "",
+                                  kSimulationFlag,
+                                  "session length (s)",
                                   "the model's: up to a week"};
-constexpr ParameterSpec kTrafficInterval{"traffic-interval", "", ParameterUnit::Seconds, 1,
-                                         0.001, 3600, "", kSimulationFlag, "echo interval (s)",
-                                         "the model's"};
-constexpr ParameterSpec kTrafficSize{"traffic-size", "", ParameterUnit::Bytes, 200, 8, 1300, "",
-                                     kSimulationFlag, "echo payload bytes",
+constexpr ParameterSpec kTrafficInterval{
+    "traffic-interval",  "",           ParameterUnit::Seconds, 1, 0.001, 3600, "", kSimulationFlag,
+    "echo interval (s)", "the model's"};
+constexpr ParameterSpec kTrafficSize{"traffic-size",
+                                     "",
+                                     ParameterUnit::Bytes,
+                                     200,
+                                     8,
+                                     1300,
+                                     "",
+                                     kSimulationFlag,
+                                     "echo payload bytes",
                                      "up to what the 1380-byte tunnel MTU carries"};
 constexpr std::array<const ParameterSpec*, 6> kScenarioSpecs{
     &kLoss, &kBurst, &kJitter, &kDuration, &kTrafficInterval, &kTrafficSize};
@@ -273,7 +309,8 @@ ValidateScenario(const ScenarioParameters& p)
             return "--loss-trace=" + p.lossTrace + ": " + model.GetError().detail;
         }
     }
-    for (const auto& [spec, value] : {std::pair{&kJitter, p.jitter}, std::pair{&kDuration, p.duration}})
+    for (const auto& [spec, value] :
+         {std::pair{&kJitter, p.jitter}, std::pair{&kDuration, p.duration}})
     {
         if (!spec->Allows(value))
         {
@@ -551,7 +588,9 @@ ScenarioRun::BuildSwitchedLans()
         auto incident = m_topology.Incident(s);
         std::stable_partition(incident.begin(), incident.end(),
                               [this](const std::pair<size_t, size_t>& edge)
-                              { return m_topology.vertices[edge.second].role != "client"; });
+                              {
+                                  return m_topology.vertices[edge.second].role != "client";
+                              });
         std::vector<SwitchPort> ports;
         for (auto [i, host] : incident)
         {
@@ -562,8 +601,7 @@ ScenarioRun::BuildSwitchedLans()
         uint32_t size = ~mask.Get() + 1;
         next = (next + size - 1) / size * size;
         SwitchedLan lan = InstallSwitchedLan(m_nodes.Get(s), ports, Ipv4Address(next), mask,
-                                             m_p.queueDisc,
-                                             5000 + 10000 * static_cast<int64_t>(s));
+                                             m_p.queueDisc, 5000 + 10000 * static_cast<int64_t>(s));
         next += size;
         for (size_t k = 0; k < incident.size(); ++k)
         {
@@ -681,8 +719,8 @@ ScenarioRun::InstallEndpoints()
         m_clients.back()->SetStartTime(Seconds(0.5) + step * double(m_clients.size() - 1));
     }
     m_headend->SetStartTime(Seconds(0.5));
-    // Streams: the first client, the headend, then the other clients (so that a one-client
-    // run draws exactly what it drew before the headend served many).
+    // Streams: the first client, the headend, then the other clients, so that what the first
+    // client and the headend draw does not depend on how many other clients the topology has.
     int64_t stream = 100;
     std::vector<Ptr<VpnEndpoint>> streamOrder{m_clients.front(), m_headend};
     streamOrder.insert(streamOrder.end(), m_clients.begin() + 1, m_clients.end());
@@ -928,12 +966,13 @@ ScenarioRun::RecordParameters(vpnsim::engine::RunRecord& r) const
     }
     if (p.queueDisc != ScenarioParameters().queueDisc)
     {
-        // Only when chosen, so that a default record is what it always was.
+        // Only when chosen: a record names the parameters that differ from the defaults a
+        // reader assumes, so records of sweeps that never set it compare byte for byte.
         r.parameters["queue_disc"] = p.queueDisc;
     }
     if (m_clients.size() > 1)
     {
-        // Only with several clients, so that a one-client record is what it always was.
+        // Only with several clients: a one-client record has no other tunnels to count.
         size_t clientsFailed = 0;
         for (size_t k = 0; k < m_clients.size(); ++k)
         {
@@ -1006,7 +1045,7 @@ ScenarioRun::Record(ScenarioTimeline* timeline) const
 {
     vpnsim::engine::RunRecord r;
     RecordParameters(r);
-    // The record is the first client's (vertex order), as when there was only one.
+    // The record is the first client's (vertex order): its fields keep their one-tunnel meaning.
     TunnelOutcome outcome = OutcomeOf(0);
     RecordOutcome(r, outcome);
     RecordTraffic(r);

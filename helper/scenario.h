@@ -13,7 +13,7 @@
  * meaning: failed, time_to_failure_s and cause are the first client's (vertex order), while
  * the inner counts and goodput, framing errors and middlebox counters are summed over all.
  * With more than one client, parameters also carry "clients" (how many) and "clients_failed"
- * (how many of their tunnels went down or never came up); one-client records are unchanged.
+ * (how many of their tunnels went down or never came up); one-client records carry neither.
  */
 #ifndef VPNSIM_SCENARIO_H
 #define VPNSIM_SCENARIO_H

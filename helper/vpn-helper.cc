@@ -125,8 +125,8 @@ ApplicationContainer
 VpnHelper::Install(Ptr<Node> client, Ipv4Address clientOuter, Ptr<Node> headend,
                    Ipv4Address headendOuter, Ipv4Address tunnelNetwork, Ipv4Mask tunnelMask) const
 {
-    // The client's interface first, as before the headend served many clients (the order in
-    // which the devices take their MAC addresses).
+    // The client's interface first: devices take their MAC addresses in creation order, and
+    // the pcaps of a run show them.
     Ptr<VirtualNetDevice> clientDevice
         = AddTunnelInterface(client, TunnelAddress(tunnelNetwork, false), tunnelMask);
     Ptr<VirtualNetDevice> headendDevice

@@ -106,30 +106,5 @@ ParseCstpPacket(ByteView p)
     return CstpPacket{static_cast<CstpType>(p[6]), p.subspan(kCstpHeaderLength)};
 }
 
-Bytes
-BuildCstpDtlsPacket(CstpType type, ByteView payload)
-{
-    Bytes out;
-    out.reserve(1 + payload.size());
-    out.push_back(static_cast<uint8_t>(type));
-    out.insert(out.end(), payload.begin(), payload.end());
-    return out;
-}
-
-Result<CstpPacket>
-ParseCstpDtlsPacket(ByteView p)
-{
-    using R = Result<CstpPacket>;
-    if (p.empty())
-    {
-        return R::Fail(ErrorCode::Truncated, "cstp-dtls: empty record");
-    }
-    if (!IsKnownType(p[0]))
-    {
-        return R::Fail(ErrorCode::Unsupported, "cstp-dtls: unknown type " + std::to_string(p[0]));
-    }
-    return CstpPacket{static_cast<CstpType>(p[0]), p.subspan(1)};
-}
-
 } // namespace wire
 } // namespace vpnsim

@@ -3,8 +3,9 @@
  *
  *   'S' 'T' 'F' 0x01 | length (payload only, 16 bits) | type | 0x00 | payload
  *
- * Over TLS each packet goes in the TLS byte stream with this 8-byte header; over DTLS the header
- * shrinks to the type byte alone (doc/protocols.md §CSTP over DTLS).
+ * Each packet goes in the TLS byte stream with this 8-byte header. The DTLS channel, whose
+ * header is the type byte alone (doc/protocols.md §CSTP over DTLS), is not modelled: every
+ * packet of a vpnsim AnyConnect tunnel rides TLS over TCP, the path whose loss behaviour matters.
  */
 #ifndef VPNSIM_WIRE_CSTP_H
 #define VPNSIM_WIRE_CSTP_H
@@ -54,12 +55,6 @@ struct CstpPacket
 /// Parses exactly one CSTP packet: magic "STF\x01", byte 7 zero, a known type, and the length
 /// field equal to the bytes after the header (openconnect checks len == 8 + payload length).
 Result<CstpPacket> ParseCstpPacket(ByteView packet);
-
-/// The DTLS form: one type byte, then the payload.
-Bytes BuildCstpDtlsPacket(CstpType type, ByteView payload);
-
-/// Parses the DTLS form.
-Result<CstpPacket> ParseCstpDtlsPacket(ByteView packet);
 
 } // namespace wire
 } // namespace vpnsim

@@ -61,18 +61,6 @@ ParseCtcpTrailer(ByteView payload)
 }
 
 bool
-LooksLikeCtcp(ByteView p)
-{
-    if (p.size() <= 24)
-    {
-        return false;
-    }
-    ByteView t = p.last(kCtcpTrailerLength);
-    return GetU32(&t[0]) == 0 && (GetU16(&t[6]) & 0x0fff) == 0
-           && (t[13] == ctcpproto::Ike || t[13] == ctcpproto::Esp);
-}
-
-bool
 ContainsCtcpTrailerMagic(ByteView bytes)
 {
     constexpr size_t kSpan = 8; // magic(5) proto(1) magic2(2)
@@ -119,48 +107,6 @@ BuildCtcpIkePayload(ByteView isakmpMessage, uint16_t ipId, bool clientToServer)
     AppendCtcpTrailer(out,
                       CtcpTrailer{ipId, clientToServer ? kCtcpDirectionClientToServer : uint16_t{0},
                                   ctcpproto::Ike});
-    return out;
-}
-
-Result<CtcpPayload>
-ParseCtcpPayload(ByteView tcpPayload)
-{
-    using R = Result<CtcpPayload>;
-    auto trailer = ParseCtcpTrailer(tcpPayload);
-    if (!trailer)
-    {
-        return trailer.GetError();
-    }
-    ByteView inner = tcpPayload.first(tcpPayload.size() - kCtcpTrailerLength);
-    if (ContainsCtcpTrailerMagic(inner))
-    {
-        return R::Fail(ErrorCode::BadLength,
-                       "ctcp: a second trailer inside the segment (coalesced packets)");
-    }
-    CtcpPayload out{trailer.Value(), inner};
-    if (trailer->protocol != ctcpproto::Ike)
-    {
-        if (inner.empty())
-        {
-            return R::Fail(ErrorCode::Truncated, "ctcp: trailer with no packet");
-        }
-        return out;
-    }
-    if (inner.size() < kUdpHeaderLength)
-    {
-        return R::Fail(ErrorCode::Truncated, "ctcp: IKE shorter than its UDP header");
-    }
-    if (GetU16(&inner[0]) != kIkePort || GetU16(&inner[2]) != kIkePort)
-    {
-        return R::Fail(ErrorCode::BadValue, "ctcp: inner UDP ports are not 500/500");
-    }
-    if (GetU16(&inner[4]) != inner.size())
-    {
-        return R::Fail(ErrorCode::BadLength,
-                       "ctcp: inner UDP length " + std::to_string(GetU16(&inner[4])) + " but "
-                           + std::to_string(inner.size()) + " bytes (split or joined segment)");
-    }
-    out.packet = inner.subspan(kUdpHeaderLength);
     return out;
 }
 

@@ -56,14 +56,9 @@ struct CtcpTrailer
 void AppendCtcpTrailer(Bytes& out, const CtcpTrailer& trailer);
 
 /// Reads the trailer in the last 16 bytes of `payload`. Stricter than Wireshark's heuristic
-/// (see LooksLikeCtcp): the constant bytes must match as well, so that the tail of some other
-/// byte run is not mistaken for a trailer.
+/// (doc/protocols.md §cTCP recognition): the constant bytes must match as well, so that the
+/// tail of some other byte run is not mistaken for a trailer.
 Result<CtcpTrailer> ParseCtcpTrailer(ByteView payload);
-
-/// Wireshark's tcpencap heuristic, exactly (doc/protocols.md §cTCP recognition):
-/// payload longer than 24 bytes, trailer bytes 0-3 zero, low 12 bits of bytes 6-7 zero, and
-/// trailer byte 13 is 0x11 or 0x32. The magic bytes are not checked.
-bool LooksLikeCtcp(ByteView tcpPayload);
 
 /// True if the constant part of a trailer (21 45 6c 69 10 proto 01 00) occurs anywhere in
 /// `bytes`: the sign that a second packet was coalesced into the same segment.
@@ -76,18 +71,6 @@ Bytes BuildCtcpEspPayload(ByteView espPacket);
 /// "Zero UDP checksum from IKE packets to interoperate with Cisco VPN client"), then the trailer
 /// with the inner IPv4 ID and the direction.
 Bytes BuildCtcpIkePayload(ByteView isakmpMessage, uint16_t ipId, bool clientToServer);
-
-/// What one cTCP segment carries.
-struct CtcpPayload
-{
-    CtcpTrailer trailer;
-    ByteView packet; ///< ESP packet, or the ISAKMP message (inner UDP header removed)
-};
-
-/// Parses the TCP payload of one cTCP segment: trailer, then exactly one packet. Detects a
-/// coalesced segment (a second trailer inside), and for IKE a UDP length that disagrees with
-/// the bytes (split or joined). A split ESP packet cannot be told apart here: its ICV fails.
-Result<CtcpPayload> ParseCtcpPayload(ByteView tcpPayload);
 
 } // namespace wire
 } // namespace vpnsim

@@ -53,17 +53,6 @@ TEST(Cstp, BadMagicReservedByteLengthOrTypeIsRejected)
     }
 }
 
-TEST(Cstp, DtlsFormIsTheTypeByteAlone)
-{
-    EXPECT_EQ(ToHex(BuildCstpDtlsPacket(CstpType::DpdRequest, {})), "03");
-    Bytes record = FromHex("00aabb");
-    auto r = ParseCstpDtlsPacket(record);
-    ASSERT_TRUE(r.Ok());
-    EXPECT_EQ(r->type, CstpType::Data);
-    EXPECT_EQ(ToHex(r->payload), "aabb");
-    EXPECT_FALSE(ParseCstpDtlsPacket({}).Ok());
-}
-
 TEST(TlsRecord, ApplicationDataRecordHasAes128GcmOverhead)
 {
     TlsRecordStream tls;

@@ -295,10 +295,11 @@ TEST(TsharkDissection, CtcpTrailerFieldsAndEspDecryptWhenRewrapped)
     std::vector<Bytes> rewrapped;
     for (size_t i = 1; i < payloads.size(); ++i)
     {
-        auto parsed = ParseCtcpPayload(payloads[i]);
-        ASSERT_TRUE(parsed.Ok());
-        rewrapped.push_back(BuildIpv4Datagram({kClient, kHeadend, static_cast<uint16_t>(i)},
-                                              ipproto::Esp, parsed->packet));
+        auto trailer = ParseCtcpTrailer(payloads[i]);
+        ASSERT_TRUE(trailer.Ok() && trailer->protocol == ctcpproto::Esp);
+        ByteView esp = ByteView(payloads[i]).first(payloads[i].size() - kCtcpTrailerLength);
+        rewrapped.push_back(
+            BuildIpv4Datagram({kClient, kHeadend, static_cast<uint16_t>(i)}, ipproto::Esp, esp));
     }
     std::string native = TempPcap("ctcp-rewrapped");
     WritePcap(native, rewrapped);

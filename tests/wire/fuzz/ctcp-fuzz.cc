@@ -1,4 +1,4 @@
-// Fuzzes the cTCP segment parser and Wireshark's heuristic.
+// Fuzzes the cTCP trailer parser and the trailer-magic search a receiver runs on each segment.
 #include "model/wire/ctcp.h"
 
 #include <cstdlib>
@@ -9,11 +9,14 @@ extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     ByteView in(data, size);
-    (void)LooksLikeCtcp(in);
-    auto p = ParseCtcpPayload(in);
-    if (p && (p->packet.size() + kCtcpTrailerLength > size))
+    auto trailer = ParseCtcpTrailer(in);
+    if (trailer && size < kCtcpTrailerLength)
     {
         std::abort();
+    }
+    if (trailer && !ContainsCtcpTrailerMagic(in))
+    {
+        std::abort(); // a valid trailer carries the magic
     }
     return 0;
 }
