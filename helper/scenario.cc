@@ -452,6 +452,8 @@ class ScenarioRun
     void RecordOutcome(vpnsim::engine::RunRecord& r, const TunnelOutcome& outcome) const;
     void RecordTraffic(vpnsim::engine::RunRecord& r) const;
     void RecordCounters(vpnsim::engine::RunRecord& r) const;
+    /// Every tunnel of the run: each client's, then the headend's in the order its clients came.
+    std::vector<const vpnsim::engine::EndpointTunnel*> AllTunnels() const;
     void RecordParameters(vpnsim::engine::RunRecord& r) const;
     void RecordTimeline(ScenarioTimeline& timeline, const TunnelOutcome& outcome) const;
 
@@ -899,9 +901,8 @@ ScenarioRun::RecordTraffic(vpnsim::engine::RunRecord& r) const
                       : 1.0 - double(std::min(r.innerReceived, r.innerSent)) / r.innerSent;
 }
 
-/// Framing errors of every tunnel and what each ASA held and dropped.
-void
-ScenarioRun::RecordCounters(vpnsim::engine::RunRecord& r) const
+std::vector<const vpnsim::engine::EndpointTunnel*>
+ScenarioRun::AllTunnels() const
 {
     std::vector<const vpnsim::engine::EndpointTunnel*> tunnels;
     for (const auto& client : m_clients)
@@ -912,7 +913,14 @@ ScenarioRun::RecordCounters(vpnsim::engine::RunRecord& r) const
     {
         tunnels.push_back(&m_headend->GetClient(i));
     }
-    for (const vpnsim::engine::EndpointTunnel* tunnel : tunnels)
+    return tunnels;
+}
+
+/// Framing errors of every tunnel and what each ASA held and dropped.
+void
+ScenarioRun::RecordCounters(vpnsim::engine::RunRecord& r) const
+{
+    for (const vpnsim::engine::EndpointTunnel* tunnel : AllTunnels())
     {
         if (const auto* ipsec = tunnel->Ipsec())
         {
@@ -1008,16 +1016,7 @@ void
 ScenarioRun::WriteDecryption() const
 {
     std::vector<vpnsim::wire::EspSaConfig> sas;
-    std::vector<const vpnsim::engine::EndpointTunnel*> tunnels;
-    for (const auto& client : m_clients)
-    {
-        tunnels.push_back(&client->GetClient(0));
-    }
-    for (uint32_t i = 0; i < m_headend->GetClientCount(); ++i)
-    {
-        tunnels.push_back(&m_headend->GetClient(i));
-    }
-    for (const vpnsim::engine::EndpointTunnel* tunnel : tunnels)
+    for (const vpnsim::engine::EndpointTunnel* tunnel : AllTunnels())
     {
         if (const auto* ipsec = tunnel->Ipsec())
         {
