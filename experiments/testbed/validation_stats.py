@@ -217,15 +217,28 @@ def logrank_p(sim, bed, tolerance_s=DEFAULT_TTF_TOLERANCE_S):
     from statsmodels.duration.survfunc import survdiff
     status = np.asarray(list(ds) + list(db), dtype=float)
     groups = np.asarray([0] * len(ts) + [1] * len(tb))
-    steps = 20 if tolerance_s > 0 else 0
     best = 0.0
-    for i in range(steps + 1):
-        shift = -tolerance_s + 2 * tolerance_s * i / steps if steps else 0.0
+    for shift in _shifts(ts, ds, tb, db, tolerance_s):
         time = np.asarray([t + shift for t in ts] + list(tb), dtype=float)
         _, p = survdiff(time, status, groups)
         if math.isfinite(p):
             best = max(best, float(p))
     return min(1.0, best)
+
+
+def _shifts(ts, ds, tb, db, tolerance_s, steps=20):
+    """The shifts of the simulation's times that logrank_p tries: an even grid over
+    +-tolerance_s, and every shift within it that lays one simulated failure on one testbed
+    failure. The grid alone can step over the narrow window where two nearly deterministic
+    sides interleave (a simulated drop kills every seed's tunnel at the same instant, the
+    testbed's a few milliseconds apart), and call two matching sides different."""
+    if tolerance_s <= 0:
+        return [0.0]
+    grid = {-tolerance_s + 2 * tolerance_s * i / steps for i in range(steps + 1)}
+    sim_failures = {t for t, d in zip(ts, ds) if d}
+    bed_failures = {t for t, d in zip(tb, db) if d}
+    aligned = {b - t for t in sim_failures for b in bed_failures if abs(b - t) <= tolerance_s}
+    return sorted(grid | aligned)
 
 
 def compare(cells, alpha, margin=DEFAULT_MARGIN, ttf_tolerance_s=DEFAULT_TTF_TOLERANCE_S):

@@ -152,7 +152,7 @@ seed = int(args["seed"])
 failed = args["asa"] == "proxy" and seed % 40 != 0
 print(json.dumps({{"source": "simulation", "established": True, "failed": failed,
                   "cause": "headend-dpd" if failed else None,
-                  "time_to_failure_s": 100.0 + seed % 5 if failed else None,
+                  "time_to_failure_s": 104.0 + seed % 5 if failed else None,
                   "tunnel_up_s": 1.0, "duration_s": 241.0, "framing_errors": 0,
                   "inner_loss": 0.0, "parameters": {{}}}}))
 '''
@@ -186,7 +186,7 @@ def test_the_same_testbed_trials_against_a_planted_mismatch_disagree(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     assert "verdict: AGREE" in p.stdout
     assert "power at margin 0.15 with 40 trials per side" in p.stderr
-    p = validate(tmp_path / "planted", "--sim-arg=--asa=stateful")
+    p = validate(tmp_path / "planted", "--asa", "stateful")
     assert p.returncode == 1, p.stdout + p.stderr
     assert "verdict: DISAGREE" in p.stdout
     cell = json.loads((tmp_path / "planted" / "summary.json").read_text())["cells"][0]
@@ -240,3 +240,16 @@ def test_simulated_times_count_from_the_start_of_traffic_as_the_testbeds_do():
     never = {"established": False, "failed": True, "tunnel_up_s": None,
              "time_to_failure_s": None, "parameters": {}}
     assert v.from_traffic_start(dict(never)) == never
+
+
+def test_nearly_deterministic_sides_a_few_milliseconds_apart_agree_on_time_to_failure():
+    # A simulated drop kills every seed's tunnel at one instant; the testbed's die within
+    # milliseconds of each other, 30-40 ms later: well inside the tolerance.
+    sim = {"survival_times_s": [18.170] * 5, "survival_died": [1] * 5}
+    bed = {"survival_times_s": [18.200, 18.210, 18.2115, 18.2099, 18.2083],
+           "survival_died": [1] * 5}
+    assert vs.logrank_p(sim, bed, tolerance_s=2.0) > 0.5
+    # Without the tolerance the same sides are told apart, and so are sides 30 s apart with it.
+    assert vs.logrank_p(sim, bed, tolerance_s=0.0) < 0.05
+    far = {"survival_times_s": [48.17] * 5, "survival_died": [1] * 5}
+    assert vs.logrank_p(far, bed, tolerance_s=2.0) < 0.05
