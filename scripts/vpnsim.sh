@@ -82,6 +82,14 @@ case "$cmd" in
         "$ROOT/experiments/vpnsim-sweep" plot --store "$RESULTS/sweep.sqlite" \
             --sweep "$SWEEP" --out "$RESULTS"
         ;;
+    advise)
+        # The engineer's question in one command: vpnsim-advise with the flags given here. The
+        # set-up goes to stderr so that stdout is the answer alone (--json stays parseable).
+        install_packages >&2
+        build vpnsim-advise >&2
+        shift
+        exec "$BUILD_DIR/examples/vpnsim-advise" "$@"
+        ;;
     test)
         install_packages
         build
@@ -101,7 +109,7 @@ case "$cmd" in
         fi
         ;;
     *)
-        echo "usage: $0 {run|test|bench|build}" >&2
+        echo "usage: $0 {run|test|bench|build|advise [vpnsim-advise flags]}" >&2
         exit 2
         ;;
 esac

@@ -99,13 +99,13 @@ def test_plots_name_the_runner_builds_they_show(tmp_path):
 
 
 def _stub_tools(bin_dir: Path, runner: Path, log: Path) -> None:
-    """cmake that logs its arguments and 'builds' vpnsim-run by copying `runner`, and a
+    """cmake that logs its arguments and 'builds' its target by copying `runner`, and a
     dpkg-query that finds every package installed (no apt-get from a test)."""
     bin_dir.mkdir(exist_ok=True)
     (bin_dir / "cmake").write_text(f"""#!/bin/sh
 echo "$*" >> {log}
 if [ "$1" = "--build" ]; then
-    mkdir -p "$2/examples" && cp {runner} "$2/examples/vpnsim-run"
+    mkdir -p "$2/examples" && cp {runner} "$2/examples/$6"
 fi
 """)
     (bin_dir / "dpkg-query").write_text("#!/bin/sh\necho 'install ok installed'\n")
@@ -144,3 +144,20 @@ def test_main_command_builds_only_the_runner_and_starts_afresh_when_it_changed(t
     (second,) = versions(store)
     assert second != first
     assert [versions(s) for s in (tmp_path / "results").glob("sweep.runner-*.sqlite")] == [{first}]
+
+
+def test_advise_command_builds_only_vpnsim_advise_and_leaves_stdout_to_its_answer(tmp_path):
+    program = tmp_path / "advise"
+    program.write_text("#!/bin/sh\necho \"answer: $*\"\n")
+    program.chmod(0o755)
+    log = tmp_path / "cmake.log"
+    _stub_tools(tmp_path / "bin", program, log)
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+           "BUILD_DIR": str(tmp_path / "build"), "JOBS": "2"}
+    p = subprocess.run(["bash", str(REPO / "scripts" / "vpnsim.sh"), "advise", "--loss=0.5%",
+                        "--firewall=ips", "--json"], env=env, capture_output=True, text=True,
+                       timeout=120, stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == "answer: --loss=0.5% --firewall=ips --json\n"
+    builds = [line for line in log.read_text().splitlines() if line.startswith("--build")]
+    assert builds == [f"--build {tmp_path / 'build'} -j 2 --target vpnsim-advise"]
