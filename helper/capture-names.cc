@@ -49,7 +49,11 @@ CaptureNames(const TopologySpec& topology)
             std::string name;
             if (role == "asa" || role == "nat")
             {
-                name = label[v] + (toHeadend[neighbour] < toHeadend[v] ? "-inside" : "-outside");
+                // An ASA protects the headend's network: its inside faces the headend. A NAT
+                // (PAT) translates the branch office's LAN: its inside faces the clients.
+                bool towardHeadend = toHeadend[neighbour] < toHeadend[v];
+                bool inside = role == "asa" ? towardHeadend : !towardHeadend;
+                name = label[v] + (inside ? "-inside" : "-outside");
             }
             else if ((role == "headend" && neighbour == clientSide)
                      || (role == "client" && incident.size() == 1))

@@ -62,4 +62,20 @@ TEST(CaptureNames, SeveralOfARoleAreNumberedAndANatHasTwoSides)
                                      "router-2-to-client-2", "router-2-to-nat", "nat-inside",
                                      "nat-outside", "router-1-to-nat", "router-1-to-asa",
                                      "asa-outside", "asa-inside", "headend"}));
+    // The NAT's inside is its LAN (the clients' side), its outside the Internet's.
+    auto names = CaptureNames(*topology);
+    for (size_t i = 0; i < topology->edges.size(); ++i)
+    {
+        const auto& e = topology->edges[i];
+        const std::string& a = topology->vertices[e.first].name;
+        const std::string& b = topology->vertices[e.second].name;
+        if (a == "lan" && b == "nat")
+        {
+            EXPECT_EQ(names[i][1], "nat-inside");
+        }
+        if (a == "nat" && b == "isp")
+        {
+            EXPECT_EQ(names[i][0], "nat-outside");
+        }
+    }
 }
