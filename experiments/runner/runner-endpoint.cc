@@ -679,7 +679,16 @@ RunnerEndpoint::Record(double elapsedS) const
             put(key + "failed", dead ? "true" : "false");
             put(key + "cause", tunnel.Status().reason ? engine::ToString(*tunnel.Status().reason)
                                                       : (run.firstUp ? "" : "not-established"));
+            put(key + "peer_address", wire::Ipv4ToString(tunnel.Peer().address));
             put(key + "peer_port", tunnel.Peer().port);
+            if (m_config.role == Role::Client && m_config.encap == Encap::Ctcp)
+            {
+                put(key + "local_port", CtcpLocalPort(t));
+            }
+            // Each tunnel's own times, so that each can be a trial of its own (validate
+            // --batch): seconds since the runner started, -1 for never.
+            put(key + "time_up_s", run.firstUp ? ToSeconds(*run.firstUp) : -1.0);
+            put(key + "time_down_s", run.down ? ToSeconds(*run.down) : -1.0);
             put(key + "inner_address", wire::Ipv4ToString(tunnel.InnerAddress()));
             put(key + "inner_received", tunnel.Counters().innerReceived);
             put(key + "probes_sent", run.probesSent);

@@ -382,3 +382,9 @@ tb_cleanup() {
     TB_FW_TABLES=()
     TB_CLIENT_TABLES=()
 }
+
+# tb_client_address K: the outer address of the K-th client runner (scenario --clients) in
+# netns mode: 198.18.1.2, .3, ...
+tb_client_address() {
+    echo "198.18.1.$((2 + $1))"
+}

@@ -6,6 +6,11 @@ whole scenario, so this makes the same from both: the tunnel failed if either en
 (the earlier end's cause and time), inner traffic is the client's probes as the headend
 received them (one way, client to headend: the direction a cTCP stall stops), and the fw's
 counters fill the middlebox fields. Keys and their order are those of engine::ToJson.
+
+With --trials FILE (a batch: several client runners, or a client with several tunnels, against
+one headend), every client tunnel is also merged with the headend's tunnel for it (the one
+whose peer is that tunnel's address and, for cTCP, source port) into a record of its own, one
+JSON line each: each tunnel is one trial.
 """
 import argparse
 import json
@@ -13,14 +18,28 @@ import os
 import re
 import sys
 
+# What a runner's record must hold; a runner built before the record had them (a stale
+# binary) left them out, and a merged record would then say "established" with no time up.
+REQUIRED = ("established", "tunnel_up_s", "failed", "time_to_failure_s", "cause")
+
+
+class StaleRecord(Exception):
+    pass
+
 
 def load(path):
     try:
         with open(path) as f:
             line = f.read().strip().splitlines()
-        return json.loads(line[-1]) if line else None
+        record = json.loads(line[-1]) if line else None
     except (OSError, ValueError):
         return None
+    missing = [k for k in REQUIRED if record is not None and k not in record]
+    if missing:
+        raise StaleRecord(f"{path}: no {', '.join(missing)}: the record of a vpnsim-runner "
+                          "older than the record format (rebuild it: cmake --build build "
+                          "--target vpnsim-runner)")
+    return record
 
 
 def num(params, key, default=0.0):
@@ -30,32 +49,44 @@ def num(params, key, default=0.0):
         return default
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--client", required=True)
-    p.add_argument("--headend", required=True)
-    p.add_argument("--fw", required=True)
-    p.add_argument("--seed", type=int, required=True)
-    p.add_argument("--duration", type=float, required=True)
-    p.add_argument("--wire-drops", type=int, default=0)
-    p.add_argument("--wire-drops-reverse", type=int, default=0)
-    p.add_argument("--fw-invalid", type=int, default=0)
-    p.add_argument("--proxy")
-    p.add_argument("--ping")
-    a = p.parse_args()
+def tunnel_count(record):
+    return int(num(record.get("parameters", {}), "tunnels", 1)) or 1
 
-    client, headend = load(a.client), load(a.headend)
-    if client is None or headend is None:
-        print("merge_records: a runner left no record", file=sys.stderr)
-        return 1
+
+def tunnel_view(record, t):
+    """Tunnel t of a runner's record as a record of that tunnel alone (the record itself when
+    the runner had one tunnel): the outcome from the tunnel's own times and cause."""
+    p = record.get("parameters", {})
+    if "tunnels" not in p:
+        return record
+    key = f"tunnel.{t}."
+    up, down = num(p, key + "time_up_s", -1), num(p, key + "time_down_s", -1)
+    cause = p.get(key + "cause") or None
+    view = dict(record)
+    view["established"] = up >= 0
+    view["tunnel_up_s"] = up if up >= 0 else None
+    view["failed"] = up < 0 or (down >= 0 and cause is not None)
+    view["cause"] = "not-established" if up < 0 else (cause if view["failed"] else None)
+    view["time_to_failure_s"] = down - up if up >= 0 and view["failed"] else None
+    params = {k: v for k, v in p.items() if not k.startswith("tunnel.")}
+    params.update({k[len(key):]: v for k, v in p.items() if k.startswith(key)})
+    params["probes_received"] = params.get("inner_received", params.get("probes_received", 0))
+    params["probe_bytes_received"] = str(num(params, "probes_received")
+                                         * num(p, "probe_size", 0))
+    params["tunnel"] = str(t)
+    view["parameters"] = params
+    return view
+
+
+def merge(client, headend, a, extra=None):
+    """One run record from a client's and a headend's record of the same tunnel."""
     cp, hp = client.get("parameters", {}), headend.get("parameters", {})
 
     failed, ttf, cause = False, None, None
     # Established once both ends came up; the tunnel was up from the later of the two.
-    established = all(r.get("established", r.get("cause") != "not-established")
-                      for r in (client, headend))
-    ups = [r.get("tunnel_up_s") for r in (client, headend)]
-    tunnel_up = max(ups) if established and all(isinstance(u, (int, float)) for u in ups) else None
+    established = all(r["established"] for r in (client, headend))
+    ups = [r["tunnel_up_s"] for r in (client, headend)]
+    tunnel_up = max(ups) if established else None
     ends = [r for r in (client, headend) if r.get("failed")]
     if not established:
         failed, cause = True, "not-established"
@@ -66,12 +97,16 @@ def main():
     sent = int(num(cp, "probes_sent"))
     received = int(num(hp, "probes_received"))
     parameters = {"fw": a.fw, "wire_drops": str(a.wire_drops),
-                  "wire_drops_reverse": str(a.wire_drops_reverse)}
+                  "wire_drops_reverse": str(a.wire_drops_reverse), **(extra or {})}
     for prefix, params in (("client.", cp), ("headend.", hp)):
         for k, v in params.items():
             parameters[prefix + k] = v
     if a.proxy and os.path.exists(a.proxy):
-        proxy = load(a.proxy) or {}
+        try:
+            with open(a.proxy) as f:
+                proxy = json.loads(f.read().strip().splitlines()[-1])
+        except (OSError, ValueError, IndexError):
+            proxy = {}
         for k, v in proxy.items():
             parameters["proxy." + k] = str(v)
     if a.ping and os.path.exists(a.ping):
@@ -80,7 +115,7 @@ def main():
         if m:
             parameters["ping_sent"], parameters["ping_received"] = m.group(1), m.group(2)
 
-    record = {
+    return {
         "source": "testbed",
         "encap": client["encap"],
         "asa": a.fw,
@@ -103,7 +138,65 @@ def main():
         "asa_drops_by_reason": {"conntrack-invalid": a.fw_invalid} if a.fw == "stateful" else {},
         "parameters": dict(sorted(parameters.items())),
     }
-    print(json.dumps(record, separators=(",", ":")))
+
+
+def trials(clients, headend, a):
+    """One merged record per client tunnel, each with the headend's tunnel that served it (a
+    tunnel the headend never saw: a headend view that never came up)."""
+    served = {}
+    for j in range(tunnel_count(headend)):
+        view = tunnel_view(headend, j)
+        p = view["parameters"]
+        served[(p.get("peer_address", p.get("remote")), p.get("peer_port"))] = view
+    never = dict(headend, established=False, tunnel_up_s=None, failed=True,
+                 cause="not-established", time_to_failure_s=None,
+                 parameters={"probes_received": "0"})
+    out = []
+    for c, client in enumerate(clients):
+        for t in range(tunnel_count(client)):
+            view = tunnel_view(client, t)
+            p = view["parameters"]
+            address = p.get("local")
+            port = p.get("local_port") if client["encap"] == "ctcp" else None
+            match = next((v for (addr, pport), v in served.items()
+                          if addr == address and (port is None or pport == port)), never)
+            trial = len(out)
+            out.append(merge(view, match, a, {"trial": str(trial), "client_runner": str(c)}))
+            out[-1]["seed"] = a.seed * 1000 + trial
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--client", required=True, action="append",
+                   help="a client runner's record; the first one makes the printed record")
+    p.add_argument("--headend", required=True)
+    p.add_argument("--fw", required=True)
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--duration", type=float, required=True)
+    p.add_argument("--wire-drops", type=int, default=0)
+    p.add_argument("--wire-drops-reverse", type=int, default=0)
+    p.add_argument("--fw-invalid", type=int, default=0)
+    p.add_argument("--proxy")
+    p.add_argument("--ping")
+    p.add_argument("--trials", metavar="FILE",
+                   help="also write one merged record per client tunnel (JSON lines)")
+    a = p.parse_args()
+
+    try:
+        clients = [load(path) for path in a.client]
+        headend = load(a.headend)
+    except StaleRecord as e:
+        print(f"merge_records: {e}", file=sys.stderr)
+        return 1
+    if any(c is None for c in clients) or headend is None:
+        print("merge_records: a runner left no record", file=sys.stderr)
+        return 1
+    if a.trials:
+        with open(a.trials, "w") as f:
+            for record in trials(clients, headend, a):
+                f.write(json.dumps(record, separators=(",", ":")) + "\n")
+    print(json.dumps(merge(clients[0], headend, a), separators=(",", ":")))
     return 0
 
 

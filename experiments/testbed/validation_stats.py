@@ -109,6 +109,11 @@ def summarize(records, planned=None):
         "dpd_failures": kinds.count("dpd"),
         "framing_failures": kinds.count("framing"),
         "other_failures": other,
+        # Every failure's own cause (client-dpd apart from headend-dpd, ...), side by side in
+        # the report.
+        "causes": _count(("not-established" if k == "not-established"
+                          else (r.get("cause") or "unknown")) for r, k in zip(ok, kinds)
+                         if k is not None),
         "runs_with_framing_errors": sum(1 for r in ok if (r.get("framing_errors") or 0) > 0),
         "framing_errors": sum(int(r.get("framing_errors") or 0) for r in ok),
         "round_trip_loss_mean": statistics.fmean(losses) if losses else None,
@@ -190,6 +195,24 @@ def trials_for_power(margin=DEFAULT_MARGIN, rate=0.5, alpha=0.05, target=TARGET_
     n = samplesize_proportions_2indep_onetail(_alternative(margin, rate), rate, target,
                                               alpha=alpha)
     return int(math.ceil(n))
+
+
+def planned_trials(failures, n, margin=DEFAULT_MARGIN, alpha=0.05, minimum=1, target=TARGET_POWER,
+                   most=1000):
+    """The trials per side a cell needs, from its simulated failures/n: (the trials power
+    `target` needs at the simulated rate, the trials planned). The plan is the smallest count
+    of at least `minimum` whose power reaches `target` at the pooled rate the two sides would
+    show if the testbed went one trial further toward 0.5 than the simulation: so that one
+    discordant testbed trial does not take the power below the target. None for the plan when
+    `most` trials are not enough."""
+    rate = failures / n if n else 0.5
+    at_rate = trials_for_power(margin, rate, alpha, target)
+    toward = 1 if rate < 0.5 else -1
+    for trials in range(max(1, minimum), most + 1):
+        pooled = min(1.0, max(0.0, (2 * rate * trials + toward) / (2 * trials)))
+        if power(trials, trials, margin, pooled, alpha) >= target:
+            return at_rate, trials
+    return at_rate, None
 
 
 def power_plan(trials, margin=DEFAULT_MARGIN, alpha=0.05, rates=(0.5, 0.05)):
@@ -322,6 +345,13 @@ def compare(cells, alpha, margin=DEFAULT_MARGIN, ttf_tolerance_s=DEFAULT_TTF_TOL
                 f"{min(best):.3g} x {family} tests >= {alpha:g}); only the interval criterion "
                 "and the log-rank test can flag a disagreement",
     }
+
+
+def _count(items):
+    counts = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
 
 
 def _number(x):

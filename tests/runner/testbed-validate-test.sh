@@ -107,7 +107,7 @@ check "the expectations were evaluated" '[ -s "$WORK/checks.txt" ]'
 # tracks state (the cTCP tunnel survives the drop) against the testbed's proxy (it dies).
 "$ROOT/experiments/testbed/validate" --encap ctcp --asa proxy --loss "" --drop-nth 5 \
     --trials 5 --duration 27 --peer-timeout 30 --asa-dpd-threshold 10 --asa-dpd-retry 2 \
-    --sim "$VPNSIM_RUN" --asa stateful --testbed-records "$out/records.jsonl" \
+    --sim "$VPNSIM_RUN" --sim-arg=--asa=stateful --testbed-records "$out/records.jsonl" \
     --out "$WORK/planted" --no-plot >"$WORK/planted.txt" 2>"$WORK/planted.err"
 rc=$?
 grep -E "^(ctcp|verdict)" "$WORK/planted.txt"

@@ -1,0 +1,126 @@
+"""A testbed batch (validate --batch): each tunnel of one scenario becomes a trial of its own
+(merge_records.py --trials), a runner record of an older format is refused rather than merged
+into "established with no time up", the trial count comes from the power calculation, and a
+--sim-arg replaces the flag validate sets (the planted mismatches' way)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+TESTBED = REPO / "experiments" / "testbed"
+sys.path.insert(0, str(TESTBED))
+
+import testbed_batch  # noqa: E402
+import validation_stats as vs  # noqa: E402
+
+
+def runner_record(role, tunnels, encap="ctcp"):
+    """A runner's record with per-tunnel outcomes: tunnels = [(up, down, cause, peer, port)]."""
+    params = {"role": role, "local": "198.18.1.2" if role == "client" else "198.18.2.2",
+              "remote": "198.18.2.2" if role == "client" else "198.18.1.2",
+              "probes_sent": "100", "probe_size": "228", "tunnels": str(len(tunnels))}
+    for t, (up, down, cause, peer, port) in enumerate(tunnels):
+        key = f"tunnel.{t}."
+        params.update({key + "time_up_s": str(up), key + "time_down_s": str(down),
+                       key + "cause": cause, key + "peer_address": peer,
+                       key + "peer_port": str(port), key + "inner_received": "90",
+                       key + "probes_sent": "100", key + "echoes_received": "80"})
+        if role == "client":
+            params[key + "local_port"] = str(port)
+    first = tunnels[0]
+    return {"source": "testbed", "encap": encap, "asa": "proxy", "loss_model": "bernoulli",
+            "loss": 0.01, "seed": 3, "duration_s": 245.0, "established": first[0] >= 0,
+            "tunnel_up_s": first[0] if first[0] >= 0 else None, "failed": False,
+            "time_to_failure_s": None, "cause": None, "inner_goodput_bps": 0.0,
+            "inner_loss": 0.0, "inner_sent": 100, "inner_received": 90, "framing_errors": 0,
+            "asa_bytes_held": 0, "asa_drops": 0, "asa_drops_by_reason": {},
+            "parameters": params}
+
+
+def merge(tmp_path, client, headend, *extra):
+    (tmp_path / "c.json").write_text(json.dumps(client) + "\n")
+    (tmp_path / "h.json").write_text(json.dumps(headend) + "\n")
+    return subprocess.run([sys.executable, str(TESTBED / "merge_records.py"), "--client",
+                           str(tmp_path / "c.json"), "--headend", str(tmp_path / "h.json"),
+                           "--fw", "proxy", "--seed", "3", "--duration", "245", *extra],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_each_tunnel_of_a_batch_is_a_trial_of_its_own(tmp_path):
+    # Three tunnels from ports 40000-40002; the headend lists them in another order. Tunnel 1
+    # died by the client's DPD 130 s after it came up; tunnel 2 never came up at the headend.
+    client = runner_record("client", [(1.0, -1, "", "198.18.2.2", 40000),
+                                      (1.2, 131.2, "client-dpd", "198.18.2.2", 40001),
+                                      (1.4, -1, "", "198.18.2.2", 40002)])
+    headend = runner_record("headend", [(1.9, -1, "", "198.18.1.2", 40001),
+                                        (1.5, -1, "", "198.18.1.2", 40000)])
+    trials = tmp_path / "trials.jsonl"
+    p = merge(tmp_path, client, headend, "--trials", str(trials))
+    assert p.returncode == 0, p.stderr
+    records = [json.loads(line) for line in trials.read_text().splitlines()]
+    assert [r["parameters"]["trial"] for r in records] == ["0", "1", "2"]
+    assert [(r["established"], r["failed"], r["cause"]) for r in records] == [
+        (True, False, None), (True, True, "client-dpd"), (False, True, "not-established")]
+    assert records[0]["tunnel_up_s"] == 1.5  # the later end's
+    assert records[1]["time_to_failure_s"] == 130.0
+    assert records[1]["parameters"]["headend.peer_port"] == "40001"
+    assert len({r["seed"] for r in records}) == 3
+
+
+def test_a_runner_record_without_the_setup_fields_is_refused(tmp_path):
+    # A runner older than the record format wrote no "established" and no "tunnel_up_s"; the
+    # merge used to take such a tunnel for established and leave its time up empty.
+    client = runner_record("client", [(1.0, -1, "", "198.18.2.2", 40000)])
+    del client["established"], client["tunnel_up_s"]
+    headend = runner_record("headend", [(1.5, -1, "", "198.18.1.2", 40000)])
+    p = merge(tmp_path, client, headend)
+    assert p.returncode == 1
+    assert "no established, tunnel_up_s" in p.stderr and "rebuild" in p.stderr
+
+
+def test_the_trials_come_from_the_power_calculation():
+    for failures in (0, 40, 1, 39):
+        at_rate, planned = vs.planned_trials(failures, 40, 0.15, 0.05, minimum=40)
+        assert at_rate == vs.trials_for_power(0.15, failures / 40)
+        assert planned >= max(40, at_rate)
+        # The power holds even when the testbed differs from the simulation by one trial.
+        rate = failures / 40
+        pooled = (2 * rate * planned + (1 if rate < 0.5 else -1)) / (2 * planned)
+        assert vs.power(planned, planned, 0.15, pooled) >= 0.8
+        assert vs.power(planned - 1, planned - 1, 0.15,
+                        (2 * rate * (planned - 1) + (1 if rate < 0.5 else -1))
+                        / (2 * (planned - 1))) < 0.8 or planned == 40
+    # Near 0.5 no batch can hold the trials: the plan says so.
+    assert vs.planned_trials(20, 40, 0.15, 0.05, minimum=40, most=100)[1] is None
+
+
+def test_a_batch_layout_puts_ctcp_tunnels_in_few_runners_and_others_one_per_runner():
+    assert testbed_batch.layout("ctcp", 53) == (1, 53)
+    assert testbed_batch.layout("ctcp", 100) == (2, 50)
+    assert testbed_batch.layout("natt", 53) == (53, 1)
+    assert testbed_batch.layout("natt", 201) is None
+
+
+def test_a_sim_arg_replaces_the_flag_validate_sets(tmp_path):
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("validate_script", str(TESTBED / "validate"))
+    spec = importlib.util.spec_from_loader("validate_script", loader)
+    v = importlib.util.module_from_spec(spec)
+    loader.exec_module(v)
+    a = v.parse_args(["--cells", "ctcp:proxy:0.01", "--sim-arg=--peer-timeout=30",
+                      "--sim-arg=--dpd-idle=10", "--peer-timeout", "90"])
+    cmd = v.sim_command(a, "ctcp", 0.01, 7, asa=a.cells[0].asa)
+    assert cmd.count("--peer-timeout=30") == 1 and "--peer-timeout=90" not in cmd
+    assert "--dpd-idle=10" in cmd and "--asa=proxy" in cmd
+
+
+def test_bad_cells_are_refused():
+    for cells, message in (("ctcp:proxy", "--cells=ctcp:proxy: allowed"),
+                           ("gre:proxy:0.01", "--cells=gre:proxy:0.01: allowed"),
+                           ("ctcp:proxy:0.01,ctcp:proxy:0.01", "each once")):
+        p = subprocess.run([sys.executable, str(TESTBED / "validate"), "--cells", cells],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 2 and message in p.stderr, p.stderr
