@@ -5,6 +5,9 @@
 #   scripts/vpnsim.sh test    install what is missing, build, run every test (ctest)
 #   scripts/vpnsim.sh bench   install what is missing, build, run every benchmark
 #   scripts/vpnsim.sh build   install what is missing and build
+#   scripts/vpnsim.sh package install what is missing, build the runner, make its Debian
+#                             package (build/vpnsim-runner_<version>_<arch>.deb) for the hosts
+#                             of a physical testbed (doc/physical-testbed.md)
 #
 # Installing is idempotent: packages already present are not touched, and apt-get is only
 # called when something is missing. The build is Release in ./build (override with BUILD_DIR).
@@ -30,6 +33,7 @@ PACKAGES=(
     python3 python3-matplotlib python3-statsmodels python3-tqdm python3-pytest
     slurmctld slurmd slurm-client munge
     nftables iputils-ping iproute2
+    haproxy openssh-server openssh-client
 )
 
 install_packages() {
@@ -95,6 +99,11 @@ case "$cmd" in
         build
         ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 600
         ;;
+    package)
+        install_packages
+        build vpnsim-runner
+        (cd "$BUILD_DIR" && cpack)
+        ;;
     bench)
         install_packages
         build
@@ -109,7 +118,7 @@ case "$cmd" in
         fi
         ;;
     *)
-        echo "usage: $0 {run|test|bench|build|advise [vpnsim-advise flags]}" >&2
+        echo "usage: $0 {run|test|bench|build|package|advise [vpnsim-advise flags]}" >&2
         exit 2
         ;;
 esac

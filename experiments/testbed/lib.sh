@@ -235,14 +235,106 @@ EOF
             tb_log "proxy did not start; see $TB_OUT/proxy.log"
             return 1
             ;;
+        haproxy)
+            tb_haproxy "$ports"
+            ;;
         *)
-            tb_log "fw mode $mode: allowed none, bypass, stateful, proxy"
+            tb_log "fw mode $mode: allowed none, bypass, stateful, proxy, haproxy"
             return 2
             ;;
     esac
 }
 
-# tb_stop_proxy: stops fw's proxy and waits for it, so that its counters
+# tb_haproxy PORTS: fw as HAProxy (the Debian package, mode tcp), a full TCP proxy that the
+# project did not write, made transparent as the proxy mode is: nftables tproxy diverts TCP
+# to the headend's port PORTS[i] to HAProxy's local port 11000+i, and HAProxy connects to the
+# headend from the client's own address and port (`source 0.0.0.0 usesrc client`). The
+# kernel's TCP settings stay as they are (autocorking on): HAProxy runs as it would be
+# deployed, and how it segments is measured (tb_segments), not arranged. Runs for
+# PROXY_SECONDS (default 120) or until tb_stop_proxy.
+tb_haproxy() {
+    local ports=$1 diverts="" frontends="" i=0 port
+    for port in ${ports//,/ }; do
+        diverts+="    iifname \"$TB_FW_IN_IF\" ip daddr $TB_HEADEND_ADDR tcp dport $port tproxy to :$((11000 + i)) meta mark set 0x1 accept
+"
+        frontends+="frontend listen$i
+  bind :$((11000 + i)) transparent
+  default_backend headend$i
+backend headend$i
+  source 0.0.0.0 usesrc client
+  server headend $TB_HEADEND_ADDR:$port
+"
+        i=$((i + 1))
+    done
+    tb_exec fw nft -f - <<EOF
+table ip vpnsim_tproxy {
+  chain pre { type filter hook prerouting priority mangle; policy accept;
+    iifname "$TB_FW_IN_IF" meta l4proto tcp socket transparent 1 meta mark set 0x1 accept
+    iifname "$TB_FW_OUT_IF" meta l4proto tcp socket transparent 1 meta mark set 0x1 accept
+$diverts  }
+}
+EOF
+    TB_FW_TABLES+=("ip vpnsim_tproxy")
+    tb_exec fw ip rule add fwmark 1 lookup 100
+    tb_exec fw ip route add local 0.0.0.0/0 dev lo table 100
+    TB_FW_ROUTES=1
+    local seconds=${PROXY_SECONDS:-120}
+    # Client and server timeouts above any run: the tunnel's own DPD decides when it is dead.
+    TB_PROXY_FILES=/tmp/vpnsim-$TB_ID-haproxy
+    printf 'global\n  maxconn 4096\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client %ss\n  timeout server %ss\n%s' \
+        "${seconds%.*}" "${seconds%.*}" "$frontends" |
+        tb_exec fw sh -c 'cat >"$1.cfg"' _ "$TB_PROXY_FILES"
+    tb_bg fw "$TB_OUT/haproxy.out" "$TB_OUT/proxy.log" $((${seconds%.*} + 5)) \
+        haproxy -db -q -f "$TB_PROXY_FILES.cfg" -p "$TB_PROXY_FILES.pid"
+    TB_PROXY_PID=${TB_PIDS[-1]}
+    local n
+    for n in $(seq 1 50); do
+        if tb_exec fw ss -ltn 2>/dev/null | grep -q ':11000 '; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    tb_log "haproxy did not start; see $TB_OUT/proxy.log"
+    return 1
+}
+
+# tb_segments PORTS: counts, on fw, the TCP segments with payload (IPv4 length above 60: a
+# bare header with at most 20 option bytes carries none) to and from the headend's PORTS, on
+# each side of fw and each way: what came in from the wire (after the loss) and what left
+# toward the other end. One segment in, one out is what the simulation's proxy does; a proxy
+# that merges or re-cuts shows as different counts and mean sizes. tb_segment_counts reads
+# them.
+tb_segments() {
+    local ports=$1
+    tb_exec fw nft -f - <<EOF
+table inet vpnsim_segments {
+  counter c2s_in {}
+  counter c2s_out {}
+  counter s2c_in {}
+  counter s2c_out {}
+  chain pre { type filter hook prerouting priority -400; policy accept;
+    iifname "$TB_FW_IN_IF" tcp dport { $ports } ip length > 60 counter name c2s_in
+    iifname "$TB_FW_OUT_IF" tcp sport { $ports } ip length > 60 counter name s2c_in
+  }
+  chain post { type filter hook postrouting priority 400; policy accept;
+    oifname "$TB_FW_OUT_IF" tcp dport { $ports } ip length > 60 counter name c2s_out
+    oifname "$TB_FW_IN_IF" tcp sport { $ports } ip length > 60 counter name s2c_out
+  }
+}
+EOF
+    TB_FW_TABLES+=("inet vpnsim_segments")
+}
+
+# tb_segment_counts: the tb_segments counters as one JSON object, {"c2s_in": [packets,
+# bytes], ...} (bytes of whole IPv4 datagrams).
+tb_segment_counts() {
+    tb_exec fw nft list table inet vpnsim_segments 2>/dev/null | awk '
+        $1 == "counter" && $3 == "{" { name = $2 }
+        $1 == "packets" { out = out sep "\"" name "\": [" $2 ", " $4 "]"; sep = ", " }
+        END { print "{" out "}" }'
+}
+
+# tb_stop_proxy: stops fw's proxy (tcp_proxy.py or HAProxy) and waits for it, so that its counters
 # ($TB_OUT/proxy.json) are complete and its port is free for the next run. On real hosts by
 # the PID the proxy wrote there (a TERM to the local ssh would not reach it).
 tb_stop_proxy() {
@@ -253,12 +345,14 @@ tb_stop_proxy() {
         tb_exec fw sh -c 'p=$(cat "$1.pid" 2>/dev/null) || exit 0; kill -TERM "$p" 2>/dev/null; for i in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done' \
             _ "$TB_PROXY_FILES" || true
         tb_exec fw cat "$TB_PROXY_FILES.json" >"$TB_OUT/proxy.json" 2>/dev/null || true
-        tb_exec fw rm -f "$TB_PROXY_FILES.json" "$TB_PROXY_FILES.pid" || true
-        TB_PROXY_FILES=""
     fi
     kill -TERM "$TB_PROXY_PID" 2>/dev/null || true
     wait "$TB_PROXY_PID" 2>/dev/null || true
     TB_PROXY_PID=""
+    if [ -n "${TB_PROXY_FILES:-}" ]; then
+        tb_exec fw rm -f "$TB_PROXY_FILES.json" "$TB_PROXY_FILES.pid" "$TB_PROXY_FILES.cfg" || true
+        TB_PROXY_FILES=""
+    fi
 }
 
 # tb_loss KIND ARG: loss on fw's client-side ingress (netdev hook: before conntrack, tproxy and

@@ -109,6 +109,16 @@ def merge(client, headend, a, extra=None):
             proxy = {}
         for k, v in proxy.items():
             parameters["proxy." + k] = str(v)
+    if getattr(a, "segments", None):
+        try:
+            counts = json.loads(a.segments)
+        except ValueError:
+            counts = {}
+        # fw.segments.c2s_in = data segments from the client that reached fw (of every tunnel
+        # of the run), and their bytes.
+        for k, v in sorted(counts.items()):
+            parameters[f"fw.segments.{k}"] = str(v[0])
+            parameters[f"fw.segment_bytes.{k}"] = str(v[1])
     if a.ping and os.path.exists(a.ping):
         with open(a.ping) as f:
             m = re.search(r"(\d+) packets transmitted, (\d+) received", f.read())
@@ -179,6 +189,7 @@ def main():
     p.add_argument("--fw-invalid", type=int, default=0)
     p.add_argument("--proxy")
     p.add_argument("--ping")
+    p.add_argument("--segments", help="fw's segment counters (lib.sh tb_segment_counts), JSON")
     p.add_argument("--trials", metavar="FILE",
                    help="also write one merged record per client tunnel (JSON lines)")
     a = p.parse_args()
