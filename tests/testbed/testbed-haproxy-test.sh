@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The validation with a middlebox the project did not write: HAProxy (the Debian package, mode
 # tcp, transparent) as the testbed's full proxy, against the simulation's ASA proxy. cTCP and
-# NAT-T at no loss and at 1 % random loss both ways, 4 trials per cell and side, short timers
-# (client DPD 30 s, ASA DPD 10 s + 2 s retries), 45 s runs, all testbed runs at once.
+# NAT-T at no loss and at 1 % random loss both ways, 8 trials per cell and side (on the testbed
+# one batch of concurrent tunnels per cell, through one HAProxy), short timers (client DPD
+# 30 s, ASA DPD 10 s + 2 s retries), 45 s runs.
 #
 # What the model predicts, and the test requires on both sides: cTCP through a full proxy dies
 # at 1 % loss (the proxy holds everything after the first lost segment, which cTCP never
 # sends again) and lives without loss; NAT-T is not proxied and lives at both levels. No cell
-# may disagree (four trials cannot show equivalence, so "inconclusive" is accepted). The report
+# may disagree (eight trials cannot show equivalence, so "inconclusive" is accepted). The report
 # and every cell must name HAProxy, and the fw's segment counters must show what HAProxy did
 # with the segments: at 1 % loss it passed on only a small part of what reached it (the
 # stall), at no loss about one segment out per segment in (counted and reported, whatever
@@ -23,7 +24,7 @@ export PATH=$PATH:/usr/sbin
 out=$WORK/validate
 start=$(date +%s)
 "$ROOT/experiments/testbed/validate" --encap ctcp,natt --asa proxy --fw haproxy --loss 0,0.01 \
-    --trials 4 --duration 45 --peer-timeout 30 --asa-dpd-threshold 10 --asa-dpd-retry 2 \
+    --batch --trials 8 --duration 45 --peer-timeout 30 --asa-dpd-threshold 10 --asa-dpd-retry 2 \
     --jobs 16 --sim "$VPNSIM_RUN" --runner "$VPNSIM_RUNNER" --out "$out" --no-plot \
     >"$WORK/validate.txt" 2>"$WORK/validate.err"
 rc=$?
