@@ -37,26 +37,15 @@ EspCbcHmacTransform::Create(size_t aesKeyBits, ByteView encryptionKey, bool with
     t->m_hmac = withHmac;
     if (t->m_encrypt)
     {
-        t->m_encryptCtx.reset(EVP_CIPHER_CTX_new());
-        t->m_decryptCtx.reset(EVP_CIPHER_CTX_new());
-        t->m_ivCtx.reset(EVP_CIPHER_CTX_new());
-        if (!t->m_encryptCtx || !t->m_decryptCtx || !t->m_ivCtx
-            || EVP_EncryptInit_ex(t->m_encryptCtx.get(), CbcCipher(aesKeyBits), nullptr,
-                                  encryptionKey.data(), nullptr)
-                   != 1
-            || EVP_DecryptInit_ex(t->m_decryptCtx.get(), CbcCipher(aesKeyBits), nullptr,
-                                  encryptionKey.data(), nullptr)
-                   != 1
-            || EVP_EncryptInit_ex(t->m_ivCtx.get(), EcbCipher(aesKeyBits), nullptr,
-                                  encryptionKey.data(), nullptr)
-                   != 1)
+        using D = KeyedCipher::Direction;
+        t->m_encryptCtx = KeyedCipher(CbcCipher(aesKeyBits), D::Encrypt, encryptionKey);
+        t->m_decryptCtx = KeyedCipher(CbcCipher(aesKeyBits), D::Decrypt, encryptionKey);
+        t->m_ivCtx = KeyedCipher(EcbCipher(aesKeyBits), D::Encrypt, encryptionKey);
+        // The key is checked now, though an SA keys only the contexts its direction uses.
+        if (!t->m_ivCtx.Make())
         {
             return R::Fail(ErrorCode::CryptoFailure, "esp: cannot set up AES-CBC");
         }
-        // ESP does its own padding (RFC 4303 2.4); OpenSSL must not add PKCS#7 padding.
-        EVP_CIPHER_CTX_set_padding(t->m_encryptCtx.get(), 0);
-        EVP_CIPHER_CTX_set_padding(t->m_decryptCtx.get(), 0);
-        EVP_CIPHER_CTX_set_padding(t->m_ivCtx.get(), 0);
     }
     if (t->m_hmac)
     {
@@ -113,7 +102,7 @@ EspCbcHmacTransform::MakeIv(uint64_t sequence, uint8_t* iv)
         block[8 + i] = static_cast<uint8_t>(sequence >> (56 - 8 * i));
     }
     int len = 0;
-    EVP_EncryptUpdate(m_ivCtx.get(), iv, &len, block, sizeof(block));
+    EVP_EncryptUpdate(m_ivCtx.Get(), iv, &len, block, sizeof(block));
 }
 
 Status
@@ -154,8 +143,9 @@ EspCbcHmacTransform::Seal(const EspAuthenticatedHeader& header, ByteView iv, Byt
     if (m_encrypt)
     {
         int len = 0;
-        if (EVP_EncryptInit_ex(m_encryptCtx.get(), nullptr, nullptr, nullptr, iv.data()) != 1
-            || EVP_EncryptUpdate(m_encryptCtx.get(), ciphertext, &len, plaintext.data(),
+        EVP_CIPHER_CTX* c = m_encryptCtx.Get();
+        if (c == nullptr || EVP_EncryptInit_ex(c, nullptr, nullptr, nullptr, iv.data()) != 1
+            || EVP_EncryptUpdate(c, ciphertext, &len, plaintext.data(),
                                  static_cast<int>(plaintext.size()))
                    != 1)
         {
@@ -207,8 +197,9 @@ EspCbcHmacTransform::Open(const EspAuthenticatedHeader& header, ByteView iv, Byt
                                 "esp: AES-CBC ciphertext is not a multiple of 16 bytes");
         }
         int len = 0;
-        if (EVP_DecryptInit_ex(m_decryptCtx.get(), nullptr, nullptr, nullptr, iv.data()) != 1
-            || EVP_DecryptUpdate(m_decryptCtx.get(), plaintext, &len, ciphertext.data(),
+        EVP_CIPHER_CTX* c = m_decryptCtx.Get();
+        if (c == nullptr || EVP_DecryptInit_ex(c, nullptr, nullptr, nullptr, iv.data()) != 1
+            || EVP_DecryptUpdate(c, plaintext, &len, ciphertext.data(),
                                  static_cast<int>(ciphertext.size()))
                    != 1)
         {

@@ -6,6 +6,7 @@
 #define VPNSIM_WIRE_ESP_CBC_HMAC_TRANSFORM_H
 
 #include "model/wire/esp-transform.h"
+#include "model/wire/keyed-cipher.h"
 #include "model/wire/openssl-context.h"
 
 namespace vpnsim
@@ -45,9 +46,9 @@ class EspCbcHmacTransform : public EspTransform
 
     bool m_encrypt{false};
     bool m_hmac{false};
-    CipherContext m_encryptCtx;
-    CipherContext m_decryptCtx;
-    CipherContext m_ivCtx;
+    KeyedCipher m_encryptCtx;
+    KeyedCipher m_decryptCtx;
+    KeyedCipher m_ivCtx;
     MacContext m_mac;
 };
 

@@ -15,13 +15,11 @@ EspGcmTransform::Create(ByteView keyWithSalt)
     const EVP_CIPHER* cipher = keyLen == 32 ? EVP_aes_256_gcm() : EVP_aes_128_gcm();
     std::unique_ptr<EspGcmTransform> t(new EspGcmTransform());
     std::memcpy(t->m_salt.data(), keyWithSalt.data() + keyLen, kSaltSize);
-    t->m_encryptCtx.reset(EVP_CIPHER_CTX_new());
-    t->m_decryptCtx.reset(EVP_CIPHER_CTX_new());
-    if (!t->m_encryptCtx || !t->m_decryptCtx
-        || EVP_EncryptInit_ex(t->m_encryptCtx.get(), cipher, nullptr, keyWithSalt.data(), nullptr)
-               != 1
-        || EVP_DecryptInit_ex(t->m_decryptCtx.get(), cipher, nullptr, keyWithSalt.data(), nullptr)
-               != 1)
+    ByteView key = keyWithSalt.first(keyLen);
+    t->m_encryptCtx = KeyedCipher(cipher, KeyedCipher::Direction::Encrypt, key);
+    t->m_decryptCtx = KeyedCipher(cipher, KeyedCipher::Direction::Decrypt, key);
+    // The key is checked now, though an SA keys only the context its direction uses.
+    if (!t->m_encryptCtx.Make())
     {
         return R::Fail(ErrorCode::CryptoFailure, "esp: cannot set up AES-GCM");
     }
@@ -79,9 +77,9 @@ EspGcmTransform::Seal(const EspAuthenticatedHeader& header, ByteView iv, ByteVie
 {
     uint8_t aad[12];
     size_t aadLen = Prepare(header, iv, aad);
-    EVP_CIPHER_CTX* c = m_encryptCtx.get();
+    EVP_CIPHER_CTX* c = m_encryptCtx.Get();
     int len = 0;
-    if (EVP_EncryptInit_ex(c, nullptr, nullptr, nullptr, m_nonce.data()) != 1
+    if (c == nullptr || EVP_EncryptInit_ex(c, nullptr, nullptr, nullptr, m_nonce.data()) != 1
         || EVP_EncryptUpdate(c, nullptr, &len, aad, static_cast<int>(aadLen)) != 1
         || EVP_EncryptUpdate(c, ciphertext, &len, plaintext.data(),
                              static_cast<int>(plaintext.size()))
@@ -106,9 +104,9 @@ EspGcmTransform::Open(const EspAuthenticatedHeader& header, ByteView iv, ByteVie
     size_t aadLen = Prepare(header, iv, aad);
     uint8_t tag[kIcvSize];
     std::memcpy(tag, icv.data(), kIcvSize);
-    EVP_CIPHER_CTX* c = m_decryptCtx.get();
+    EVP_CIPHER_CTX* c = m_decryptCtx.Get();
     int len = 0;
-    if (EVP_DecryptInit_ex(c, nullptr, nullptr, nullptr, m_nonce.data()) != 1
+    if (c == nullptr || EVP_DecryptInit_ex(c, nullptr, nullptr, nullptr, m_nonce.data()) != 1
         || EVP_DecryptUpdate(c, nullptr, &len, aad, static_cast<int>(aadLen)) != 1
         || EVP_DecryptUpdate(c, plaintext, &len, ciphertext.data(),
                              static_cast<int>(ciphertext.size()))

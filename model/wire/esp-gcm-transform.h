@@ -5,7 +5,7 @@
 #define VPNSIM_WIRE_ESP_GCM_TRANSFORM_H
 
 #include "model/wire/esp-transform.h"
-#include "model/wire/openssl-context.h"
+#include "model/wire/keyed-cipher.h"
 
 #include <array>
 
@@ -44,8 +44,8 @@ class EspGcmTransform : public EspTransform
 
     std::array<uint8_t, kSaltSize> m_salt{};
     std::array<uint8_t, kSaltSize + kIvSize> m_nonce{};
-    CipherContext m_encryptCtx;
-    CipherContext m_decryptCtx;
+    KeyedCipher m_encryptCtx;
+    KeyedCipher m_decryptCtx;
 };
 
 } // namespace wire

@@ -17,23 +17,15 @@ IsakmpCipher::Create(ByteView key)
         return R::Fail(ErrorCode::BadValue,
                        "ike key is " + std::to_string(key.size()) + " bytes, must be 16 (AES-128)");
     }
+    using D = KeyedCipher::Direction;
     IsakmpCipher c;
-    c.m_encrypt.reset(EVP_CIPHER_CTX_new());
-    c.m_decrypt.reset(EVP_CIPHER_CTX_new());
-    c.m_ivCtx.reset(EVP_CIPHER_CTX_new());
-    if (!c.m_encrypt || !c.m_decrypt || !c.m_ivCtx
-        || EVP_EncryptInit_ex(c.m_encrypt.get(), EVP_aes_128_cbc(), nullptr, key.data(), nullptr)
-               != 1
-        || EVP_DecryptInit_ex(c.m_decrypt.get(), EVP_aes_128_cbc(), nullptr, key.data(), nullptr)
-               != 1
-        || EVP_EncryptInit_ex(c.m_ivCtx.get(), EVP_aes_128_ecb(), nullptr, key.data(), nullptr)
-               != 1)
+    c.m_encrypt = KeyedCipher(EVP_aes_128_cbc(), D::Encrypt, key);
+    c.m_decrypt = KeyedCipher(EVP_aes_128_cbc(), D::Decrypt, key);
+    c.m_iv = KeyedCipher(EVP_aes_128_ecb(), D::Encrypt, key);
+    if (!c.m_iv.Make())
     {
         return R::Fail(ErrorCode::CryptoFailure, "ike: cannot set up AES-128-CBC");
     }
-    EVP_CIPHER_CTX_set_padding(c.m_encrypt.get(), 0);
-    EVP_CIPHER_CTX_set_padding(c.m_decrypt.get(), 0);
-    EVP_CIPHER_CTX_set_padding(c.m_ivCtx.get(), 0);
     return c;
 }
 
@@ -43,33 +35,40 @@ IsakmpCipher::EncryptedLength(size_t chainLength)
     return (chainLength / kBlock + 1) * kBlock;
 }
 
-void
-IsakmpCipher::Iv(uint32_t messageId, uint8_t* iv)
+bool
+IsakmpCipher::Iv(uint32_t messageId, uint8_t* iv) const
 {
     uint8_t block[kBlock] = {};
     PutU32(block + 12, messageId);
     int len = 0;
-    EVP_EncryptUpdate(m_ivCtx.get(), iv, &len, block, kBlock);
+    CipherContext c = m_iv.Make();
+    return c && EVP_EncryptUpdate(c.get(), iv, &len, block, kBlock) == 1;
 }
 
 Bytes
-IsakmpCipher::Encrypt(ByteView chain, uint32_t messageId)
+IsakmpCipher::Encrypt(ByteView chain, uint32_t messageId) const
 {
     size_t total = EncryptedLength(chain.size());
     Bytes plain(total, 0);
     std::copy(chain.begin(), chain.end(), plain.begin());
     plain.back() = static_cast<uint8_t>(total - chain.size());
     uint8_t iv[kBlock];
-    Iv(messageId, iv);
     Bytes out(total);
     int len = 0;
-    EVP_EncryptInit_ex(m_encrypt.get(), nullptr, nullptr, nullptr, iv);
-    EVP_EncryptUpdate(m_encrypt.get(), out.data(), &len, plain.data(), static_cast<int>(total));
+    CipherContext c = m_encrypt.Make();
+    if (!Iv(messageId, iv) || !c || EVP_EncryptInit_ex(c.get(), nullptr, nullptr, nullptr, iv) != 1
+        || EVP_EncryptUpdate(c.get(), out.data(), &len, plain.data(), static_cast<int>(total))
+               != 1)
+    {
+        // OpenSSL fails only when out of memory; the message then goes out unreadable, as a
+        // corrupted packet would.
+        std::fill(out.begin(), out.end(), 0);
+    }
     return out;
 }
 
 Result<Bytes>
-IsakmpCipher::Decrypt(ByteView body, uint32_t messageId)
+IsakmpCipher::Decrypt(ByteView body, uint32_t messageId) const
 {
     if (body.empty() || body.size() % kBlock != 0)
     {
@@ -77,11 +76,11 @@ IsakmpCipher::Decrypt(ByteView body, uint32_t messageId)
                                    "ike: encrypted body is not a whole number of blocks");
     }
     uint8_t iv[kBlock];
-    Iv(messageId, iv);
     Bytes out(body.size());
     int len = 0;
-    if (EVP_DecryptInit_ex(m_decrypt.get(), nullptr, nullptr, nullptr, iv) != 1
-        || EVP_DecryptUpdate(m_decrypt.get(), out.data(), &len, body.data(),
+    CipherContext c = m_decrypt.Make();
+    if (!Iv(messageId, iv) || !c || EVP_DecryptInit_ex(c.get(), nullptr, nullptr, nullptr, iv) != 1
+        || EVP_DecryptUpdate(c.get(), out.data(), &len, body.data(),
                              static_cast<int>(body.size()))
                != 1)
     {

@@ -11,7 +11,7 @@
 #define VPNSIM_WIRE_ISAKMP_CIPHER_H
 
 #include "model/wire/bytes.h"
-#include "model/wire/openssl-context.h"
+#include "model/wire/keyed-cipher.h"
 #include "model/wire/result.h"
 
 #include <cstdint>
@@ -35,19 +35,20 @@ class IsakmpCipher
     static size_t EncryptedLength(size_t chainLength);
 
     /// Encrypts a payload chain.
-    Bytes Encrypt(ByteView chain, uint32_t messageId);
+    Bytes Encrypt(ByteView chain, uint32_t messageId) const;
 
     /// Decrypts a body; the result still ends with the padding. Fails if the length is not a
     /// whole number of blocks.
-    Result<Bytes> Decrypt(ByteView body, uint32_t messageId);
+    Result<Bytes> Decrypt(ByteView body, uint32_t messageId) const;
 
   private:
     IsakmpCipher() = default;
-    void Iv(uint32_t messageId, uint8_t* iv);
+    bool Iv(uint32_t messageId, uint8_t* iv) const;
 
-    CipherContext m_encrypt;
-    CipherContext m_decrypt;
-    CipherContext m_ivCtx;
+    // Keys only: a context per message, as IKE messages are rare (see keyed-cipher.h).
+    KeyedCipher m_encrypt;
+    KeyedCipher m_decrypt;
+    KeyedCipher m_iv;
 };
 
 } // namespace wire
