@@ -8,6 +8,7 @@
 #include "helper/vpn-helper.h"
 #include "helper/wireshark-keys.h"
 #include "model/asa-firewall.h"
+#include "model/engine/tls-random.h"
 #include "model/engine/tunnel-state.h"
 #include "model/nat-device.h"
 #include "model/trace-error-model.h"
@@ -1016,12 +1017,17 @@ void
 ScenarioRun::WriteDecryption() const
 {
     std::vector<vpnsim::wire::EspSaConfig> sas;
+    std::vector<std::string> tlsKeyLog;
     for (const vpnsim::engine::EndpointTunnel* tunnel : AllTunnels())
     {
         if (const auto* ipsec = tunnel->Ipsec())
         {
             sas.push_back(ipsec->OutboundSa());
             sas.push_back(ipsec->InboundSa());
+        }
+        if (const auto* anyConnect = tunnel->AnyConnect())
+        {
+            tlsKeyLog.push_back(anyConnect->KeyLogLine());
         }
     }
     // The capture the command reads unless told otherwise: where the loss is, outside the
@@ -1035,7 +1041,7 @@ ScenarioRun::WriteDecryption() const
         }
     }
     std::string file = std::filesystem::path(m_p.pcap).filename().string() + "-" + name + ".pcap";
-    std::string error = WriteWiresharkDecryption(m_p.pcap, sas, file);
+    std::string error = WriteWiresharkDecryption(m_p.pcap, sas, tlsKeyLog, file);
     NS_ABORT_MSG_IF(!error.empty(), "--pcap=" << m_p.pcap << ": " << error);
 }
 
@@ -1064,6 +1070,8 @@ RunScenario(const ScenarioParameters& p, const TopologySpec& topology, ScenarioT
     std::string invalid = ValidateScenario(p);
     NS_ABORT_MSG_IF(!invalid.empty(), invalid);
     ConfigureSimulator(p);
+    // AnyConnect's TLS bytes follow the seed too, so that a run's pcaps repeat bit for bit.
+    vpnsim::engine::UseSeededTlsRandom(p.seed);
     ScenarioRun run(p, topology);
     run.BuildTopology();
     run.InstallMiddleboxes();

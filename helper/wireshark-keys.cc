@@ -48,6 +48,7 @@ WiresharkEspSaRecord(const vpnsim::wire::EspSaConfig& sa)
 std::string
 WriteWiresharkDecryption(const std::string& prefix,
                          const std::vector<vpnsim::wire::EspSaConfig>& sas,
+                         const std::vector<std::string>& tlsKeyLog,
                          const std::string& defaultCapture)
 {
     namespace fs = std::filesystem;
@@ -71,13 +72,33 @@ WriteWiresharkDecryption(const std::string& prefix,
     preferences << "# ESP decryption with the run's SAs (esp_sa beside this file)\n"
                 << "esp.enable_encryption_decode: TRUE\n"
                 << "esp.enable_authentication_check: TRUE\n";
+    fs::path keyLog = prefix + "-tls-keys.log";
+    bool tls = !tlsKeyLog.empty();
+    if (tls)
+    {
+        std::ofstream keys(keyLog);
+        std::set<std::string> logged;
+        for (const auto& line : tlsKeyLog)
+        {
+            if (!line.empty() && logged.insert(line).second)
+            {
+                keys << line << "\n";
+            }
+        }
+        if (!keys)
+        {
+            return keyLog.string() + ": cannot be written";
+        }
+    }
     fs::path script = prefix + "-decrypt.sh";
     std::ofstream sh(script);
     // Paths relative to the script, so the files can be moved together.
     std::string configName = config.filename().string();
     sh << "#!/bin/sh\n"
        << "# Decodes a capture of this run with its ESP SAs decrypted: tshark with the\n"
-       << "# Wireshark configuration in " << configName << "/ (esp_sa: one record per SA).\n"
+       << "# Wireshark configuration in " << configName << "/ (esp_sa: one record per SA)"
+       << (tls ? ",\n# and its AnyConnect TLS with the key log " + keyLog.filename().string() : "")
+       << ".\n"
        << "#   " << script.filename().string() << " [CAPTURE.pcap] [more tshark options]\n"
        << "# Wireshark 4.0 cannot decrypt ESP carried in cTCP (its tcpencap dissector cuts the\n"
        << "# trailer off the packet but not off its length); IKE and the framing still decode.\n"
@@ -85,7 +106,11 @@ WriteWiresharkDecryption(const std::string& prefix,
        << "capture=\"$here/" << defaultCapture << "\"\n"
        << "case \"$1\" in *.pcap) capture=$1; shift ;; esac\n"
        << "WIRESHARK_CONFIG_DIR=\"$here/" << configName << "\" exec tshark -n "
-       << "-d tcp.port==10000,tcpencap -r \"$capture\" \"$@\"\n";
+       << "-d tcp.port==10000,tcpencap "
+       << (tls ? "-o \"tls.keylog_file:$here/" + keyLog.filename().string()
+                     + "\" --disable-heuristic http_tls "
+               : "")
+       << "-r \"$capture\" \"$@\"\n";
     sh.close();
     fs::permissions(script, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                     fs::perm_options::add, error);

@@ -1,18 +1,26 @@
--- vpnsim-cstp.lua: shows the AnyConnect CSTP packets vpnsim writes inside its TLS 1.2 framing.
+-- vpnsim-cstp.lua: shows AnyConnect CSTP packets. Two dissectors:
 --
--- vpnsim does not encrypt its CSTP channel: each TLS 1.2 application-data record
--- (model/wire/tls-record.h) carries the CSTP bytes in the clear between an 8-byte explicit nonce
--- and a 16-byte tag of zeros, the sizes of AES-128-GCM. Wireshark's own TLS dissector therefore
--- sees only opaque application data; this script decodes the records and the CSTP packets in
--- them (model/wire/cstp.h) and hands DATA payloads to the IP dissector.
+-- cstp: CSTP in the decrypted application data of a real TLS connection, as vpnsim's AnyConnect
+-- tunnels (model/engine/anyconnect-tunnel.h), openconnect and ocserv write it. The application
+-- data begins with the HTTP login and CONNECT exchange, whose start lines and header fields are
+-- shown; from "STF" 0x01 on each CSTP packet is shown and DATA payloads go to the IP dissector. Wireshark
+-- decrypts TLS with the key log a run writes (vpnsim-run --pcap: PREFIX-tls-keys.log):
 --
--- Use (Wireshark 4.0 or later; Lua is on in Debian's build, also for root):
+--   tshark -X lua_script:wireshark/vpnsim-cstp.lua -o tls.keylog_file:PREFIX-tls-keys.log \
+--     --disable-heuristic http_tls -d tls.port==443,cstp -r PREFIX-client-1.pcap
+--
+-- (The HTTP dissector's heuristic for TLS would otherwise claim the connection at the first
+-- POST and keep it.)
+--
+-- vpnsim_cstp: CSTP in TLS 1.2 record framing with the plaintext in the clear between an 8-byte
+-- explicit nonce and a 16-byte tag (model/wire/tls-record.h), for captures made with that
+-- framing by hand:
 --
 --   tshark -X lua_script:wireshark/vpnsim-cstp.lua -d tcp.port==443,vpnsim_cstp -r file.pcap
 --
--- In the Wireshark GUI load it with the same -X option (or copy it into the personal plugins
--- folder), then Analyze > Decode As... TCP port 443 > VPNSIM_CSTP. It is deliberately not bound
--- to port 443 by default: real TLS on 443 is encrypted and would be misread.
+-- Use Wireshark 4.0 or later (Lua is on in Debian's build, also for root). In the GUI load it
+-- with the same -X option (or copy it into the personal plugins folder), then Analyze > Decode
+-- As... Neither is bound to port 443 by default: other TLS on 443 would be misread.
 
 local proto = Proto("vpnsim_cstp", "AnyConnect CSTP in vpnsim TLS framing")
 
@@ -87,6 +95,39 @@ local function is_tls_header(tvb, offset)
         and tvb(offset + 1, 2):uint() == TLS_VERSION_12
 end
 
+-- The type and reserved bytes of the CSTP packet at `cstp` and its payload (DATA to the IP
+-- dissector), under `t` with the dissector's own `fields` and `experts`; returns the type's
+-- name for the Info column.
+local function dissect_type_and_payload(tvb, pinfo, tree, t, cstp, payload_length, fields, experts)
+    local type_value = tvb(cstp + 6, 1):uint()
+    local type_item = t:add(fields.type, tvb(cstp + 6, 1))
+    local name = cstp_types[type_value]
+    if name == nil then
+        type_item:add_proto_expert_info(experts.unknown_type)
+        name = string.format("type 0x%02x", type_value)
+    end
+    local reserved_item = t:add(fields.reserved, tvb(cstp + 7, 1))
+    if tvb(cstp + 7, 1):uint() ~= 0 then
+        reserved_item:add_proto_expert_info(experts.bad_reserved)
+    end
+    t:append_text(", " .. name)
+    if payload_length > 0 then
+        local range = tvb(cstp + CSTP_HEADER_LENGTH, payload_length)
+        if type_value == CSTP_DATA then
+            -- DATA carries one tunnelled IP packet; its version nibble picks the dissector.
+            local version = bit.rshift(range(0, 1):uint(), 4)
+            if version == 6 then
+                ipv6_dissector:call(range:tvb(), pinfo, tree)
+            else
+                ip_dissector:call(range:tvb(), pinfo, tree)
+            end
+        else
+            t:add(fields.payload, range)
+        end
+    end
+    return name
+end
+
 -- Dissects one whole record (header included) at `offset`; returns the CSTP type name for the
 -- Info column.
 local function dissect_record(tvb, pinfo, tree, offset, record_length)
@@ -110,34 +151,8 @@ local function dissect_record(tvb, pinfo, tree, offset, record_length)
     if tvb(cstp + 4, 2):uint() ~= payload_length then
         length_item:add_proto_expert_info(e.bad_length)
     end
-    local type_value = tvb(cstp + 6, 1):uint()
-    local type_item = rtree:add(f.type, tvb(cstp + 6, 1))
-    local name = cstp_types[type_value]
-    if name == nil then
-        type_item:add_proto_expert_info(e.unknown_type)
-        name = string.format("type 0x%02x", type_value)
-    end
-    local reserved_item = rtree:add(f.reserved, tvb(cstp + 7, 1))
-    if tvb(cstp + 7, 1):uint() ~= 0 then
-        reserved_item:add_proto_expert_info(e.bad_reserved)
-    end
-    rtree:append_text(", " .. name)
-
+    local name = dissect_type_and_payload(tvb, pinfo, tree, rtree, cstp, payload_length, f, e)
     local payload = cstp + CSTP_HEADER_LENGTH
-    if payload_length > 0 then
-        local range = tvb(payload, payload_length)
-        if type_value == CSTP_DATA then
-            -- DATA carries one tunnelled IP packet; its version nibble picks the dissector.
-            local version = bit.rshift(range(0, 1):uint(), 4)
-            if version == 6 then
-                ipv6_dissector:call(range:tvb(), pinfo, tree)
-            else
-                ip_dissector:call(range:tvb(), pinfo, tree)
-            end
-        else
-            rtree:add(f.payload, range)
-        end
-    end
     rtree:add(f.tag, tvb(payload + payload_length, TAG_LENGTH))
     return name
 end
@@ -198,3 +213,93 @@ end
 
 -- Offered in Decode As (and to -d) only; see the header for why not on port 443 by default.
 DissectorTable.get("tcp.port"):add_for_decode_as(proto)
+
+-- CSTP in decrypted TLS application data.
+
+local cstp = Proto("cstp", "AnyConnect CSTP")
+local cf = {
+    magic = ProtoField.uint32("cstp.magic", "Magic", base.HEX),
+    length = ProtoField.uint16("cstp.length", "Payload length", base.DEC),
+    type = ProtoField.uint8("cstp.type", "Type", base.HEX, cstp_types),
+    reserved = ProtoField.uint8("cstp.reserved", "Reserved", base.HEX),
+    payload = ProtoField.bytes("cstp.payload", "Payload"),
+    http_line = ProtoField.string("cstp.http.start_line", "HTTP start line"),
+    http_header = ProtoField.string("cstp.http.header", "HTTP header field"),
+}
+cstp.fields = { cf.magic, cf.length, cf.type, cf.reserved, cf.payload, cf.http_line,
+    cf.http_header }
+local ce = {
+    bad_reserved = ProtoExpert.new("cstp.bad_reserved", "CSTP reserved byte is not zero",
+        expert.group.MALFORMED, expert.severity.WARN),
+    unknown_type = ProtoExpert.new("cstp.unknown_type", "Unknown CSTP type",
+        expert.group.MALFORMED, expert.severity.WARN),
+}
+cstp.experts = { ce.bad_reserved, ce.unknown_type }
+
+-- The login and tunnel request before CSTP: the start line and header fields of each HTTP
+-- message. Wireshark's HTTP dissector is not called: after CONNECT it would keep the rest of
+-- the connection as its own tunnel data.
+local function dissect_http(tvb, pinfo, tree)
+    local text = tvb:raw()
+    local t = tree:add(cstp, tvb(), "AnyConnect HTTP exchange")
+    local first = nil
+    local offset = 0
+    for line in string.gmatch(text, "([^\r\n]*)\r\n") do
+        if line == "" then
+            break
+        end
+        local range = tvb(offset, #line)
+        if first == nil then
+            first = line
+            t:add(cf.http_line, range)
+        else
+            t:add(cf.http_header, range)
+        end
+        offset = offset + #line + 2
+    end
+    pinfo.cols.protocol = "CSTP"
+    pinfo.cols.info = first or "HTTP body"
+    return tvb:len()
+end
+
+-- TLS hands over the plaintext of one record (with what an earlier record left, when this
+-- dissector asked for more). Before the first "STF" 0x01 it is the HTTP exchange.
+function cstp.dissector(tvb, pinfo, tree)
+    local total = tvb:len()
+    if total < 4 or tvb(0, 4):uint() ~= CSTP_MAGIC then
+        return dissect_http(tvb, pinfo, tree)
+    end
+    local offset = 0
+    local names = {}
+    while offset < total do
+        local remaining = total - offset
+        if remaining < CSTP_HEADER_LENGTH then
+            pinfo.desegment_offset = offset
+            pinfo.desegment_len = DESEGMENT_ONE_MORE_SEGMENT
+            break
+        end
+        local payload_length = tvb(offset + 4, 2):uint()
+        local length = CSTP_HEADER_LENGTH + payload_length
+        if remaining < length then
+            pinfo.desegment_offset = offset
+            pinfo.desegment_len = length - remaining
+            break
+        end
+        local t = tree:add(cstp, tvb(offset, length))
+        t:add(cf.magic, tvb(offset, 4))
+        t:add(cf.length, tvb(offset + 4, 2))
+        local name = dissect_type_and_payload(tvb, pinfo, tree, t, offset, payload_length, cf, ce)
+        names[#names + 1] = name
+        offset = offset + length
+    end
+    if #names > 0 then
+        pinfo.cols.protocol = "CSTP"
+        pinfo.cols.info:clear()
+        local earlier = tostring(pinfo.cols.info)
+        local separator = (earlier ~= "" and earlier ~= "(nil)") and ", " or ""
+        pinfo.cols.info:append(separator .. table.concat(names, ", "))
+    end
+    return total
+end
+
+DissectorTable.get("tls.port"):add_for_decode_as(cstp)

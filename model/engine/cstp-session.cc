@@ -5,10 +5,16 @@ namespace vpnsim
 namespace engine
 {
 
-CstpSession::CstpSession(Host& host, wire::TlsRecordConfig tls)
+namespace
+{
+
+/// "STF" 0x01 (doc/protocols.md §CSTP framing).
+constexpr uint8_t kMagic[4] = {'S', 'T', 'F', 0x01};
+
+} // namespace
+
+CstpSession::CstpSession(Host& host)
     : m_host(host)
-    , m_tlsOut(tls)
-    , m_tlsIn(tls)
     , m_lastReceived(host.Now())
     , m_lastSent(host.Now())
 {
@@ -54,41 +60,47 @@ CstpSession::Send(wire::CstpType type, wire::ByteView payload)
     {
         return;
     }
-    // One CSTP packet per TLS record, as openconnect writes each packet with one SSL write.
-    wire::Bytes record = m_tlsOut.Seal(wire::BuildCstpPacket(type, payload));
-    m_counters.streamBytesSent += record.size();
     m_lastSent = m_host.Now();
-    m_host.SendStream(record);
+    if (m_callbacks.send)
+    {
+        m_callbacks.send(wire::BuildCstpPacket(type, payload));
+    }
 }
 
 void
-CstpSession::ReceiveStream(wire::ByteView chunk)
+CstpSession::Receive(wire::ByteView plaintext)
 {
     if (m_failed)
     {
         return;
     }
-    m_counters.streamBytesReceived += chunk.size();
-    std::string error;
-    if (!m_tlsIn.Feed(
-            chunk,
-            [this](wire::ByteView plaintext)
-            {
-                OnRecord(plaintext);
-            },
-            error))
+    m_buffer.insert(m_buffer.end(), plaintext.begin(), plaintext.end());
+    size_t offset = 0;
+    while (!m_failed && m_buffer.size() - offset >= wire::kCstpHeaderLength)
     {
-        Fail(error);
+        const uint8_t* h = m_buffer.data() + offset;
+        if (!std::equal(std::begin(kMagic), std::end(kMagic), h))
+        {
+            Fail("cstp: the stream does not continue with \"STF\\x01\"");
+            return;
+        }
+        size_t length = wire::kCstpHeaderLength + ((size_t(h[4]) << 8) | h[5]);
+        if (m_buffer.size() - offset < length)
+        {
+            break;
+        }
+        OnPacket(wire::ByteView(h, length));
+        offset += length;
+    }
+    if (!m_failed)
+    {
+        m_buffer.erase(m_buffer.begin(), m_buffer.begin() + static_cast<std::ptrdiff_t>(offset));
     }
 }
 
 void
-CstpSession::OnRecord(wire::ByteView p)
+CstpSession::OnPacket(wire::ByteView p)
 {
-    if (m_failed)
-    {
-        return;
-    }
     auto packet = wire::ParseCstpPacket(p);
     if (!packet)
     {
@@ -127,6 +139,7 @@ void
 CstpSession::Fail(const std::string& detail)
 {
     m_failed = true;
+    m_buffer.clear();
     ++m_counters.framingErrors;
     if (m_callbacks.onFramingError)
     {

@@ -1,8 +1,9 @@
 /*
- * AnyConnect CSTP on the host's real TCP stream (doc/protocols.md §CSTP framing): each CSTP packet
- * is `'S' 'T' 'F' 0x01 | len16 | type | 0x00 | payload`, sent in a TLS 1.2 application-data record
- * of its own. Received bytes arrive in arbitrary chunks; records are reassembled, and each record
- * must hold exactly one CSTP packet (openconnect checks len == 8 + payload length).
+ * AnyConnect CSTP on the plaintext of the TLS connection (doc/protocols.md §CSTP framing): each
+ * CSTP packet is `'S' 'T' 'F' 0x01 | len16 | type | 0x00 | payload`. Packets are written one by
+ * one (the tunnel puts each in a TLS record of its own, as openconnect does); received ones are
+ * taken from the plaintext stream in any chunking, since a peer may put several in one record
+ * or split one over records.
  *
  * Because the stream is the OS's real TCP, losses are retransmitted underneath: this is why
  * AnyConnect survives the middleboxes that kill cTCP (doc/protocols.md §CSTP DPD and keepalive).
@@ -13,7 +14,6 @@
 #include "model/engine/host.h"
 #include "model/wire/bytes.h"
 #include "model/wire/cstp.h"
-#include "model/wire/tls-record.h"
 
 #include <cstdint>
 #include <functional>
@@ -36,26 +36,26 @@ struct CstpCounters
     uint64_t keepalivesSent{0};
     uint64_t keepalivesReceived{0};
     uint64_t framingErrors{0};
-    uint64_t streamBytesSent{0};
-    uint64_t streamBytesReceived{0};
 };
 
 /// Calls from the session to the tunnel.
 struct CstpCallbacks
 {
+    /// One whole CSTP packet to send (the tunnel seals it in a TLS record).
+    std::function<void(wire::ByteView packet)> send;
     /// Every well-formed packet received that is not DATA (DATA goes to Host::DeliverInner).
     std::function<void(wire::CstpType type, wire::ByteView payload)> onControl;
-    /// A record or CSTP header that could not be parsed; openconnect gives up the connection.
+    /// A CSTP header that could not be parsed; openconnect gives up the connection.
     std::function<void(const std::string& detail)> onFramingError;
 };
 
-/// One CSTP channel over a TLS stream (no DPD timers: AnyConnectTunnel drives those).
+/// One CSTP channel (no DPD timers: AnyConnectTunnel drives those).
 class CstpSession
 {
   public:
-    explicit CstpSession(Host& host, wire::TlsRecordConfig tls = {});
+    explicit CstpSession(Host& host);
 
-    /// Sets the upward callbacks.
+    /// Sets the callbacks.
     void SetCallbacks(CstpCallbacks callbacks);
 
     /// Sends an inner IP packet as DATA.
@@ -64,9 +64,16 @@ class CstpSession
     /// Sends a control packet (DPD request/response, keepalive, disconnect...).
     void SendControl(wire::CstpType type, wire::ByteView payload = {});
 
-    /// Handles bytes the host's TCP stream delivered, in any chunking. A DPD request is
+    /// Handles plaintext the TLS connection delivered, in any chunking. A DPD request is
     /// answered with a DPD response at once (openconnect cstp.c).
-    void ReceiveStream(wire::ByteView chunk);
+    void Receive(wire::ByteView plaintext);
+
+    /// Restarts the liveness times at `now` (the tunnel comes up: nothing was due before).
+    void Restart(Nanos now)
+    {
+        m_lastReceived = now;
+        m_lastSent = now;
+    }
 
     /// Time the last well-formed packet was received (openconnect last_rx); starts at creation.
     Nanos LastReceived() const
@@ -94,13 +101,12 @@ class CstpSession
 
   private:
     void Send(wire::CstpType type, wire::ByteView payload);
-    void OnRecord(wire::ByteView plaintext);
+    void OnPacket(wire::ByteView packet);
     void Fail(const std::string& detail);
 
     Host& m_host;
-    wire::TlsRecordStream m_tlsOut;
-    wire::TlsRecordStream m_tlsIn;
     CstpCallbacks m_callbacks;
+    wire::Bytes m_buffer; ///< received plaintext not yet forming a whole packet
     Nanos m_lastReceived;
     Nanos m_lastSent;
     bool m_failed{false};

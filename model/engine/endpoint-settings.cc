@@ -1,5 +1,7 @@
 #include "model/engine/endpoint-settings.h"
 
+#include "model/wire/ipv4-header.h"
+
 namespace vpnsim
 {
 namespace engine
@@ -61,6 +63,8 @@ ToAnyConnectConfig(const EndpointSettings& s)
     AnyConnectConfig c;
     c.dpd = s.anyConnectDpd;
     c.keepalive = s.anyConnectKeepalive;
+    c.idleTimeout = s.idleTimeout;
+    c.client.host = wire::Ipv4ToString(s.remoteAddress);
     return c;
 }
 

@@ -284,8 +284,13 @@ Endpoint::Accept(PeerAddress peer)
 {
     // Every accepted connection is a client of its own.
     EndpointTunnel& t = NewTunnel();
-    t.Make(std::make_unique<AnyConnectTunnel>(t, AnyConnectRole::Headend,
-                                              ToAnyConnectConfig(m_settings)));
+    AnyConnectConfig c = ToAnyConnectConfig(m_settings);
+    TunnelId id = t.Id();
+    c.lease = [this, id, peer]
+    {
+        return std::make_pair(m_routes.Offer(id, peer.address), m_routes.Mask());
+    };
+    t.Make(std::make_unique<AnyConnectTunnel>(t, AnyConnectRole::Headend, std::move(c)));
     t.m_peer = peer;
     return t.Id();
 }

@@ -88,6 +88,31 @@ InnerRoutes::ClaimByAddress(TunnelId tunnel, bool hasSpi, uint32_t outer)
     }
 }
 
+uint32_t
+InnerRoutes::Offer(TunnelId tunnel, uint32_t outer)
+{
+    ClaimOnUp(tunnel, 0, false, outer);
+    if (uint32_t a = AddressOf(tunnel); a != 0 || !m_networkLocal)
+    {
+        return a;
+    }
+    uint32_t network = *m_networkLocal & m_networkMask;
+    uint32_t broadcast = network | ~m_networkMask;
+    for (uint32_t a = network + 1; a < broadcast; ++a)
+    {
+        bool expected = false;
+        for (const auto& e : m_expected)
+        {
+            expected = expected || e.inner == a;
+        }
+        if (a != *m_networkLocal && !expected && Free(a) && m_offered.insert(a).second)
+        {
+            return a;
+        }
+    }
+    return 0;
+}
+
 void
 InnerRoutes::Learn(TunnelId tunnel, uint32_t source)
 {

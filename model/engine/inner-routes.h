@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <optional>
 #include <vector>
 
@@ -57,6 +58,18 @@ class InnerRoutes
     /// the one expected at `outer` if it is the only one there.
     void ClaimOnUp(TunnelId tunnel, uint32_t offeredSpi, bool hasSpi, uint32_t outer);
 
+    /// The address to hand `tunnel` (AnyConnect's X-CSTP-Address), a client at `outer`: the
+    /// expected client's there, taken as ClaimOnUp would; else the lowest host of the tunnel
+    /// network that no one has, is expected or was offered. An offered address is not routed
+    /// until the client sends from it (Learn). 0 when there is none.
+    uint32_t Offer(TunnelId tunnel, uint32_t outer);
+
+    /// The tunnel network's mask (0 when none was set).
+    uint32_t Mask() const
+    {
+        return m_networkMask;
+    }
+
     /// An inner packet from `source` came out of `tunnel`: a tunnel without an address learns
     /// it if it is a free host of the tunnel network.
     void Learn(TunnelId tunnel, uint32_t source);
@@ -86,6 +99,7 @@ class InnerRoutes
     std::vector<ExpectedClient> m_expected;
     std::map<uint32_t, TunnelId> m_routes;  ///< inner address -> tunnel
     std::map<TunnelId, uint32_t> m_address; ///< tunnel -> inner address
+    std::set<uint32_t> m_offered;
     std::optional<uint32_t> m_networkLocal;
     uint32_t m_networkMask{0};
 };

@@ -1,9 +1,9 @@
 /*
- * TLS 1.2 application-data records on a real TCP byte stream, for AnyConnect's CSTP channel.
- *
- * The model does not encrypt: a record carries the plaintext between an explicit nonce and a
- * tag of the sizes of AES-128-GCM (RFC 5288 §3: 8-byte explicit nonce, 16-byte tag), so the
- * bytes on the wire have the real length and record boundaries. Record boundaries are
+ * TLS 1.2 application-data record framing on a TCP byte stream, with the plaintext left in the
+ * clear between an explicit nonce and a tag of the sizes of AES-128-GCM (RFC 5288 §3: 8-byte
+ * explicit nonce, 16-byte tag): the real length and record boundaries without encryption, for
+ * hand-made captures, the CSTP fuzz target and the wire demo. vpnsim's AnyConnect tunnels
+ * encrypt for real (model/engine/tls-session.h). Record boundaries are
  * independent of TCP segment boundaries: the reader reassembles records from arbitrary chunks.
  */
 #ifndef VPNSIM_WIRE_TLS_RECORD_H

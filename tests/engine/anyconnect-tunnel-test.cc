@@ -1,10 +1,12 @@
 /*
- * AnyConnect liveness (doc/protocols.md §CSTP DPD and keepalive, openconnect keepalive_action): the
- * DPD timeline, the keepalive cadence, disconnect, and two tunnels back to back.
+ * AnyConnect end to end on a fake clock (doc/protocols.md §AnyConnect TLS, §AnyConnect
+ * authentication, §CSTP tunnel setup, §CSTP DPD and keepalive): the TLS handshake, the
+ * authentication and CONNECT exchange, CSTP data in TLS records, the DPD timeline, keepalives,
+ * disconnects, and what ends a tunnel that is being set up.
  */
 #include "model/engine/anyconnect-tunnel.h"
 #include "tests/engine/event-recorder.h"
-#include "tests/engine/fake-host.h"
+#include "tests/engine/stream-pair.h"
 
 #include <gtest/gtest.h>
 
@@ -18,58 +20,86 @@ namespace
 using namespace engine;
 using namespace std::chrono_literals;
 
-/// A FakeHost that also notes when each stream write happened and what CSTP type it held.
-class TimedHost : public FakeHost
-{
-  public:
-    void SendStream(wire::ByteView bytes) override
-    {
-        FakeHost::SendStream(bytes);
-        std::string error;
-        m_tls.Feed(
-            bytes,
-            [this](wire::ByteView p)
-            {
-                writes.push_back({Now(), static_cast<wire::CstpType>(p[6])});
-            },
-            error);
-    }
-
-    /// Times at which packets of `type` were written.
-    std::vector<Nanos> TimesOf(wire::CstpType type) const
-    {
-        std::vector<Nanos> t;
-        for (const auto& w : writes)
-        {
-            if (w.second == type)
-            {
-                t.push_back(w.first);
-            }
-        }
-        return t;
-    }
-
-    std::vector<std::pair<Nanos, wire::CstpType>> writes;
-
-  private:
-    wire::TlsRecordStream m_tls;
-};
-
-/// A record from the peer carrying one CSTP packet.
-wire::Bytes
-FromPeer(wire::TlsRecordStream& peerTls, wire::CstpType type, wire::ByteView payload = {})
-{
-    return peerTls.Seal(wire::BuildCstpPacket(type, payload));
-}
-
 AnyConnectConfig
 Config(Nanos dpd, Nanos keepalive)
 {
     AnyConnectConfig c;
     c.dpd = dpd;
     c.keepalive = keepalive;
+    c.client.host = "198.18.0.1";
     return c;
 }
+
+/// A client tunnel on end A, a headend tunnel on end B, 5 ms apart.
+struct TunnelPair
+{
+    explicit TunnelPair(AnyConnectConfig clientConfig = Config(30s, 20s),
+                        AnyConnectConfig headendConfig = Config(30s, 20s))
+        : client(net.a, AnyConnectRole::Client, clientConfig)
+        , headend(net.b, AnyConnectRole::Headend, WithLease(headendConfig))
+        , clientEvents(net.a)
+        , headendEvents(net.b)
+    {
+        net.a.receive = [this](wire::ByteView b)
+        {
+            client.ReceiveStream(b);
+        };
+        net.b.receive = [this](wire::ByteView b)
+        {
+            headend.ReceiveStream(b);
+        };
+        client.SetObserver(clientEvents.Observer());
+        headend.SetObserver(headendEvents.Observer());
+        client.SetStatusCallback(
+            [this](const TunnelStatus& s)
+            {
+                clientStatus.emplace_back(net.Now(), s);
+            });
+        headend.SetStatusCallback(
+            [this](const TunnelStatus& s)
+            {
+                headendStatus.emplace_back(net.Now(), s);
+            });
+    }
+
+    static AnyConnectConfig WithLease(AnyConnectConfig c)
+    {
+        c.lease = []
+        {
+            return std::make_pair(0xc6130002u, 0xffffff00u); // 198.19.0.2/24
+        };
+        return c;
+    }
+
+    /// Starts both and runs until the client is up (or 1 s).
+    void Connect()
+    {
+        headend.Start();
+        client.Start();
+        net.RunUntil(net.Now() + 1s);
+    }
+
+    /// The time the client came up.
+    Nanos ClientUpAt() const
+    {
+        for (const auto& [t, s] : clientStatus)
+        {
+            if (s.state == TunnelState::Up)
+            {
+                return t;
+            }
+        }
+        return Nanos::max();
+    }
+
+    StreamPair net;
+    AnyConnectTunnel client;
+    AnyConnectTunnel headend;
+    EventRecorder clientEvents;
+    EventRecorder headendEvents;
+    std::vector<std::pair<Nanos, TunnelStatus>> clientStatus;
+    std::vector<std::pair<Nanos, TunnelStatus>> headendStatus;
+};
 
 TEST(AnyConnectTunnel, DefaultsAreDpd30sAndKeepalive20s)
 {
@@ -78,303 +108,218 @@ TEST(AnyConnectTunnel, DefaultsAreDpd30sAndKeepalive20s)
     EXPECT_EQ(c.keepalive, 20s);
 }
 
-TEST(AnyConnectTunnel, DpdRequestAtDpdRepeatedEveryHalfDpdDeadAtTwiceDpd)
+TEST(AnyConnectTunnel, HandshakeAuthenticationAndConnectTakeFiveRoundTrips)
 {
-    TimedHost host;
-    AnyConnectTunnel t(host, AnyConnectRole::Headend, Config(30s, 20s)); // headend: no keepalive
-    std::vector<TunnelStatus> status;
-    t.SetStatusCallback(
-        [&](const TunnelStatus& s)
-        {
-            status.push_back(s);
-        });
-    t.Start();
-    host.Advance(200s);
+    TunnelPair p;
+    p.Connect();
 
-    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdRequest), (std::vector<Nanos>{30s, 45s}));
-    EXPECT_TRUE(host.TimesOf(wire::CstpType::Keepalive).empty());
-    ASSERT_EQ(status.size(), 2u);
-    EXPECT_EQ(status[0].state, TunnelState::Up);
-    EXPECT_EQ(status[1].state, TunnelState::Down);
-    EXPECT_EQ(status[1].reason, DownReason::HeadendDpd);
-    EXPECT_EQ(host.PendingTimers(), 0u);
-}
+    // TLS 1.2 full handshake (2 round trips), POST / -> form, POST /auth -> complete,
+    // CONNECT -> 200 CONNECTED: five round trips of 10 ms. The headend is up as it answers.
+    ASSERT_EQ(p.clientStatus.size(), 1u);
+    EXPECT_EQ(p.clientStatus[0].second.state, TunnelState::Up);
+    EXPECT_EQ(p.ClientUpAt(), 50ms);
+    ASSERT_EQ(p.headendStatus.size(), 1u);
+    EXPECT_EQ(p.headendStatus[0].first, 45ms);
+    EXPECT_EQ(p.client.Grant().address, 0xc6130002u);
+    EXPECT_EQ(p.client.Grant().netmask, 0xffffff00u);
+    EXPECT_EQ(p.client.Grant().mtu, 1399u);
 
-TEST(AnyConnectTunnel, DpdTimelineScalesWithTheInterval)
-{
-    TimedHost host;
-    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(10s, 0s));
-    std::optional<Nanos> downAt;
-    std::optional<DownReason> reason;
-    t.SetStatusCallback(
-        [&](const TunnelStatus& s)
-        {
-            if (s.state == TunnelState::Down)
-            {
-                downAt = host.Now();
-                reason = s.reason;
-            }
-        });
-    t.Start();
-    host.Advance(100s);
-    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdRequest), (std::vector<Nanos>{10s, 15s}));
-    EXPECT_EQ(downAt, 20s);
-    EXPECT_EQ(reason, DownReason::ClientDpd);
-}
-
-TEST(AnyConnectTunnel, DpdResponseRestartsTheDpdClock)
-{
-    TimedHost host;
-    wire::TlsRecordStream peer;
-    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(30s, 0s));
-    t.Start();
-    host.Advance(31s);
-    t.ReceiveStream(FromPeer(peer, wire::CstpType::DpdResponse)); // answered at 31 s
-    host.Advance(30s);                                            // t = 61 s
-
-    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdRequest), (std::vector<Nanos>{30s, 61s}));
-    EXPECT_EQ(t.State(), TunnelState::Up);
-}
-
-TEST(AnyConnectTunnel, TrafficFromThePeerKeepsDpdQuiet)
-{
-    TimedHost host;
-    wire::TlsRecordStream peer;
-    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(30s, 0s));
-    t.Start();
-    for (int i = 0; i < 20; ++i)
+    // The client's first write is a ClientHello in a handshake record; everything after the
+    // handshake is TLS 1.2 application data.
+    const auto& writes = p.net.a.writes;
+    ASSERT_GE(writes.size(), 5u);
+    EXPECT_EQ(writes[0].second[0], 0x16);
+    EXPECT_EQ(writes[0].second[5], 0x01); // client_hello
+    for (size_t i = 2; i < writes.size(); ++i)
     {
-        host.Advance(25s);
-        t.ReceiveStream(FromPeer(peer, wire::CstpType::Data, wire::FromHex("45000000")));
+        EXPECT_EQ(writes[i].second[0], 0x17) << i;
+        EXPECT_EQ(writes[i].second[1], 0x03);
+        EXPECT_EQ(writes[i].second[2], 0x03);
     }
-    EXPECT_TRUE(host.TimesOf(wire::CstpType::DpdRequest).empty());
-    EXPECT_EQ(t.State(), TunnelState::Up);
-    EXPECT_EQ(host.delivered.size(), 20u);
+    // Both ends log the same master secret.
+    EXPECT_EQ(p.client.KeyLogLine().rfind("CLIENT_RANDOM ", 0), 0u);
+    EXPECT_EQ(p.client.KeyLogLine(), p.headend.KeyLogLine());
 }
 
-TEST(AnyConnectTunnel, DpdRequestFromThePeerIsAnswered)
+TEST(AnyConnectTunnel, DataCrossesInOneCstpRecordEachAlsoInOneByteChunks)
 {
-    TimedHost host;
-    wire::TlsRecordStream peer;
-    AnyConnectTunnel t(host, AnyConnectRole::Headend, Config(30s, 0s));
-    t.Start();
-    host.Advance(3s);
-    t.ReceiveStream(FromPeer(peer, wire::CstpType::DpdRequest));
-    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdResponse), (std::vector<Nanos>{3s}));
+    TunnelPair p;
+    p.net.chunk = 1;
+    p.Connect();
+    wire::Bytes inner = wire::FromHex("4500001c0001000040010000c6130002c6130001");
+    size_t before = p.net.a.writes.size();
+    p.client.SendInner(inner);
+    p.headend.SendInner(wire::FromHex("45000004aabbccdd"));
+    p.net.Advance(1s);
+
+    ASSERT_EQ(p.net.b.delivered.size(), 1u);
+    EXPECT_EQ(p.net.b.delivered[0], inner);
+    ASSERT_EQ(p.net.a.delivered.size(), 1u);
+    EXPECT_EQ(wire::ToHex(p.net.a.delivered[0]), "45000004aabbccdd");
+    // One record: header 5 + explicit nonce 8 + CSTP header 8 + packet + tag 16.
+    ASSERT_EQ(p.net.a.writes.size(), before + 1);
+    EXPECT_EQ(p.net.a.writes.back().second.size(), 5 + 8 + 8 + inner.size() + 16);
 }
 
-TEST(AnyConnectTunnel, ClientKeepaliveAfterKeepaliveSecondsWithoutSending)
+TEST(AnyConnectTunnel, HeadendDpdRequestAtDpdRepeatedEveryHalfDpdDeadAtTwiceDpd)
 {
-    TimedHost host;
-    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(0s, 20s)); // DPD off
-    t.Start();
-    host.Advance(50s);
-    t.SendInner(wire::FromHex("45000000")); // sending pushes the next keepalive to 70 s
-    host.Advance(50s);                      // t = 100 s
+    TunnelPair p(Config(0s, 0s), Config(30s, 20s)); // a client that sends nothing by itself
+    p.Connect();
+    Nanos up = p.headendStatus.at(0).first;
+    p.net.carryAtoB = false;
+    p.net.carryBtoA = false;
+    p.net.RunUntil(up + 200s);
 
-    EXPECT_EQ(host.TimesOf(wire::CstpType::Keepalive), (std::vector<Nanos>{20s, 40s, 70s, 90s}));
+    EXPECT_EQ(p.headendEvents.TimesOf(LivenessEvent::CstpDpdRequestSent),
+              (std::vector<Nanos>{up + 30s, up + 45s}));
+    ASSERT_EQ(p.headendStatus.size(), 2u);
+    EXPECT_EQ(p.headendStatus[1].first, up + 60s);
+    EXPECT_EQ(p.headendStatus[1].second.reason, DownReason::HeadendDpd);
+    EXPECT_TRUE(p.headendEvents.TimesOf(LivenessEvent::CstpKeepaliveSent).empty());
 }
 
-TEST(AnyConnectTunnel, NoKeepaliveWhileDataFlows)
+TEST(AnyConnectTunnel, ClientTakesTheLowerOfItsOwnAndTheHeadendsIntervals)
 {
-    TimedHost host;
-    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(0s, 20s));
-    t.Start();
-    for (int i = 0; i < 10; ++i)
-    {
-        host.Advance(15s);
-        t.SendInner(wire::FromHex("45000000"));
-    }
-    EXPECT_TRUE(host.TimesOf(wire::CstpType::Keepalive).empty());
-}
-
-TEST(AnyConnectTunnel, HeadendSendsNoKeepalives)
-{
-    TimedHost host;
-    AnyConnectTunnel t(host, AnyConnectRole::Headend, Config(0s, 20s));
-    t.Start();
-    host.Advance(100s);
-    EXPECT_TRUE(host.writes.empty());
-}
-
-TEST(AnyConnectTunnel, PeerDisconnectTakesTheTunnelDownWithoutAFailureReason)
-{
-    TimedHost host;
-    wire::TlsRecordStream peer;
-    AnyConnectTunnel t(host, AnyConnectRole::Client);
-    TunnelStatus last;
-    t.SetStatusCallback(
-        [&](const TunnelStatus& s)
-        {
-            last = s;
-        });
-    t.Start();
-    wire::Bytes bye = wire::FromHex("b0");
-    std::string why = "Idle timeout";
-    bye.insert(bye.end(), why.begin(), why.end());
-    t.ReceiveStream(FromPeer(peer, wire::CstpType::Disconnect, bye));
-
-    EXPECT_EQ(t.State(), TunnelState::Down);
-    EXPECT_FALSE(last.reason.has_value());
-    EXPECT_NE(last.detail.find("Idle timeout"), std::string::npos);
-    EXPECT_EQ(host.PendingTimers(), 0u);
-}
-
-TEST(AnyConnectTunnel, LocalDisconnectSendsByeAndGoesDown)
-{
-    TimedHost host;
-    AnyConnectTunnel t(host, AnyConnectRole::Client);
-    t.Start();
-    t.Disconnect("user");
-    ASSERT_EQ(host.writes.size(), 1u);
-    EXPECT_EQ(host.writes[0].second, wire::CstpType::Disconnect);
-    // The last bytes before the tag: b0 'u' 's' 'e' 'r'.
-    wire::ByteView s(host.stream);
-    EXPECT_EQ(wire::ToHex(s.subspan(s.size() - 16 - 5, 5)), "b075736572");
-    EXPECT_EQ(t.State(), TunnelState::Down);
-}
-
-TEST(AnyConnectTunnel, FramingErrorTakesTheTunnelDown)
-{
-    TimedHost host;
-    wire::TlsRecordStream peer;
-    AnyConnectTunnel t(host, AnyConnectRole::Client);
-    TunnelStatus last;
-    t.SetStatusCallback(
-        [&](const TunnelStatus& s)
-        {
-            last = s;
-        });
-    t.Start();
-    t.ReceiveStream(peer.Seal(wire::FromHex("00112233")));
-    EXPECT_EQ(last.state, TunnelState::Down);
-    EXPECT_EQ(last.reason, DownReason::FramingError);
-}
-
-TEST(AnyConnectTunnel, TwoTunnelsBackToBackStayUpIdleAndCarryDataInOneByteChunks)
-{
-    TimedHost clientHost;
-    TimedHost headendHost;
-    AnyConnectTunnel client(clientHost, AnyConnectRole::Client);
-    AnyConnectTunnel headend(headendHost, AnyConnectRole::Headend);
-    client.Start();
-    headend.Start();
-    size_t c = 0;
-    size_t h = 0;
-    auto pump = [&]
-    {
-        for (; c < clientHost.stream.size(); ++c)
-        {
-            headend.ReceiveStream(wire::ByteView(&clientHost.stream[c], 1));
-        }
-        for (; h < headendHost.stream.size(); ++h)
-        {
-            client.ReceiveStream(wire::ByteView(&headendHost.stream[h], 1));
-        }
-    };
-    // Both clocks advance together, one second at a time, the stream delivered at once.
-    for (int s = 0; s < 300; ++s)
-    {
-        clientHost.Advance(1s);
-        headendHost.Advance(1s);
-        pump();
-        pump();
-    }
-    client.SendInner(wire::FromHex("4500000401020304"));
-    headend.SendInner(wire::FromHex("45000004aabbccdd"));
-    pump();
-
-    EXPECT_EQ(client.State(), TunnelState::Up);
-    EXPECT_EQ(headend.State(), TunnelState::Up);
-    ASSERT_EQ(headendHost.delivered.size(), 1u);
-    EXPECT_EQ(wire::ToHex(headendHost.delivered[0]), "4500000401020304");
-    ASSERT_EQ(clientHost.delivered.size(), 1u);
-    // The client's keepalives every 20 s keep the headend's DPD quiet; the client's own DPD
-    // runs every 30 s of silence from the headend and is answered.
-    EXPECT_EQ(headendHost.TimesOf(wire::CstpType::DpdRequest).size(), 0u);
-    EXPECT_GT(client.Session().Counters().dpdResponsesReceived, 0u);
+    TunnelPair shorter(Config(30s, 20s), Config(10s, 60s));
+    shorter.Connect();
+    EXPECT_EQ(shorter.client.Dpd(), 10s);
+    EXPECT_EQ(shorter.client.Keepalive(), 20s);
+    TunnelPair off(Config(0s, 0s), Config(10s, 5s));
+    off.Connect();
+    EXPECT_EQ(off.client.Dpd(), 0s);
+    EXPECT_EQ(off.client.Keepalive(), 0s);
 }
 
 TEST(AnyConnectTunnelEvents, IdleClientReportsKeepalivesDpdRequestsAndPeerDead)
 {
-    TimedHost host;
-    EventRecorder events(host);
-    AnyConnectTunnel t(host, AnyConnectRole::Client, Config(30s, 20s));
-    t.SetObserver(events.Observer());
-    t.Start();
-    host.Advance(100s);
+    TunnelPair p;
+    p.Connect();
+    Nanos up = p.ClientUpAt();
+    p.net.carryAtoB = false;
+    p.net.carryBtoA = false;
+    p.net.RunUntil(up + 100s);
 
     // Keepalive after 20 s of sending nothing, DPD at 30 s and 45 s of hearing nothing, each
     // send pushing the next keepalive out, and dead at 60 s.
     using E = LivenessEvent;
-    std::vector<std::pair<Nanos, E>> expected = {{20s, E::CstpKeepaliveSent},
-                                                 {30s, E::CstpDpdRequestSent},
-                                                 {45s, E::CstpDpdRequestSent},
-                                                 {60s, E::PeerDead}};
-    EXPECT_EQ(events.liveness, expected);
-    EXPECT_STREQ(ToString(E::CstpDpdRequestSent), "cstp-dpd-request-sent");
-    TunnelCounters c = t.Summary();
+    std::vector<std::pair<Nanos, E>> expected = {{up + 20s, E::CstpKeepaliveSent},
+                                                 {up + 30s, E::CstpDpdRequestSent},
+                                                 {up + 45s, E::CstpDpdRequestSent},
+                                                 {up + 60s, E::PeerDead}};
+    EXPECT_EQ(p.clientEvents.liveness, expected);
+    TunnelCounters c = p.client.Summary();
     EXPECT_EQ(c.keepalivesSent, 1u);
     EXPECT_EQ(c.dpdRequestsSent, 2u);
-    EXPECT_EQ(c.dpdResponsesReceived, 0u);
+    EXPECT_EQ(p.clientStatus.back().second.reason, DownReason::ClientDpd);
 }
 
-TEST(AnyConnectTunnelEvents, HeadendReportsWhatItReceivesAndItsAnswer)
+TEST(AnyConnectTunnelEvents, KeepalivesKeepTheHeadendQuietAndDpdIsAnswered)
 {
-    TimedHost host;
-    EventRecorder events(host);
-    wire::TlsRecordStream peer;
-    AnyConnectTunnel t(host, AnyConnectRole::Headend, Config(30s, 0s));
-    t.SetObserver(events.Observer());
-    t.Start();
-    host.Advance(1s);
-    t.ReceiveStream(FromPeer(peer, wire::CstpType::Keepalive));
-    t.ReceiveStream(FromPeer(peer, wire::CstpType::DpdRequest));
-    t.ReceiveStream(FromPeer(peer, wire::CstpType::DpdResponse));
+    TunnelPair p(Config(30s, 20s), Config(30s, 20s));
+    p.Connect();
+    Nanos up = p.ClientUpAt();
+    p.net.RunUntil(up + 300s);
 
-    using E = LivenessEvent;
-    std::vector<std::pair<Nanos, E>> expected = {{1s, E::CstpKeepaliveReceived},
-                                                 {1s, E::CstpDpdRequestReceived},
-                                                 {1s, E::CstpDpdResponseSent},
-                                                 {1s, E::CstpDpdResponseReceived}};
-    EXPECT_EQ(events.liveness, expected);
-    EXPECT_EQ(host.TimesOf(wire::CstpType::DpdResponse), (std::vector<Nanos>{1s}));
-    TunnelCounters c = t.Summary();
-    EXPECT_EQ(c.keepalivesReceived, 1u);
-    EXPECT_EQ(c.dpdRequestsReceived, 1u);
-    EXPECT_EQ(c.dpdResponsesSent, 1u);
-    EXPECT_EQ(c.dpdResponsesReceived, 1u);
+    EXPECT_EQ(p.client.State(), TunnelState::Up);
+    EXPECT_EQ(p.headend.State(), TunnelState::Up);
+    // The client's keepalives every 20 s keep the headend's DPD quiet; the client's own DPD
+    // runs every 30 s of silence from the headend and is answered at once.
+    EXPECT_TRUE(p.headendEvents.TimesOf(LivenessEvent::CstpDpdRequestSent).empty());
+    EXPECT_FALSE(p.headendEvents.TimesOf(LivenessEvent::CstpKeepaliveReceived).empty());
+    auto requests = p.clientEvents.TimesOf(LivenessEvent::CstpDpdRequestSent);
+    auto responses = p.clientEvents.TimesOf(LivenessEvent::CstpDpdResponseReceived);
+    ASSERT_FALSE(requests.empty());
+    ASSERT_EQ(responses.size(), requests.size());
+    for (size_t i = 0; i < requests.size(); ++i)
+    {
+        EXPECT_EQ(responses[i], requests[i] + 10ms);
+    }
+    EXPECT_EQ(p.headendEvents.TimesOf(LivenessEvent::CstpDpdResponseSent).size(),
+              requests.size());
 }
 
-TEST(AnyConnectTunnelEvents, FramingErrorAndWhatFollowsAreDroppedWithTheirReason)
+TEST(AnyConnectTunnel, PeerDisconnectTakesTheTunnelDownWithoutAFailureReason)
 {
-    TimedHost host;
-    EventRecorder events(host);
-    wire::TlsRecordStream peer;
-    AnyConnectTunnel t(host, AnyConnectRole::Client);
-    t.SetObserver(events.Observer());
-    t.SendInner(wire::FromHex("45000000")); // not started: not up
-    t.Start();
-    t.ReceiveStream(FromPeer(peer, wire::CstpType::Data, wire::FromHex("45000000")));
-    wire::Bytes bad = peer.Seal(wire::FromHex("00112233"));
-    t.ReceiveStream(bad);
-    t.SendInner(wire::FromHex("45000001"));
-    wire::Bytes late = FromPeer(peer, wire::CstpType::Data, wire::FromHex("45000002"));
-    t.ReceiveStream(late);
+    TunnelPair p;
+    p.Connect();
+    p.headend.Disconnect("maintenance");
+    p.net.Advance(1s);
 
-    ASSERT_EQ(events.drops.size(), 4u);
-    EXPECT_EQ(events.drops[0].reason, DropReason::NotUp);
-    EXPECT_EQ(events.drops[1].reason, DropReason::Framing);
-    EXPECT_EQ(events.drops[1].packet, bad);
-    EXPECT_EQ(events.drops[2].reason, DropReason::NotUp);
-    EXPECT_EQ(wire::ToHex(events.drops[2].packet), "45000001");
-    EXPECT_EQ(events.drops[3].reason, DropReason::NotUp);
-    EXPECT_EQ(events.drops[3].packet, late);
-    TunnelCounters c = t.Summary();
-    EXPECT_EQ(c.innerReceived, 1u);
-    EXPECT_EQ(c.framingErrors, 1u);
-    EXPECT_EQ(c.innerDroppedNotUp, 2u);
-    EXPECT_EQ(host.delivered.size(), 1u);
+    ASSERT_EQ(p.clientStatus.size(), 2u);
+    EXPECT_EQ(p.clientStatus[1].second.state, TunnelState::Down);
+    EXPECT_FALSE(p.clientStatus[1].second.reason.has_value());
+    EXPECT_NE(p.clientStatus[1].second.detail.find("maintenance"), std::string::npos)
+        << p.clientStatus[1].second.detail;
+    EXPECT_FALSE(p.headendStatus.back().second.reason.has_value());
+}
+
+TEST(AnyConnectTunnel, ATamperedRecordIsAFramingError)
+{
+    TunnelPair p;
+    p.Connect();
+    // The headend's next record reaches the client with one byte of its ciphertext changed.
+    p.net.b.receive = nullptr;
+    p.net.a.receive = [&](wire::ByteView b)
+    {
+        wire::Bytes changed(b.begin(), b.end());
+        changed[changed.size() - 20] ^= 0x01;
+        p.client.ReceiveStream(changed);
+    };
+    p.headend.SendInner(wire::FromHex("45000004aabbccdd"));
+    p.net.Advance(1s);
+
+    EXPECT_TRUE(p.net.a.delivered.empty());
+    EXPECT_EQ(p.client.State(), TunnelState::Down);
+    EXPECT_EQ(p.clientStatus.back().second.reason, DownReason::FramingError);
+    ASSERT_EQ(p.clientEvents.drops.size(), 1u);
+    EXPECT_EQ(p.clientEvents.drops[0].reason, DropReason::Framing);
+}
+
+TEST(AnyConnectTunnel, NoAnswerEndsTheSetUpAtTwiceDpd)
+{
+    TunnelPair p(Config(30s, 20s), Config(30s, 20s));
+    p.net.carryAtoB = false; // the ClientHello never arrives
+    p.Connect();
+    p.net.RunUntil(100s);
+
+    ASSERT_EQ(p.clientStatus.size(), 1u);
+    EXPECT_EQ(p.clientStatus[0].first, 60s);
+    EXPECT_EQ(p.clientStatus[0].second.state, TunnelState::Down);
+    EXPECT_EQ(p.clientStatus[0].second.reason, DownReason::ClientDpd);
+}
+
+TEST(AnyConnectTunnel, AWrongPasswordIsRefusedAndTheClientGivesUp)
+{
+    AnyConnectConfig headend = Config(30s, 20s);
+    headend.password = "other";
+    TunnelPair p(Config(30s, 20s), headend);
+    p.Connect();
+
+    ASSERT_EQ(p.clientStatus.size(), 1u);
+    EXPECT_EQ(p.clientStatus[0].second.state, TunnelState::Down);
+    EXPECT_EQ(p.clientStatus[0].second.reason, DownReason::FramingError);
+    EXPECT_NE(p.clientStatus[0].second.detail.find("authentication"), std::string::npos);
+    EXPECT_TRUE(p.headendStatus.empty()); // never granted
+}
+
+TEST(AnyConnectTunnelEvents, InnerPacketsBeforeUpAreDroppedAsNotUp)
+{
+    TunnelPair p;
+    p.client.SendInner(wire::FromHex("45000000"));
+    p.headend.Start();
+    p.client.Start();
+    p.net.Advance(20ms); // mid-handshake
+    p.client.SendInner(wire::FromHex("45000001"));
+    p.net.Advance(1s);
+    p.client.SendInner(wire::FromHex("45000002"));
+    p.net.Advance(1s);
+
+    ASSERT_EQ(p.clientEvents.drops.size(), 2u);
+    EXPECT_EQ(p.clientEvents.drops[0].reason, DropReason::NotUp);
+    EXPECT_EQ(wire::ToHex(p.clientEvents.drops[1].packet), "45000001");
+    EXPECT_EQ(p.client.Summary().innerDroppedNotUp, 2u);
+    ASSERT_EQ(p.net.b.delivered.size(), 1u);
+    EXPECT_EQ(wire::ToHex(p.net.b.delivered[0]), "45000002");
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 /*
- * CSTP framing inside TLS records on a byte stream (doc/protocols.md §CSTP framing): the bytes
- * sent, records that survive any re-chunking of the stream, DPD answered, and framing errors.
+ * CSTP framing on the TLS plaintext (doc/protocols.md §CSTP framing): the bytes of each packet,
+ * packets that survive any chunking of the plaintext (several in one record, one over several),
+ * DPD answered, and framing errors.
  */
 #include "model/engine/cstp-session.h"
 #include "tests/engine/fake-host.h"
@@ -24,173 +25,132 @@ Inner(size_t n, uint8_t fill)
     return b;
 }
 
-/// Two sessions on two hosts; what one writes to its stream the test hands to the other.
-struct SessionPair
+/// A session whose sent packets are kept, one per send.
+struct Recorded
 {
-    FakeHost aHost{1};
-    FakeHost bHost{2};
-    CstpSession a{aHost};
-    CstpSession b{bHost};
-    size_t aSent{0};
-    size_t bSent{0};
+    FakeHost host;
+    CstpSession session{host};
+    std::vector<wire::Bytes> sent;
+    std::vector<wire::CstpType> control;
+    std::vector<std::string> errors;
 
-    /// Hands A's new stream bytes to B in chunks of `chunk` bytes (and B's to A).
-    void Pump(size_t chunk)
+    Recorded()
     {
-        while (aSent < aHost.stream.size() || bSent < bHost.stream.size())
-        {
-            while (aSent < aHost.stream.size())
-            {
-                size_t n = std::min(chunk, aHost.stream.size() - aSent);
-                wire::Bytes piece(aHost.stream.begin() + aSent, aHost.stream.begin() + aSent + n);
-                aSent += n;
-                b.ReceiveStream(piece);
-            }
-            while (bSent < bHost.stream.size())
-            {
-                size_t n = std::min(chunk, bHost.stream.size() - bSent);
-                wire::Bytes piece(bHost.stream.begin() + bSent, bHost.stream.begin() + bSent + n);
-                bSent += n;
-                a.ReceiveStream(piece);
-            }
-        }
+        session.SetCallbacks(CstpCallbacks{[this](wire::ByteView p)
+                                           {
+                                               sent.emplace_back(p.begin(), p.end());
+                                           },
+                                           [this](wire::CstpType t, wire::ByteView)
+                                           {
+                                               control.push_back(t);
+                                           },
+                                           [this](const std::string& d)
+                                           {
+                                               errors.push_back(d);
+                                           }});
     }
 };
 
-TEST(CstpSession, DataIsOneStfPacketInOneTls12ApplicationDataRecord)
+TEST(CstpSession, DataIsOneStfPacketPerSend)
 {
-    FakeHost host;
-    CstpSession s(host);
-    s.SendData(wire::FromHex("45000004"));
-
-    // 17 0303 len=8+12+16 | explicit nonce (record 0) | STF 01, len 4, type 0, 0 | inner | tag
-    std::string expected = "170303"
-                           "0024"
-                           "0000000000000000"
-                           "5354460100040000"
-                           "45000004"
-                           + std::string(32, '0');
-    EXPECT_EQ(wire::ToHex(host.stream), expected);
+    Recorded r;
+    r.session.SendData(wire::FromHex("4500000401020304"));
+    ASSERT_EQ(r.sent.size(), 1u);
+    EXPECT_EQ(wire::ToHex(r.sent[0]), "5354460100080000" "4500000401020304");
 }
 
 TEST(CstpSession, ControlPacketsAreTheFixedEightByteForms)
 {
-    EXPECT_EQ(wire::ToHex(wire::BuildCstpPacket(wire::CstpType::Keepalive, {})),
-              "5354460100000700");
-    EXPECT_EQ(wire::ToHex(wire::BuildCstpPacket(wire::CstpType::DpdRequest, {})),
-              "5354460100000300");
-    EXPECT_EQ(wire::ToHex(wire::BuildCstpPacket(wire::CstpType::DpdResponse, {})),
-              "5354460100000400");
+    Recorded r;
+    r.session.SendControl(wire::CstpType::DpdRequest);
+    r.session.SendControl(wire::CstpType::DpdResponse);
+    r.session.SendControl(wire::CstpType::Keepalive);
+    ASSERT_EQ(r.sent.size(), 3u);
+    EXPECT_EQ(wire::ToHex(r.sent[0]), "5354460100000300");
+    EXPECT_EQ(wire::ToHex(r.sent[1]), "5354460100000400");
+    EXPECT_EQ(wire::ToHex(r.sent[2]), "5354460100000700");
+    EXPECT_EQ(r.session.Counters().dpdRequestsSent, 1u);
+    EXPECT_EQ(r.session.Counters().keepalivesSent, 1u);
 }
 
-TEST(CstpSession, RecordsSurviveOneByteChunks)
+TEST(CstpSession, PacketsSurviveAnyChunkingOfThePlaintext)
 {
-    SessionPair p;
-    std::vector<wire::Bytes> sent;
-    for (size_t i = 0; i < 20; ++i)
+    Recorded from;
+    std::vector<wire::Bytes> inner = {Inner(60, 1), Inner(1400, 2), Inner(20, 3)};
+    for (const auto& p : inner)
     {
-        sent.push_back(Inner(1 + i * 71, static_cast<uint8_t>(i)));
-        p.a.SendData(sent.back());
-        if (i % 5 == 0)
-        {
-            p.a.SendControl(wire::CstpType::Keepalive);
-        }
+        from.session.SendData(p);
     }
-    p.Pump(1);
-
-    EXPECT_EQ(p.bHost.delivered, sent);
-    EXPECT_EQ(p.b.Counters().keepalivesReceived, 4u);
-    EXPECT_EQ(p.b.Counters().framingErrors, 0u);
-}
-
-TEST(CstpSession, RecordsSurviveChunksThatCutAcrossRecordBoundaries)
-{
-    for (size_t chunk : {2u, 3u, 7u, 100u, 1000u, 5000u})
+    from.session.SendControl(wire::CstpType::Keepalive);
+    wire::Bytes stream;
+    for (const auto& p : from.sent)
     {
-        SessionPair p;
-        std::vector<wire::Bytes> sent;
-        for (size_t i = 0; i < 10; ++i)
+        stream.insert(stream.end(), p.begin(), p.end());
+    }
+    for (size_t chunk : {size_t(1), size_t(7), size_t(100), stream.size()})
+    {
+        Recorded to;
+        for (size_t i = 0; i < stream.size(); i += chunk)
         {
-            sent.push_back(Inner(40 + i * 137, static_cast<uint8_t>(i)));
-            p.a.SendData(sent.back());
+            to.session.Receive(
+                wire::ByteView(stream.data() + i, std::min(chunk, stream.size() - i)));
         }
-        p.Pump(chunk);
-        EXPECT_EQ(p.bHost.delivered, sent) << "chunk " << chunk;
+        EXPECT_EQ(to.host.delivered, inner) << chunk;
+        EXPECT_EQ(to.control, (std::vector<wire::CstpType>{wire::CstpType::Keepalive}));
+        EXPECT_TRUE(to.errors.empty());
     }
 }
 
-TEST(CstpSession, NothingIsDeliveredUntilTheRecordIsComplete)
+TEST(CstpSession, NothingIsDeliveredUntilThePacketIsComplete)
 {
-    SessionPair p;
-    p.a.SendData(Inner(100, 1));
-    wire::ByteView all(p.aHost.stream);
-    p.b.ReceiveStream(all.first(all.size() - 1));
-    EXPECT_TRUE(p.bHost.delivered.empty());
-    p.b.ReceiveStream(all.last(1));
-    EXPECT_EQ(p.bHost.delivered.size(), 1u);
+    Recorded from;
+    from.session.SendData(Inner(100, 9));
+    Recorded to;
+    to.session.Receive(wire::ByteView(from.sent[0].data(), 107));
+    EXPECT_TRUE(to.host.delivered.empty());
+    to.session.Receive(wire::ByteView(from.sent[0].data() + 107, 1));
+    EXPECT_EQ(to.host.delivered.size(), 1u);
 }
 
 TEST(CstpSession, DpdRequestIsAnsweredWithDpdResponse)
 {
-    SessionPair p;
-    p.a.SendControl(wire::CstpType::DpdRequest);
-    p.Pump(1);
-    EXPECT_EQ(p.b.Counters().dpdRequestsReceived, 1u);
-    EXPECT_EQ(p.b.Counters().dpdResponsesSent, 1u);
-    EXPECT_EQ(p.a.Counters().dpdResponsesReceived, 1u);
+    Recorded r;
+    r.session.Receive(wire::FromHex("5354460100000300"));
+    ASSERT_EQ(r.sent.size(), 1u);
+    EXPECT_EQ(wire::ToHex(r.sent[0]), "5354460100000400");
+    EXPECT_EQ(r.session.Counters().dpdRequestsReceived, 1u);
+    EXPECT_EQ(r.session.Counters().dpdResponsesSent, 1u);
 }
 
 TEST(CstpSession, LastReceivedAndLastSentFollowTraffic)
 {
-    SessionPair p;
-    p.aHost.Advance(std::chrono::seconds(5));
-    p.bHost.Advance(std::chrono::seconds(7));
-    p.a.SendControl(wire::CstpType::Keepalive);
-    p.Pump(10);
-    EXPECT_EQ(p.a.LastSent(), std::chrono::seconds(5));
-    EXPECT_EQ(p.b.LastReceived(), std::chrono::seconds(7));
-    EXPECT_EQ(p.b.LastSent(), std::chrono::seconds(0)); // a keepalive is not answered
+    Recorded r;
+    r.host.Advance(std::chrono::seconds(5));
+    r.session.Receive(wire::FromHex("5354460100000700"));
+    EXPECT_EQ(r.session.LastReceived(), std::chrono::seconds(5));
+    EXPECT_EQ(r.session.LastSent(), std::chrono::seconds(0));
+    r.host.Advance(std::chrono::seconds(2));
+    r.session.SendControl(wire::CstpType::Keepalive);
+    EXPECT_EQ(r.session.LastSent(), std::chrono::seconds(7));
 }
 
-TEST(CstpSession, RecordHoldingTwoCstpPacketsIsAFramingError)
+TEST(CstpSession, BadMagicIsAFramingErrorAndNothingAfterItCounts)
 {
-    FakeHost host;
-    CstpSession s(host);
-    std::string error;
-    s.SetCallbacks(CstpCallbacks{{},
-                                 [&](const std::string& d)
-                                 {
-                                     error = d;
-                                 }});
-    wire::Bytes two = wire::BuildCstpPacket(wire::CstpType::Data, Inner(20, 1));
-    wire::Bytes second = wire::BuildCstpPacket(wire::CstpType::Data, Inner(20, 2));
-    two.insert(two.end(), second.begin(), second.end());
-    wire::TlsRecordStream tls;
-    s.ReceiveStream(tls.Seal(two));
-
-    EXPECT_TRUE(host.delivered.empty());
-    EXPECT_EQ(s.Counters().framingErrors, 1u);
-    EXPECT_FALSE(error.empty());
-    EXPECT_TRUE(s.Failed());
+    Recorded r;
+    r.session.Receive(wire::FromHex("5354460200000700" "5354460100000700"));
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_TRUE(r.control.empty());
+    EXPECT_TRUE(r.session.Failed());
+    r.session.Receive(wire::FromHex("5354460100000700"));
+    EXPECT_TRUE(r.control.empty());
+    EXPECT_EQ(r.session.Counters().framingErrors, 1u);
 }
 
-TEST(CstpSession, BadMagicIsAFramingError)
+TEST(CstpSession, UnknownTypeIsAFramingError)
 {
-    FakeHost host;
-    CstpSession s(host);
-    wire::TlsRecordStream tls;
-    s.ReceiveStream(tls.Seal(wire::FromHex("5354460200000700")));
-    EXPECT_EQ(s.Counters().framingErrors, 1u);
-}
-
-TEST(CstpSession, NonApplicationDataRecordIsAFramingError)
-{
-    FakeHost host;
-    CstpSession s(host);
-    wire::Bytes alert = wire::FromHex("15030300020228");
-    s.ReceiveStream(alert); // a TLS alert (21), not application data
-    EXPECT_EQ(s.Counters().framingErrors, 1u);
-    EXPECT_TRUE(s.Failed());
+    Recorded r;
+    r.session.Receive(wire::FromHex("5354460100006100"));
+    EXPECT_EQ(r.errors.size(), 1u);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "tests/wire/tshark-runner.h"
 
 #include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <map>
 
@@ -27,6 +28,7 @@ struct Capture
     std::string pcap;
     vpnsim::wire::EspSaConfig clientToHeadend; ///< IPsec only
     vpnsim::wire::EspSaConfig headendToClient;
+    std::string tlsKeyLog; ///< AnyConnect only: the session's key-log line
 };
 
 /// Five UDP echoes through a tunnel of `encapsulation` in 15 s, captured on the client's link
@@ -36,7 +38,7 @@ CaptureFiveEchoes(const std::string& encapsulation)
 {
     std::string prefix
         = (std::filesystem::temp_directory_path() / ("vpnsim-sim-" + encapsulation)).string();
-    Capture c{prefix + "-0-1.pcap", {}, {}};
+    Capture c{prefix + "-0-1.pcap", {}, {}, {}};
     Line line(encapsulation);
     line.Echo(5);
     PointToPointHelper p2p;
@@ -44,6 +46,11 @@ CaptureFiveEchoes(const std::string& encapsulation)
     Simulator::Stop(Seconds(15));
     Simulator::Run();
     EXPECT_EQ(line.echoes, 5u);
+    if (const auto* t = line.client->GetAnyConnectTunnel())
+    {
+        c.tlsKeyLog = t->KeyLogLine();
+        EXPECT_EQ(c.tlsKeyLog, line.headend->GetAnyConnectTunnel()->KeyLogLine());
+    }
     if (const auto* t = line.client->GetIpsecTunnel())
     {
         c.clientToHeadend = t->OutboundSa();
@@ -251,16 +258,20 @@ TEST(VpnEndpoint, SimulationPcapOfNativeEspDecryptsInTshark)
     EXPECT_TRUE(TsharkProblemFrames(c.pcap, opts).empty());
 }
 
-TEST(VpnEndpoint, SimulationPcapOfAnyConnectDecodesWithTheLuaDissector)
+TEST(VpnEndpoint, SimulationPcapOfAnyConnectDecryptsWithItsKeyLogIntoCstp)
 {
     const std::string script = std::string(VPNSIM_SOURCE_DIR) + "/wireshark/vpnsim-cstp.lua";
     ASSERT_TRUE(std::filesystem::exists(script)) << script;
-    const std::vector<std::string> opts
-        = {"-X", "lua_script:" + script,   "-d", "tcp.port==443,vpnsim_cstp",
-           "-o", "tcp.check_checksum:TRUE"};
     Capture c = CaptureFiveEchoes("anyconnect");
+    std::string keys = c.pcap + ".keys";
+    {
+        std::ofstream(keys) << c.tlsKeyLog << "\n";
+    }
+    const std::vector<std::string> opts
+        = {"-X", "lua_script:" + script, "-o", "tls.keylog_file:" + keys, "--disable-heuristic",
+           "http_tls", "-d", "tls.port==443,cstp", "-o", "tcp.check_checksum:TRUE"};
     auto out = RunTsharkFields(
-        c.pcap, opts, {"tcp.srcport", "vpnsim_cstp.type", "udp.dstport", "tcp.checksum.status"});
+        c.pcap, opts, {"tcp.srcport", "cstp.type", "udp.dstport", "tcp.checksum.status"});
     ASSERT_EQ(out.exitCode, 0) << out.raw;
     // Each DATA record carries one echo (UDP to port 9, or back from it), in either direction.
     int toHeadend = 0;
@@ -272,7 +283,7 @@ TEST(VpnEndpoint, SimulationPcapOfAnyConnectDecodesWithTheLuaDissector)
         EXPECT_EQ(row[3], "1"); // ns-3's TCP checksums, computed for real
         if (row[1].empty())
         {
-            continue; // handshake, ACKs
+            continue; // handshake, login, CONNECT, ACKs
         }
         ++records;
         EXPECT_EQ(row[1], "0x00") << "only DATA in 15 s: no DPD or keepalive is due yet";
