@@ -8,6 +8,7 @@
 #include "model/wire/isakmp.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace vpnsim
@@ -81,6 +82,17 @@ RunnerEndpoint::RunnerEndpoint(const RunnerConfig& config, PosixHost& host, Runn
                                                         return static_cast<uint16_t>(
                                                             lowest + aux() % (highest - lowest + 1));
                                                     });
+    if (const char* keyLog = std::getenv("SSLKEYLOGFILE");
+        keyLog != nullptr && *keyLog != '\0' && config.encap == Encap::AnyConnect)
+    {
+        // Opened now, while the runner may still be root, and appended to as sessions come up
+        // (the SSLKEYLOGFILE convention of OpenSSL's, GnuTLS's and NSS's applications).
+        m_keyLog.reset(std::fopen(keyLog, "a"));
+        if (!m_keyLog)
+        {
+            std::fprintf(stderr, "vpnsim-runner: SSLKEYLOGFILE=%s: cannot be opened\n", keyLog);
+        }
+    }
     if (config.role == Role::Headend)
     {
         // Each client is routed to by the inner address its tunnel carries (its probes' source:
@@ -119,28 +131,30 @@ RunnerEndpoint::Start()
     }
 }
 
-void
+engine::TunnelId
 RunnerEndpoint::StreamConnected(engine::PeerAddress peer)
 {
+    engine::TunnelId tunnel = 0;
     if (m_config.encap != Encap::AnyConnect)
     {
-        return;
+        return tunnel;
     }
     if (m_config.role == Role::Headend)
     {
-        m_endpoint->Accept(peer);
+        tunnel = m_endpoint->Accept(peer);
     }
-    m_endpoint->StreamOpened(0);
+    m_endpoint->StreamOpened(tunnel);
+    return tunnel;
 }
 
 void
-RunnerEndpoint::StreamClosed(const std::string& detail)
+RunnerEndpoint::StreamClosed(engine::TunnelId tunnel, const std::string& detail)
 {
-    if (m_config.encap == Encap::AnyConnect && m_endpoint->TunnelCount() > 0)
+    if (m_config.encap == Encap::AnyConnect && tunnel < m_endpoint->TunnelCount())
     {
         // The kernel's TCP gave up (or the peer closed without a CSTP DISCONNECT): the tunnel
         // has no way to carry anything, as openconnect's mainloop ends on a dead socket.
-        m_endpoint->StreamClosed(0, "anyconnect: " + detail);
+        m_endpoint->StreamClosed(tunnel, "anyconnect: " + detail);
     }
 }
 
@@ -228,6 +242,24 @@ RunnerEndpoint::TunnelStatusChanged(engine::TunnelId tunnel, const engine::Tunne
     if (up && !run.firstUp)
     {
         run.firstUp = now;
+        const engine::AnyConnectTunnel* anyConnect = m_endpoint->GetTunnel(tunnel).AnyConnect();
+        if (m_keyLog && anyConnect)
+        {
+            std::fprintf(m_keyLog.get(), "%s\n", anyConnect->KeyLogLine().c_str());
+            std::fflush(m_keyLog.get());
+        }
+        if (anyConnect)
+        {
+            const engine::CstpGrant& g = anyConnect->Grant();
+            std::fprintf(stderr,
+                         "vpnsim-runner: %s: tunnel%s granted address %s netmask %s mtu %u, "
+                         "dpd %.0f s, keepalive %.0f s\n",
+                         ToString(m_config.role),
+                         tunnel == 0 ? "" : (" " + std::to_string(tunnel)).c_str(),
+                         wire::Ipv4ToString(g.address).c_str(),
+                         wire::Ipv4ToString(g.netmask).c_str(), g.mtu,
+                         ToSeconds(anyConnect->Dpd()), ToSeconds(anyConnect->Keepalive()));
+        }
         if (!m_nextProbe)
         {
             // The first probe waits one interval: through a TCP proxy, a probe right behind
@@ -323,10 +355,10 @@ RunnerEndpoint::SendOuter(const engine::OuterPacket& p)
 }
 
 void
-RunnerEndpoint::SendTunnelStream(engine::TunnelId, wire::ByteView bytes)
+RunnerEndpoint::SendTunnelStream(engine::TunnelId tunnel, wire::ByteView bytes)
 {
     m_counters.streamBytesSent += bytes.size();
-    m_wire.SendStream(bytes);
+    m_wire.SendStream(tunnel, bytes);
 }
 
 void
@@ -418,12 +450,12 @@ RunnerEndpoint::ReceiveUdp(uint32_t source, uint16_t sourcePort, uint16_t localP
 }
 
 void
-RunnerEndpoint::ReceiveStream(wire::ByteView bytes)
+RunnerEndpoint::ReceiveStream(engine::TunnelId tunnel, wire::ByteView bytes)
 {
     m_counters.streamBytesReceived += bytes.size();
-    if (AnyConnect())
+    if (m_config.encap == Encap::AnyConnect)
     {
-        m_endpoint->ReceiveStream(0, bytes);
+        m_endpoint->ReceiveStream(tunnel, bytes);
     }
 }
 

@@ -19,6 +19,7 @@
 #include "model/wire/pcap-writer.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,8 +44,8 @@ class RunnerWire
     virtual bool SendUdp(uint16_t sourcePort, uint32_t destination, uint16_t destinationPort,
                          wire::ByteView payload)
         = 0;
-    /// Bytes for the kernel TCP stream (AnyConnect).
-    virtual void SendStream(wire::ByteView bytes) = 0;
+    /// Bytes for the kernel TCP stream of `tunnel` (AnyConnect: a headend has one per client).
+    virtual void SendStream(engine::TunnelId tunnel, wire::ByteView bytes) = 0;
     /// An inner packet for the TUN interface; false if there is none.
     virtual bool WriteTun(wire::ByteView packet) = 0;
 };
@@ -94,11 +95,12 @@ class RunnerEndpoint : public engine::EndpointHost
     /// IPsec: opens the transport, and the client starts IKE. AnyConnect waits for the stream.
     void Start();
 
-    /// The kernel TCP stream (AnyConnect) is connected or accepted (from `peer`): the tunnel
-    /// comes up.
-    void StreamConnected(engine::PeerAddress peer = {});
-    /// The stream could not be opened, or the peer closed it.
-    void StreamClosed(const std::string& detail);
+    /// A kernel TCP stream (AnyConnect) is connected (a client's, tunnel 0) or accepted from
+    /// `peer` (a headend's new client); returns the tunnel it carries. Its tunnel starts: TLS.
+    engine::TunnelId StreamConnected(engine::PeerAddress peer = {});
+
+    /// The stream of `tunnel` could not be opened, or the peer closed it.
+    void StreamClosed(engine::TunnelId tunnel, const std::string& detail);
 
     // Receive path: everything the sockets hand up. Nothing here trusts the bytes.
     /// A datagram from a raw socket (IPv4 header first).
@@ -106,8 +108,8 @@ class RunnerEndpoint : public engine::EndpointHost
     /// A UDP payload that arrived on local port `localPort` from `source`:`sourcePort`.
     void ReceiveUdp(uint32_t source, uint16_t sourcePort, uint16_t localPort,
                     wire::ByteView payload);
-    /// Bytes from the kernel TCP stream, in any chunking.
-    void ReceiveStream(wire::ByteView bytes);
+    /// Bytes from the kernel TCP stream of `tunnel`, in any chunking.
+    void ReceiveStream(engine::TunnelId tunnel, wire::ByteView bytes);
     /// A packet read from the TUN interface.
     void ReceiveTun(wire::ByteView packet);
 
@@ -202,6 +204,15 @@ class RunnerEndpoint : public engine::EndpointHost
     std::vector<TunnelRun> m_runs;
     std::optional<engine::Nanos> m_nextProbe;
     std::optional<engine::Nanos> m_lastProbeReceived;
+    struct FileClose
+    {
+        void operator()(std::FILE* f) const
+        {
+            std::fclose(f);
+        }
+    };
+    /// SSLKEYLOGFILE, when set: each AnyConnect session's key-log line as it comes up.
+    std::unique_ptr<std::FILE, FileClose> m_keyLog;
     // Last, so that its tunnels go while this host is whole.
     std::unique_ptr<engine::Endpoint> m_endpoint;
 };

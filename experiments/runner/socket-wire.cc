@@ -80,12 +80,18 @@ SocketWire::SocketWire(const RunnerConfig& config)
 
 SocketWire::~SocketWire()
 {
-    for (int fd :
-         {m_rawSend, m_rawReceive, m_udp500, m_udp4500, m_listen, m_stream, m_tun, m_signals})
+    for (int fd : {m_rawSend, m_rawReceive, m_udp500, m_udp4500, m_listen, m_tun, m_signals})
     {
         if (fd >= 0)
         {
             close(fd);
+        }
+    }
+    for (auto& [tunnel, stream] : m_streams)
+    {
+        if (stream.fd >= 0)
+        {
+            close(stream.fd);
         }
     }
 }
@@ -189,7 +195,7 @@ SocketWire::Open()
                 m_listen = fd;
                 setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
                 sockaddr_in a = Inet(m_config.local, m_config.anyConnectPort);
-                if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || listen(fd, 4) < 0)
+                if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || listen(fd, 64) < 0)
                 {
                     return Errno("--anyconnect-port=" + std::to_string(m_config.anyConnectPort)
                                  + ": listen");
@@ -197,7 +203,7 @@ SocketWire::Open()
             }
             else
             {
-                m_stream = fd;
+                m_streams[0] = Stream{fd, true, {}, 0};
                 sockaddr_in l = Inet(m_config.local, 0);
                 if (bind(fd, reinterpret_cast<sockaddr*>(&l), sizeof l) < 0)
                 {
@@ -209,7 +215,6 @@ SocketWire::Open()
                 {
                     return Errno("--remote: connect");
                 }
-                m_connecting = true;
             }
             break;
         }
@@ -260,33 +265,38 @@ SocketWire::SendUdp(uint16_t sourcePort, uint32_t destination, uint16_t destinat
 }
 
 void
-SocketWire::SendStream(wire::ByteView bytes)
+SocketWire::SendStream(engine::TunnelId tunnel, wire::ByteView bytes)
 {
-    m_backlog.insert(m_backlog.end(), bytes.begin(), bytes.end());
-    FlushStream();
+    auto it = m_streams.find(tunnel);
+    if (it == m_streams.end() || it->second.fd < 0)
+    {
+        return; // closed: the tunnel is down already
+    }
+    it->second.backlog.insert(it->second.backlog.end(), bytes.begin(), bytes.end());
+    FlushStream(it->second);
 }
 
 void
-SocketWire::FlushStream()
+SocketWire::FlushStream(Stream& stream)
 {
-    if (m_stream < 0 || m_connecting)
+    if (stream.fd < 0 || stream.connecting)
     {
         return;
     }
-    while (m_backlogStart < m_backlog.size())
+    while (stream.backlogStart < stream.backlog.size())
     {
-        ssize_t n = send(m_stream, m_backlog.data() + m_backlogStart,
-                         m_backlog.size() - m_backlogStart, MSG_DONTWAIT | MSG_NOSIGNAL);
+        ssize_t n = send(stream.fd, stream.backlog.data() + stream.backlogStart,
+                         stream.backlog.size() - stream.backlogStart, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n <= 0)
         {
             break; // full (or failing: the reader side notices the error)
         }
-        m_backlogStart += static_cast<size_t>(n);
+        stream.backlogStart += static_cast<size_t>(n);
     }
-    if (m_backlogStart == m_backlog.size())
+    if (stream.backlogStart == stream.backlog.size())
     {
-        m_backlog.clear();
-        m_backlogStart = 0;
+        stream.backlog.clear();
+        stream.backlogStart = 0;
     }
 }
 
@@ -294,11 +304,15 @@ void
 SocketWire::Drain(double seconds)
 {
     int64_t end = PosixHost::MonotonicNanos() + static_cast<int64_t>(seconds * 1e9);
-    while (m_stream >= 0 && m_backlogStart < m_backlog.size() && PosixHost::MonotonicNanos() < end)
+    for (auto& [tunnel, stream] : m_streams)
     {
-        pollfd p{m_stream, POLLOUT, 0};
-        poll(&p, 1, 10);
-        FlushStream();
+        while (stream.fd >= 0 && stream.backlogStart < stream.backlog.size()
+               && PosixHost::MonotonicNanos() < end)
+        {
+            pollfd p{stream.fd, POLLOUT, 0};
+            poll(&p, 1, 10);
+            FlushStream(stream);
+        }
     }
 }
 
@@ -359,71 +373,87 @@ SocketWire::ReadTun(RunnerEndpoint& endpoint)
 }
 
 void
-SocketWire::ReadStream(RunnerEndpoint& endpoint)
+SocketWire::ReadStream(RunnerEndpoint& endpoint, engine::TunnelId tunnel)
 {
-    for (int i = 0; i < kReadBurst && m_stream >= 0; ++i)
+    for (int i = 0; i < kReadBurst; ++i)
     {
-        ssize_t n = recv(m_stream, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
+        int fd = m_streams[tunnel].fd;
+        if (fd < 0)
+        {
+            return;
+        }
+        ssize_t n = recv(fd, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
         if (n > 0)
         {
-            endpoint.ReceiveStream(wire::ByteView(m_buffer.data(), static_cast<size_t>(n)));
+            endpoint.ReceiveStream(tunnel, wire::ByteView(m_buffer.data(), static_cast<size_t>(n)));
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         {
             return;
         }
-        CloseStream(endpoint, n == 0 ? "the peer closed the TCP connection"
-                                     : std::string("TCP: ") + std::strerror(errno));
+        CloseStream(endpoint, tunnel,
+                    n == 0 ? "the peer closed the TCP connection"
+                           : std::string("TCP: ") + std::strerror(errno));
     }
 }
 
 void
-SocketWire::CloseStream(RunnerEndpoint& endpoint, const std::string& detail)
+SocketWire::CloseStream(RunnerEndpoint& endpoint, engine::TunnelId tunnel,
+                        const std::string& detail)
 {
-    close(m_stream);
-    m_stream = -1;
-    m_connecting = false;
-    endpoint.StreamClosed(detail);
+    Stream& stream = m_streams[tunnel];
+    close(stream.fd);
+    stream = Stream{};
+    endpoint.StreamClosed(tunnel, detail);
 }
 
 void
 SocketWire::AcceptStream(RunnerEndpoint& endpoint)
 {
-    sockaddr_in from{};
-    socklen_t len = sizeof from;
-    int fd = accept4(m_listen, reinterpret_cast<sockaddr*>(&from), &len,
-                     SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0)
+    // Every connection is a client of its own; a client that comes back is a new tunnel.
+    for (int i = 0; i < kReadBurst; ++i)
     {
-        return;
+        sockaddr_in from{};
+        socklen_t len = sizeof from;
+        int fd = accept4(m_listen, reinterpret_cast<sockaddr*>(&from), &len,
+                         SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+        {
+            return;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        // The stream is registered under the tunnel's number before the tunnel starts, so that
+        // what it writes at once has somewhere to go.
+        engine::TunnelId next = static_cast<engine::TunnelId>(endpoint.GetEndpoint().TunnelCount());
+        m_streams[next] = Stream{fd, false, {}, 0};
+        engine::TunnelId tunnel =
+            endpoint.StreamConnected({ntohl(from.sin_addr.s_addr), ntohs(from.sin_port)});
+        if (tunnel != next)
+        {
+            m_streams[tunnel] = std::move(m_streams[next]);
+            m_streams.erase(next);
+        }
+        FlushStream(m_streams[tunnel]);
     }
-    if (m_stream >= 0 || endpoint.EverUp())
-    {
-        close(fd); // one client per headend, and a tunnel that ended stays ended
-        return;
-    }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    m_stream = fd;
-    endpoint.StreamConnected({ntohl(from.sin_addr.s_addr), ntohs(from.sin_port)});
-    FlushStream();
 }
 
 void
-SocketWire::FinishConnect(RunnerEndpoint& endpoint)
+SocketWire::FinishConnect(RunnerEndpoint& endpoint, engine::TunnelId tunnel)
 {
+    Stream& stream = m_streams[tunnel];
     int error = 0;
     socklen_t len = sizeof error;
-    getsockopt(m_stream, SOL_SOCKET, SO_ERROR, &error, &len);
+    getsockopt(stream.fd, SOL_SOCKET, SO_ERROR, &error, &len);
     if (error != 0)
     {
-        CloseStream(endpoint, std::string("connect: ") + std::strerror(error));
+        CloseStream(endpoint, tunnel, std::string("connect: ") + std::strerror(error));
         return;
     }
-    m_connecting = false;
+    stream.connecting = false;
     endpoint.StreamConnected();
-    FlushStream();
+    FlushStream(m_streams[tunnel]);
 }
 
 double
@@ -443,11 +473,11 @@ SocketWire::Run(RunnerEndpoint& endpoint, PosixHost& host, double durationS)
         Udp500,
         Udp4500,
         Listen,
-        Stream,
+        Connection,
         Tun
     };
     std::vector<pollfd> fds;
-    std::vector<Source> sources;
+    std::vector<std::pair<Source, engine::TunnelId>> sources;
     while (true)
     {
         host.RunDueTimers();
@@ -476,12 +506,12 @@ SocketWire::Run(RunnerEndpoint& endpoint, PosixHost& host, double durationS)
 
         fds.clear();
         sources.clear();
-        auto add = [&](int fd, short events, Source s)
+        auto add = [&](int fd, short events, Source s, engine::TunnelId tunnel = 0)
         {
             if (fd >= 0)
             {
                 fds.push_back(pollfd{fd, events, 0});
-                sources.push_back(s);
+                sources.emplace_back(s, tunnel);
             }
         };
         add(m_signals, POLLIN, Signal);
@@ -489,12 +519,15 @@ SocketWire::Run(RunnerEndpoint& endpoint, PosixHost& host, double durationS)
         add(m_udp500, POLLIN, Udp500);
         add(m_udp4500, POLLIN, Udp4500);
         add(m_listen, POLLIN, Listen);
-        short streamEvents = POLLIN;
-        if (m_connecting || m_backlogStart < m_backlog.size())
+        for (const auto& [tunnel, stream] : m_streams)
         {
-            streamEvents |= POLLOUT;
+            short events = POLLIN;
+            if (stream.connecting || stream.backlogStart < stream.backlog.size())
+            {
+                events |= POLLOUT;
+            }
+            add(stream.fd, events, Connection, tunnel);
         }
-        add(m_stream, streamEvents, Stream);
         add(m_tun, POLLIN, Tun);
 
         int ready = ppoll(fds.data(), fds.size(), &ts, nullptr);
@@ -514,7 +547,8 @@ SocketWire::Run(RunnerEndpoint& endpoint, PosixHost& host, double durationS)
             {
                 continue;
             }
-            switch (sources[i])
+            engine::TunnelId tunnel = sources[i].second;
+            switch (sources[i].first)
             {
                 case Signal:
                 {
@@ -539,25 +573,28 @@ SocketWire::Run(RunnerEndpoint& endpoint, PosixHost& host, double durationS)
                 case Listen:
                     AcceptStream(endpoint);
                     break;
-                case Stream:
-                    if (m_stream < 0)
+                case Connection:
+                {
+                    Stream& stream = m_streams[tunnel];
+                    if (stream.fd < 0)
                     {
                         break;
                     }
-                    if (m_connecting)
+                    if (stream.connecting)
                     {
-                        FinishConnect(endpoint);
+                        FinishConnect(endpoint, tunnel);
                         break;
                     }
                     if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
                     {
-                        ReadStream(endpoint);
+                        ReadStream(endpoint, tunnel);
                     }
-                    if (m_stream >= 0 && (fds[i].revents & POLLOUT))
+                    if (m_streams[tunnel].fd >= 0 && (fds[i].revents & POLLOUT))
                     {
-                        FlushStream();
+                        FlushStream(m_streams[tunnel]);
                     }
                     break;
+                }
                 case Tun:
                     ReadTun(endpoint);
                     break;

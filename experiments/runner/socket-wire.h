@@ -9,7 +9,8 @@
  *   which would hand ESP to the kernel's absent IPsec, doc/testbed.md §UDP 4500 and ESP).
  * - native ESP: UDP 500 for IKE, the raw IPPROTO_RAW socket to send ESP, a raw protocol-50
  *   socket to receive it (its presence also keeps the kernel from answering ICMP unreachable).
- * - AnyConnect: one kernel TCP connection (the headend listens and accepts one client).
+ * - AnyConnect: kernel TCP connections: the client's one, and one per client the headend
+ *   accepts on its listening socket, each carrying its own tunnel.
  * - Inner side: an optional TUN interface.
  */
 #ifndef VPNSIM_RUNNER_SOCKET_WIRE_H
@@ -19,6 +20,7 @@
 #include "experiments/runner/runner-endpoint.h"
 
 #include <atomic>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,18 +57,27 @@ class SocketWire : public RunnerWire
     bool SendRaw(wire::ByteView datagram, uint32_t destination) override;
     bool SendUdp(uint16_t sourcePort, uint32_t destination, uint16_t destinationPort,
                  wire::ByteView payload) override;
-    void SendStream(wire::ByteView bytes) override;
+    void SendStream(engine::TunnelId tunnel, wire::ByteView bytes) override;
     bool WriteTun(wire::ByteView packet) override;
 
   private:
     void ReadRaw(RunnerEndpoint& endpoint);
     void ReadUdp(RunnerEndpoint& endpoint, int fd, uint16_t localPort);
     void ReadTun(RunnerEndpoint& endpoint);
-    void ReadStream(RunnerEndpoint& endpoint);
+    /// One AnyConnect TCP connection and the bytes the kernel had no room for yet.
+    struct Stream
+    {
+        int fd{-1};
+        bool connecting{false};
+        std::vector<uint8_t> backlog;
+        size_t backlogStart{0};
+    };
+
+    void ReadStream(RunnerEndpoint& endpoint, engine::TunnelId tunnel);
     void AcceptStream(RunnerEndpoint& endpoint);
-    void FinishConnect(RunnerEndpoint& endpoint);
-    void FlushStream();
-    void CloseStream(RunnerEndpoint& endpoint, const std::string& detail);
+    void FinishConnect(RunnerEndpoint& endpoint, engine::TunnelId tunnel);
+    void FlushStream(Stream& stream);
+    void CloseStream(RunnerEndpoint& endpoint, engine::TunnelId tunnel, const std::string& detail);
 
     RunnerConfig m_config;
     int m_rawSend{-1};
@@ -74,13 +85,10 @@ class SocketWire : public RunnerWire
     int m_udp500{-1};
     int m_udp4500{-1};
     int m_listen{-1};
-    int m_stream{-1};
-    bool m_connecting{false};
+    std::map<engine::TunnelId, Stream> m_streams;
     int m_tun{-1};
     int m_signals{-1};
     bool m_interrupted{false};
-    std::vector<uint8_t> m_backlog; ///< stream bytes the kernel had no room for yet
-    size_t m_backlogStart{0};
     std::vector<uint8_t> m_buffer;
 };
 

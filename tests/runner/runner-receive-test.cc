@@ -61,7 +61,7 @@ class QueueWire : public RunnerWire
         return true;
     }
 
-    void SendStream(wire::ByteView) override {}
+    void SendStream(engine::TunnelId, wire::ByteView) override {}
 
     bool WriteTun(wire::ByteView p) override
     {
@@ -248,7 +248,7 @@ TEST_P(RunnerReceive, HostileInputIsCountedNeverFatal)
         headend.ReceiveUdp(kClient, 500, 500, junk);
         headend.ReceiveUdp(kClient, 4500, 4500, junk);
         headend.ReceiveUdp(kClient, 4500, 9999, junk);
-        headend.ReceiveStream(junk);
+        headend.ReceiveStream(0, junk);
         headend.ReceiveTun(junk);
     }
     // Another flow's well-formed packets: a TCP segment to another port, ESP from a stranger.
