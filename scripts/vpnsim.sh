@@ -34,6 +34,7 @@ PACKAGES=(
     slurmctld slurmd slurm-client munge
     nftables iputils-ping iproute2
     haproxy openssh-server openssh-client
+    ocserv openconnect openssl
 )
 
 install_packages() {
