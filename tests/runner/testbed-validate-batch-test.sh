@@ -38,9 +38,12 @@ if [ "$rc" = 77 ]; then
     tail -3 "$WORK/validate.err"
     exit 77
 fi
-echo "validate took $(($(date +%s) - start)) s (exit $rc); CPU busy" \
+# `times`' second line: the user and system CPU of this shell's children (validate and every
+# process under it: simulations, scenarios, runners, proxies).
+echo "validate took $(($(date +%s) - start)) s (exit $rc); CPU of validate and all it started" \
+    "(user, system): $(times | tail -1); the machine's $(nproc) cores were busy" \
     "$(awk -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) 'BEGIN { printf "%.0f %%", t ? 100 * b / t : 0 }')" \
-    "of $(nproc) cores over the run"
+    "of the time (other processes included)"
 check "validate ran and wrote its summary and plots (exit $rc)" \
     '[ "$rc" = 0 ] && [ -s "$out/summary.json" ] && [ -s "$out/survival.png" ] && [ -s "$out/validation.png" ]'
 [ -s "$out/summary.json" ] || { tail -20 "$WORK/validate.err"; summary; exit 1; }
