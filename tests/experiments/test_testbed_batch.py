@@ -121,6 +121,7 @@ def test_bad_cells_are_refused():
     for cells, message in (("ctcp:proxy", "--cells=ctcp:proxy: allowed"),
                            ("gre:proxy:0.01", "--cells=gre:proxy:0.01: allowed"),
                            ("ctcp:proxy:0.01,ctcp:proxy:0.01", "each once")):
-        p = subprocess.run([sys.executable, str(TESTBED / "validate"), "--cells", cells],
-                           capture_output=True, text=True, timeout=60)
-        assert p.returncode == 2 and message in p.stderr, p.stderr
+        for asa in ("proxy", "stateful"):  # whatever --asa says, --cells are checked
+            p = subprocess.run([sys.executable, str(TESTBED / "validate"), "--cells", cells,
+                                "--asa", asa], capture_output=True, text=True, timeout=60)
+            assert p.returncode == 2 and message in p.stderr, p.stderr
