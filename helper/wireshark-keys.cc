@@ -1,5 +1,7 @@
 #include "helper/wireshark-keys.h"
 
+#include "model/wire/ctcp.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -106,7 +108,7 @@ WriteWiresharkDecryption(const std::string& prefix,
        << "capture=\"$here/" << defaultCapture << "\"\n"
        << "case \"$1\" in *.pcap) capture=$1; shift ;; esac\n"
        << "WIRESHARK_CONFIG_DIR=\"$here/" << configName << "\" exec tshark -n "
-       << "-d tcp.port==10000,tcpencap "
+       << "-d tcp.port==" << vpnsim::wire::kCtcpDefaultPort << ",tcpencap "
        << (tls ? "-o \"tls.keylog_file:$here/" + keyLog.filename().string()
                      + "\" --disable-heuristic http_tls "
                : "")

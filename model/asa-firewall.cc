@@ -6,6 +6,7 @@
 #include "model/asa-stateful-inspection.h"
 #include "model/asa-tcp-proxy.h"
 #include "model/ipv4-ingress-hook.h"
+#include "model/wire/ctcp.h"
 #include "model/wire/ipv4-header.h"
 #include "model/wire/tcp-header.h"
 #include "model/wire/udp-header.h"
@@ -47,6 +48,13 @@ SeqMax(uint32_t a, uint32_t b)
 /// The MSS the ASA assumes when it turns a window in bytes into a queue limit in segments:
 /// its own default `sysopt connection tcpmss 1380`, which it writes into every SYN.
 constexpr uint32_t kAsaTcpMss = 1380;
+
+/// Cisco's documented bypass class: every flow to the cTCP port.
+std::string
+DefaultBypassAcl()
+{
+    return "tcp any any eq " + std::to_string(vpnsim::wire::kCtcpDefaultPort);
+}
 
 /// The inspection part of each Mode name.
 TypeId
@@ -169,7 +177,7 @@ AsaFirewall::GetTypeId()
                   "BypassAcl",
                   "Access-list line selecting the flows that get tcp-state-bypass in "
                   "bypass mode.",
-                  StringValue("tcp any any eq 10000"),
+                  StringValue(DefaultBypassAcl()),
                   MakeStringAccessor(&AsaFirewall::SetBypassAcl, &AsaFirewall::GetBypassAcl),
                   MakeStringChecker())
               .AddAttribute("QueueLimit",
@@ -234,7 +242,7 @@ AsaFirewall::GetTypeId()
 
 AsaFirewall::AsaFirewall()
 {
-    SetBypassAcl("tcp any any eq 10000");
+    SetBypassAcl(DefaultBypassAcl());
 }
 
 AsaFirewall::~AsaFirewall() = default;

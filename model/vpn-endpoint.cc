@@ -5,6 +5,8 @@
 #include "model/engine/anyconnect-tunnel.h"
 #include "model/engine/ipsec-tunnel.h"
 #include "model/parameter-attribute.h"
+#include "model/wire/esp-in-udp.h"
+#include "model/wire/isakmp.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
@@ -347,16 +349,16 @@ VpnEndpoint::OpenSockets()
     switch (m_encapsulation)
     {
         case NATT:
-            m_udp500 = MakeUdp(500);
-            m_udp4500 = MakeUdp(4500);
+            m_udp500 = MakeUdp(vpnsim::wire::kIkePort);
+            m_udp4500 = MakeUdp(vpnsim::wire::kNattPort);
             break;
         case ESP:
-            m_udp500 = MakeUdp(500);
-            m_raw = MakeRaw(50);
+            m_udp500 = MakeUdp(vpnsim::wire::kIkePort);
+            m_raw = MakeRaw(vpnsim::wire::ipproto::Esp);
             break;
         case CTCP:
         {
-            m_raw = MakeRaw(6);
+            m_raw = MakeRaw(vpnsim::wire::ipproto::Tcp);
             // One guard for all of a headend's clients: it takes every segment to the port.
             Ptr<TcpL4Protocol> tcp = GetNode()->GetObject<TcpL4Protocol>();
             uint16_t port = m_endpoint->CtcpLocalPort();
@@ -470,7 +472,7 @@ VpnEndpoint::ReceiveUdp(Ptr<Socket> socket)
     {
         InetSocketAddress src = InetSocketAddress::ConvertFrom(from);
         vpnsim::wire::Bytes b = PacketBytes(p);
-        uint16_t localPort = socket == m_udp4500 ? 4500 : 500;
+        uint16_t localPort = socket == m_udp4500 ? vpnsim::wire::kNattPort : vpnsim::wire::kIkePort;
         m_endpoint->ReceiveUdp(src.GetIpv4().Get(), src.GetPort(), localPort, b);
     }
 }

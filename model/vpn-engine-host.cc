@@ -1,5 +1,7 @@
 #include "model/vpn-engine-host.h"
 
+#include "model/wire/esp-in-udp.h"
+
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 
@@ -68,7 +70,7 @@ VpnEndpoint::EngineHost::SendOuter(const engine::OuterPacket& packet)
     Ipv4Address to(packet.destinationAddress);
     if (packet.protocol == engine::OuterProtocol::Udp)
     {
-        Ptr<Socket> s = packet.sourcePort == 4500 ? m_e.m_udp4500 : m_e.m_udp500;
+        Ptr<Socket> s = packet.sourcePort == vpnsim::wire::kNattPort ? m_e.m_udp4500 : m_e.m_udp500;
         NS_ABORT_MSG_UNLESS(s, "VpnEndpoint: no socket for UDP " << packet.sourcePort);
         s->SendTo(p, 0, InetSocketAddress(to, packet.destinationPort));
         return;

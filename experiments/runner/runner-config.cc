@@ -53,10 +53,7 @@ tunnel:
   --transform NAME          aes-cbc-128-hmac-sha1-96 (default), aes-cbc-256-hmac-sha1-96,
                             null-hmac-sha1-96, aes-gcm-128, aes-gcm-256
 )" + ParameterUsage()
-           + R"(  --tunnels N               client: cTCP tunnels from one process, 1..1024 (1), each
-                            from the next source port (--client-port + i) and inner
-                            address (--inner-local + i)
-run:
+           + R"(run:
   --duration S              0.1..86400 (30)
   --seed N                  0..2^64-1 (1): ISNs, cookies, the client port
   --record FILE             the JSON run record, one line ("-" = stdout, the default)
@@ -177,6 +174,11 @@ SetParameter(const engine::ParameterSpec& spec, const std::string& v, RunnerConf
         c.*(port->second) = static_cast<uint16_t>(d);
         return std::nullopt;
     }
+    if (spec.flag == engine::parameter::kTunnels.flag)
+    {
+        c.tunnels = static_cast<uint32_t>(d);
+        return std::nullopt;
+    }
     return "--" + std::string(spec.flag) + ": not a runner setting";
 }
 
@@ -259,17 +261,6 @@ ParseRunnerArgs(const std::vector<std::string>& args)
                                "null-hmac-sha1-96, aes-gcm-128, aes-gcm-256");
              }
              c.transform = *t;
-             return std::nullopt;
-         }},
-        {"--tunnels",
-         [&](const std::string& f, const std::string& v) -> std::optional<std::string>
-         {
-             uint64_t n = 0;
-             if (Integer(f, v, 1, 1024, n))
-             {
-                 return Refuse(f, v, "1..1024 (more than 1: a cTCP client only)");
-             }
-             c.tunnels = static_cast<uint32_t>(n);
              return std::nullopt;
          }},
         {"--duration", seconds(&RunnerConfig::durationS, 0.1, 86400)},

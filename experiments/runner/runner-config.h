@@ -35,14 +35,6 @@ enum class RstFilter : uint8_t
     None, ///< the operator arranged it (a TUN-routed stack, iptables, a firewall)
 };
 
-/// A table entry's default as the field's type.
-template<typename T>
-constexpr T
-Default(const engine::ParameterSpec& spec)
-{
-    return static_cast<T>(spec.defaultValue);
-}
-
 /// Everything one run needs.
 struct RunnerConfig
 {
@@ -52,11 +44,12 @@ struct RunnerConfig
     uint32_t remote{0}; ///< outer IPv4 address of the peer
     wire::EspTransformId transform{wire::EspTransformId::AesCbc128HmacSha1_96};
     // The engine's parameters (model/engine/endpoint-config.h: ranges and defaults).
-    uint16_t ctcpPort{Default<uint16_t>(engine::parameter::kCtcpPort)};
+    uint16_t ctcpPort{engine::parameter::kCtcpPort.DefaultAs<uint16_t>()};
     /// cTCP client source port; 0 = random 1024-65535 from the seed
-    uint16_t clientPort{Default<uint16_t>(engine::parameter::kClientPort)};
-    uint32_t tunnels{1}; ///< client: cTCP tunnels, from clientPort and the ports after it
-    uint16_t anyConnectPort{Default<uint16_t>(engine::parameter::kAnyConnectPort)};
+    uint16_t clientPort{engine::parameter::kClientPort.DefaultAs<uint16_t>()};
+    /// client: cTCP tunnels, from clientPort and the ports after it
+    uint32_t tunnels{engine::parameter::kTunnels.DefaultAs<uint32_t>()};
+    uint16_t anyConnectPort{engine::parameter::kAnyConnectPort.DefaultAs<uint16_t>()};
     double peerTimeoutS{engine::parameter::kPeerTimeout.defaultValue};
     double asaDpdThresholdS{engine::parameter::kAsaDpdThreshold.defaultValue};
     double asaDpdRetryS{engine::parameter::kAsaDpdRetry.defaultValue};

@@ -16,6 +16,7 @@
 #include "model/engine/cstp-connect.h"
 #include "model/engine/cstp-keepalive.h"
 #include "model/engine/cstp-session.h"
+#include "model/engine/endpoint-config.h"
 #include "model/engine/host.h"
 #include "model/engine/tunnel-events.h"
 #include "model/engine/tunnel.h"
@@ -45,12 +46,12 @@ struct AnyConnectConfig
 {
     /// DPD interval; 0 disables. ASA `anyconnect dpd-interval` default 30 s for gateway and
     /// client, from a secondary source (doc/protocols.md §CSTP DPD and keepalive).
-    Nanos dpd{std::chrono::seconds(30)};
+    Nanos dpd{parameter::kAnyConnectDpd.DefaultDuration()};
     /// Keepalive interval, client->server only; 0 disables. `anyconnect ssl keepalive` is
     /// commonly 20 s but not confirmed (doc/protocols.md §Open questions).
-    Nanos keepalive{std::chrono::seconds(20)};
+    Nanos keepalive{parameter::kAnyConnectKeepalive.DefaultDuration()};
     /// What the headend grants as X-CSTP-Idle-Timeout (0: none).
-    Nanos idleTimeout{std::chrono::minutes(30)};
+    Nanos idleTimeout{parameter::kIdleTimeout.DefaultDuration()};
     /// What the headend grants as X-CSTP-MTU.
     uint32_t mtu{1399};
     /// Client: how it names the headend and logs in.

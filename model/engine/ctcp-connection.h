@@ -52,7 +52,7 @@ const char* ToString(CtcpState state);
 struct CtcpConfig
 {
     /// Headend port: TCP 10000 (doc/protocols.md §cTCP configuration).
-    uint16_t serverPort{10000};
+    uint16_t serverPort{wire::kCtcpDefaultPort};
     /// Client source port; 0 picks a random one in 1024-65535 as the client does.
     uint16_t clientPort{0};
     /// Handshake timeout; no SYN retransmission (QuickSec INITIAL_TIMEOUT 3 s).

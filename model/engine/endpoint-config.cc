@@ -14,7 +14,7 @@ namespace
 
 using namespace parameter;
 
-constexpr std::array<const ParameterSpec*, 17> kTable{
+constexpr std::array<const ParameterSpec*, 18> kTable{
     &kPeerTimeout,
     &kClientDpdIdle,
     &kClientDpdRetry,
@@ -32,6 +32,7 @@ constexpr std::array<const ParameterSpec*, 17> kTable{
     &kCtcpPort,
     &kAnyConnectPort,
     &kClientPort,
+    &kTunnels,
 };
 
 double

@@ -11,6 +11,7 @@
 #define VPNSIM_ENGINE_ENDPOINT_CONFIG_H
 
 #include "model/engine/host.h"
+#include "model/wire/ctcp.h"
 
 #include <chrono>
 #include <cstdint>
@@ -77,6 +78,24 @@ struct ParameterSpec
     constexpr Nanos DefaultDuration() const
     {
         return std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(defaultValue));
+    }
+    /// The default as a field's type (whole-number parameters).
+    template<typename T>
+    constexpr T DefaultAs() const
+    {
+        return static_cast<T>(defaultValue);
+    }
+    /// The highest value as a field's type.
+    template<typename T>
+    constexpr T HighAs() const
+    {
+        return static_cast<T>(high);
+    }
+    /// The lowest value as a field's type.
+    template<typename T>
+    constexpr T LowAs() const
+    {
+        return static_cast<T>(low);
     }
 };
 
@@ -259,7 +278,7 @@ inline constexpr ParameterSpec kCtcpPort{
     "ctcp-port",
     "CtcpPort",
     ParameterUnit::Port,
-    10000,
+    wire::kCtcpDefaultPort,
     1,
     65535,
     "",
@@ -286,6 +305,18 @@ inline constexpr ParameterSpec kClientPort{"client-port",
                                            kRunnerFlag,
                                            "cTCP client source port",
                                            "the Cisco client draws it from 1024 to 65535"};
+inline constexpr ParameterSpec kTunnels{
+    "tunnels",
+    "",
+    ParameterUnit::Count,
+    1,
+    1,
+    1024,
+    "",
+    kRunnerFlag,
+    "client: cTCP tunnels from one process, each from the next source port (--client-port + i) "
+    "and inner address (--inner-local + i); a headend has 1",
+    "the model's: one process drives up to 1024 client tunnels"};
 
 } // namespace parameter
 

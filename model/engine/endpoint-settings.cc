@@ -80,19 +80,23 @@ Validate(const EndpointSettings& s)
         return "remote address: a client needs its headend's non-zero IPv4 address";
     }
     // Each tunnel of a client takes the next source port and the next SPI block.
-    constexpr uint32_t kMaxTunnels = 1u << 10;
-    if (s.tunnels < 1 || s.tunnels > kMaxTunnels || (s.role == EndpointRole::Headend && s.tunnels != 1))
+    if (auto refusal = parameter::kTunnels.Check(uint64_t{s.tunnels}))
     {
-        return "tunnels: allowed 1.." + std::to_string(kMaxTunnels) + " (a headend: 1)";
+        return *refusal;
+    }
+    if (s.role == EndpointRole::Headend && s.tunnels != 1)
+    {
+        return "tunnels: a headend has 1 (one per client that arrives)";
     }
     if (s.tunnels > 1 && s.encapsulation != Encapsulation::Ctcp)
     {
         return "tunnels: more than 1 only with ctcp (each tunnel has a TCP source port of its "
-               "own; IKE on 500 and 4500 has one per host)";
+               "own; IKE and NAT-T have one UDP port each per host)";
     }
     if (s.clientPort != 0 && uint32_t{s.clientPort} + s.tunnels - 1 > kClientPortHighest)
     {
-        return "client port: the tunnels' ports must stay within 1..65535";
+        return "client port: the tunnels' ports must stay within 1.."
+               + std::to_string(kClientPortHighest);
     }
     if (s.encapsulation == Encapsulation::AnyConnect)
     {

@@ -7,6 +7,7 @@
 #define VPNSIM_ENGINE_ENDPOINT_SETTINGS_H
 
 #include "model/engine/anyconnect-tunnel.h"
+#include "model/engine/endpoint-config.h"
 #include "model/engine/host.h"
 #include "model/engine/ipsec-tunnel.h"
 #include "model/wire/esp-transform.h"
@@ -43,10 +44,11 @@ const char* ToString(Encapsulation encapsulation);
 
 /// Where the Cisco VPN Client draws its cTCP source port from, a random unprivileged port
 /// (doc/protocols.md §cTCP segment).
-constexpr uint16_t kClientPortLowest = 1024;
-constexpr uint16_t kClientPortHighest = 65535;
+constexpr uint16_t kClientPortLowest = parameter::kClientPort.LowAs<uint16_t>();
+constexpr uint16_t kClientPortHighest = parameter::kClientPort.HighAs<uint16_t>();
 
-/// One endpoint's parameters.
+/// One endpoint's parameters; defaults and ranges are the parameter table's
+/// (endpoint-config.h).
 struct EndpointSettings
 {
     EndpointRole role{EndpointRole::Client};
@@ -54,27 +56,27 @@ struct EndpointSettings
     uint32_t localAddress{0};  ///< this end's outer IPv4 address, host order
     uint32_t remoteAddress{0}; ///< a client's headend; a headend's is unused
     wire::EspTransformId transform{wire::EspTransformId::AesCbc128HmacSha1_96};
-    uint16_t ctcpPort{10000};     ///< the headend's cTCP port
-    uint16_t anyConnectPort{443}; ///< the headend's TLS port
+    uint16_t ctcpPort{parameter::kCtcpPort.DefaultAs<uint16_t>()}; ///< the headend's cTCP port
+    uint16_t anyConnectPort{parameter::kAnyConnectPort.DefaultAs<uint16_t>()}; ///< its TLS port
     /// A client's first cTCP source port; 0 draws it (kClientPortLowest..kClientPortHighest).
     /// Further tunnels of the same client take the next ports.
-    uint16_t clientPort{0};
+    uint16_t clientPort{parameter::kClientPort.DefaultAs<uint16_t>()};
     /// A client's tunnels, each from its own source port and SPI block (a headend has one per
     /// client that arrives).
-    uint32_t tunnels{1};
-    Nanos peerTimeout{std::chrono::seconds(90)};
-    Nanos clientDpdIdle{std::chrono::seconds(10)};
-    Nanos clientDpdRetry{std::chrono::seconds(5)};
-    Nanos headendDpdThreshold{std::chrono::seconds(300)};
-    Nanos headendDpdRetry{std::chrono::seconds(2)};
-    uint32_t headendDpdRetries{3};
-    uint8_t keySeed{0x42};
-    uint32_t clientToHeadendSpi{kDefaultClientToHeadendSpi};
-    uint32_t headendToClientSpi{kDefaultHeadendToClientSpi};
-    Nanos natKeepalive{std::chrono::seconds(20)};
-    Nanos idleTimeout{std::chrono::minutes(30)};
-    Nanos anyConnectDpd{std::chrono::seconds(30)};
-    Nanos anyConnectKeepalive{std::chrono::seconds(20)};
+    uint32_t tunnels{parameter::kTunnels.DefaultAs<uint32_t>()};
+    Nanos peerTimeout{parameter::kPeerTimeout.DefaultDuration()};
+    Nanos clientDpdIdle{parameter::kClientDpdIdle.DefaultDuration()};
+    Nanos clientDpdRetry{parameter::kClientDpdRetry.DefaultDuration()};
+    Nanos headendDpdThreshold{parameter::kAsaDpdThreshold.DefaultDuration()};
+    Nanos headendDpdRetry{parameter::kAsaDpdRetry.DefaultDuration()};
+    uint32_t headendDpdRetries{parameter::kAsaDpdRetries.DefaultAs<uint32_t>()};
+    uint8_t keySeed{parameter::kKeySeed.DefaultAs<uint8_t>()};
+    uint32_t clientToHeadendSpi{parameter::kClientToHeadendSpi.DefaultAs<uint32_t>()};
+    uint32_t headendToClientSpi{parameter::kHeadendToClientSpi.DefaultAs<uint32_t>()};
+    Nanos natKeepalive{parameter::kNatKeepalive.DefaultDuration()};
+    Nanos idleTimeout{parameter::kIdleTimeout.DefaultDuration()};
+    Nanos anyConnectDpd{parameter::kAnyConnectDpd.DefaultDuration()};
+    Nanos anyConnectKeepalive{parameter::kAnyConnectKeepalive.DefaultDuration()};
 };
 
 /// Whether the settings make working tunnels; the message names the field and what is allowed.

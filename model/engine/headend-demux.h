@@ -25,6 +25,7 @@
 #define VPNSIM_ENGINE_HEADEND_DEMUX_H
 
 #include "model/engine/host.h"
+#include "model/wire/ctcp.h"
 
 #include <cstdint>
 #include <map>
@@ -67,7 +68,7 @@ class HeadendDemux
     };
 
     /// `ctcpPort` is the headend's cTCP port (TCP segments to other ports belong to no client).
-    explicit HeadendDemux(uint16_t ctcpPort = 10000);
+    explicit HeadendDemux(uint16_t ctcpPort = wire::kCtcpDefaultPort);
 
     /// Which client `packet` (from the outer wire, addressed to this headend) belongs to.
     Verdict Classify(const OuterPacket& packet) const;

@@ -11,6 +11,7 @@
 
 #include "model/engine/ctcp-connection.h"
 #include "model/engine/dpd.h"
+#include "model/engine/endpoint-config.h"
 #include "model/engine/host.h"
 #include "model/engine/ike-exchange.h"
 #include "model/engine/nat-keepalive.h"
@@ -48,8 +49,8 @@ enum class IpsecRole : uint8_t
 };
 
 /// The SPIs of a lone tunnel (SPI block 0). The testbed's loss rules match 0xc0ffee01.
-constexpr uint32_t kDefaultClientToHeadendSpi = 0xc0ffee01;
-constexpr uint32_t kDefaultHeadendToClientSpi = 0xc0ffee02;
+constexpr uint32_t kDefaultClientToHeadendSpi = parameter::kClientToHeadendSpi.DefaultAs<uint32_t>();
+constexpr uint32_t kDefaultHeadendToClientSpi = parameter::kHeadendToClientSpi.DefaultAs<uint32_t>();
 
 /// Every parameter of one end, with Cisco's defaults (doc/protocols.md §Cisco timers and defaults).
 struct IpsecTunnelConfig
@@ -67,15 +68,15 @@ struct IpsecTunnelConfig
     uint32_t headendToClientSpi{kDefaultHeadendToClientSpi};
     /// Static keys (no Diffie-Hellman): each direction's encryption and authentication keys
     /// are derived from this seed and the SPI, identically at both ends (SaConfig).
-    uint8_t keySeed{0x42};
+    uint8_t keySeed{parameter::kKeySeed.DefaultAs<uint8_t>()};
     uint32_t replayWindow{64};
     IkeConfig ike{};
     CtcpConfig ctcp{};
     CiscoClientDpdConfig clientDpd{};
     AsaDpdConfig headendDpd{};
-    Nanos natKeepalive{std::chrono::seconds(20)}; ///< 0 disables
-    /// Headend only: group-policy vpn-idle-timeout (30 min); 0 disables.
-    Nanos idleTimeout{std::chrono::minutes(30)};
+    Nanos natKeepalive{parameter::kNatKeepalive.DefaultDuration()}; ///< 0 disables
+    /// Headend only: group-policy vpn-idle-timeout; 0 disables.
+    Nanos idleTimeout{parameter::kIdleTimeout.DefaultDuration()};
 };
 
 /// Moves both SPIs of `config` up by `block` * 256. From the default pair this gives SPI block

@@ -6,6 +6,7 @@
 #ifndef VPNSIM_ENGINE_NAT_KEEPALIVE_H
 #define VPNSIM_ENGINE_NAT_KEEPALIVE_H
 
+#include "model/engine/endpoint-config.h"
 #include "model/engine/host.h"
 
 #include <chrono>
@@ -21,7 +22,8 @@ class NatKeepalive
 {
   public:
     /// `send` puts one keepalive on the wire; `interval` is M.
-    NatKeepalive(Host& host, std::function<void()> send, Nanos interval = std::chrono::seconds(20));
+    NatKeepalive(Host& host, std::function<void()> send,
+                 Nanos interval = parameter::kNatKeepalive.DefaultDuration());
     ~NatKeepalive();
     NatKeepalive(const NatKeepalive&) = delete;
     NatKeepalive& operator=(const NatKeepalive&) = delete;

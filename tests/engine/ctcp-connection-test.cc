@@ -42,14 +42,15 @@ EspPayload(uint32_t seq, size_t n = 24)
     return b;
 }
 
-/// An IKE-in-UDP payload (UDP 500->500, checksum 0) plus its trailer.
+/// An IKE-in-UDP payload (UDP 500->500 unless told otherwise, checksum 0) plus its trailer.
 wire::Bytes
-IkePayload(size_t isakmpLength, uint16_t ipId)
+IkePayload(size_t isakmpLength, uint16_t ipId, uint16_t sourcePort = 500,
+           uint16_t destinationPort = 500)
 {
     wire::Bytes b;
     wire::ByteWriter w(b);
-    w.U16(500);
-    w.U16(500);
+    w.U16(sourcePort);
+    w.U16(destinationPort);
     w.U16(static_cast<uint16_t>(8 + isakmpLength));
     w.U16(0);
     w.Fill(isakmpLength, 0xab);
@@ -407,6 +408,37 @@ TEST_F(CtcpClientTest, IkeSegmentIsDeliveredWithItsTrailerFields)
     EXPECT_EQ(trailers[0].protocol, wire::ctcpproto::Ike);
     EXPECT_EQ(trailers[0].seq16, 0x1234);
     EXPECT_EQ(received[0].size(), 8u + 28);
+}
+
+TEST_F(CtcpClientTest, IkeInsideCtcpIsOnlyTakenFromUdp500To500)
+{
+    // Cisco's cTCP carries IKE as a UDP datagram from 500 to 500 whatever the outer ports
+    // (doc/protocols.md §cTCP segment); any other pair is a segment that cannot be framed.
+    uint32_t isn = Establish(5000);
+    uint32_t seq = 5001;
+    auto feed = [&](uint16_t sourcePort, uint16_t destinationPort)
+    {
+        wire::Bytes payload = IkePayload(28, 7, sourcePort, destinationPort);
+        Feed({10000, kClientPort, seq, isn + 1, wire::tcpflag::Ack, 65535}, payload);
+        seq += static_cast<uint32_t>(payload.size());
+    };
+    uint64_t errors = 0;
+    for (auto [source, destination] : {std::pair<uint16_t, uint16_t>{4500, 4500},
+                                       {500, 4500},
+                                       {4500, 500},
+                                       {501, 500},
+                                       {500, 10000}})
+    {
+        feed(source, destination);
+        EXPECT_EQ(conn.Counters().framingErrors, ++errors) << source << "->" << destination;
+        EXPECT_EQ(events.back(), CtcpEvent::FramingError) << source << "->" << destination;
+    }
+    EXPECT_TRUE(received.empty());
+    feed(500, 500);
+    ASSERT_EQ(received.size(), 1u);
+    EXPECT_EQ(wire::GetU16(&received[0][0]), 500);
+    EXPECT_EQ(wire::GetU16(&received[0][2]), 500);
+    EXPECT_EQ(conn.Counters().framingErrors, errors);
 }
 
 TEST_F(CtcpClientTest, BadChecksumIsDroppedAndCounted)

@@ -445,8 +445,13 @@ TEST(EndpointSettings, RefusesTunnelCountsItCannotCarry)
     s.localAddress = 0xc6120102;
     EXPECT_FALSE(engine::Validate(s).has_value());
     s.tunnels = 0;
-    EXPECT_NE(engine::Validate(s).value_or("").find("tunnels: allowed 1..1024"),
+    EXPECT_NE(engine::Validate(s).value_or("").find("tunnels=0: allowed 1 to 1024"),
               std::string::npos);
+    s.tunnels = 1025;
+    EXPECT_NE(engine::Validate(s).value_or("").find("tunnels=1025: allowed 1 to 1024"),
+              std::string::npos);
+    s.tunnels = 1024;
+    EXPECT_FALSE(engine::Validate(s).has_value());
     s.tunnels = 2;
     s.encapsulation = Encapsulation::Natt;
     EXPECT_NE(engine::Validate(s).value_or("").find("only with ctcp"), std::string::npos);
