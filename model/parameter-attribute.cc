@@ -9,6 +9,8 @@ namespace ns3
 namespace
 {
 
+using vpnsim::engine::EndpointSettings;
+using vpnsim::engine::Nanos;
 using vpnsim::engine::ParameterSpec;
 using vpnsim::engine::ParameterUnit;
 
@@ -67,6 +69,72 @@ class ParameterChecker : public AttributeChecker
     Ptr<const AttributeChecker> m_base;
 };
 
+/// Reads and writes one table entry's field of an object's engine settings, a Time as a
+/// duration and a whole number as itself.
+class SettingsAccessor : public AttributeAccessor
+{
+  public:
+    SettingsAccessor(const ParameterSpec& spec, SettingsOf settings)
+        : m_spec(spec),
+          m_settings(std::move(settings))
+    {
+    }
+
+    bool Set(ObjectBase* object, const AttributeValue& value) const override
+    {
+        EndpointSettings* s = m_settings(object);
+        if (s == nullptr)
+        {
+            return false;
+        }
+        if (const auto* time = dynamic_cast<const TimeValue*>(&value))
+        {
+            return SetParameter(*s, m_spec, Nanos(time->Get().GetNanoSeconds()));
+        }
+        const auto* number = dynamic_cast<const UintegerValue*>(&value);
+        return number != nullptr && SetParameter(*s, m_spec, number->Get());
+    }
+
+    bool Get(const ObjectBase* object, AttributeValue& value) const override
+    {
+        const EndpointSettings* s = m_settings(object);
+        if (s == nullptr)
+        {
+            return false;
+        }
+        if (auto* time = dynamic_cast<TimeValue*>(&value))
+        {
+            std::optional<Nanos> d = GetDuration(*s, m_spec);
+            if (d)
+            {
+                time->Set(NanoSeconds(d->count()));
+            }
+            return d.has_value();
+        }
+        auto* number = dynamic_cast<UintegerValue*>(&value);
+        std::optional<uint64_t> n = number ? GetNumber(*s, m_spec) : std::nullopt;
+        if (n)
+        {
+            number->Set(*n);
+        }
+        return n.has_value();
+    }
+
+    bool HasGetter() const override
+    {
+        return true;
+    }
+
+    bool HasSetter() const override
+    {
+        return true;
+    }
+
+  private:
+    const ParameterSpec& m_spec;
+    SettingsOf m_settings;
+};
+
 bool
 IsTime(const ParameterSpec& spec)
 {
@@ -99,6 +167,24 @@ AddParameterAttribute(TypeId& tid, const ParameterSpec& spec, Ptr<const Attribut
         tid.AddAttribute(std::string(spec.attribute), help,
                          UintegerValue(static_cast<uint64_t>(spec.defaultValue)), accessor,
                          MakeParameterChecker(spec));
+    }
+}
+
+Ptr<const AttributeAccessor>
+MakeSettingsAccessor(const ParameterSpec& spec, SettingsOf settings)
+{
+    return Ptr<const AttributeAccessor>(new SettingsAccessor(spec, std::move(settings)), false);
+}
+
+void
+AddParameterAttributes(TypeId& tid, const SettingsOf& settings)
+{
+    for (const ParameterSpec* spec : vpnsim::engine::EndpointParameters())
+    {
+        if (spec->interfaces & vpnsim::engine::kAttribute)
+        {
+            AddParameterAttribute(tid, *spec, MakeSettingsAccessor(*spec, settings));
+        }
     }
 }
 

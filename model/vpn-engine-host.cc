@@ -1,8 +1,5 @@
 #include "model/vpn-engine-host.h"
 
-#include "model/wire/esp-in-udp.h"
-
-#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 
 namespace ns3
@@ -12,20 +9,6 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("VpnEndpoint");
 
 namespace engine = vpnsim::engine;
-
-vpnsim::wire::Bytes
-PacketBytes(Ptr<const Packet> p)
-{
-    vpnsim::wire::Bytes b(p->GetSize());
-    p->CopyData(b.data(), b.size());
-    return b;
-}
-
-Ptr<Packet>
-BytesPacket(vpnsim::wire::ByteView bytes)
-{
-    return bytes.empty() ? Create<Packet>() : Create<Packet>(bytes.data(), bytes.size());
-}
 
 VpnEndpoint::EngineHost::EngineHost(VpnEndpoint& endpoint)
     : m_e(endpoint)
@@ -67,15 +50,7 @@ VpnEndpoint::EngineHost::SendOuter(const engine::OuterPacket& packet)
 {
     Ptr<Packet> p = BytesPacket(packet.payload);
     m_e.m_outerTxTrace(p);
-    Ipv4Address to(packet.destinationAddress);
-    if (packet.protocol == engine::OuterProtocol::Udp)
-    {
-        Ptr<Socket> s = packet.sourcePort == vpnsim::wire::kNattPort ? m_e.m_udp4500 : m_e.m_udp500;
-        NS_ABORT_MSG_UNLESS(s, "VpnEndpoint: no socket for UDP " << packet.sourcePort);
-        s->SendTo(p, 0, InetSocketAddress(to, packet.destinationPort));
-        return;
-    }
-    m_e.m_raw->SendTo(p, 0, InetSocketAddress(to, 0));
+    m_e.m_sockets->SendOuter(packet, p);
 }
 
 void
@@ -85,12 +60,7 @@ VpnEndpoint::EngineHost::SendTunnelStream(engine::TunnelId tunnel, vpnsim::wire:
     {
         m_e.m_outerTxTrace(BytesPacket(bytes));
     }
-    Stream& stream = m_e.m_streams[tunnel];
-    stream.backlog.insert(stream.backlog.end(), bytes.begin(), bytes.end());
-    if (stream.socket)
-    {
-        m_e.DrainStream(stream.socket, stream.socket->GetTxAvailable());
-    }
+    m_e.m_sockets->SendStream(tunnel, bytes);
 }
 
 void

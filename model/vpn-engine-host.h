@@ -1,7 +1,7 @@
 /*
  * VpnEndpoint's host adapter: the engine Endpoint's view of the node it runs on. Time, timers
- * and randomness come from the endpoint's SimulatorClock; outer packets go to its sockets,
- * stream bytes to the TCP connection of the tunnel they belong to, inner packets up its
+ * and randomness come from the endpoint's SimulatorClock; outer packets and stream bytes go to
+ * its sockets (VpnSockets), inner packets up its
  * VirtualNetDevice; every event becomes a trace source call. Nothing here decides anything.
  */
 #ifndef VPNSIM_VPN_ENGINE_HOST_H
@@ -9,16 +9,10 @@
 
 #include "model/engine/endpoint.h"
 #include "model/vpn-endpoint.h"
-#include "ns3/packet.h"
+#include "model/vpn-sockets.h"
 
 namespace ns3
 {
-
-/// The bytes of an ns-3 packet.
-vpnsim::wire::Bytes PacketBytes(Ptr<const Packet> packet);
-
-/// An ns-3 packet of `bytes` (an empty one for none).
-Ptr<Packet> BytesPacket(vpnsim::wire::ByteView bytes);
 
 class VpnEndpoint::EngineHost : public vpnsim::engine::EndpointHost
 {

@@ -1,11 +1,117 @@
 #include "model/engine/endpoint-settings.h"
 
+#include <map>
+#include <type_traits>
+#include <variant>
+
 #include "model/wire/ipv4-header.h"
 
 namespace vpnsim
 {
 namespace engine
 {
+
+namespace
+{
+
+/// A field of the settings, by its type.
+using SettingsField = std::variant<Nanos EndpointSettings::*, uint8_t EndpointSettings::*,
+                                   uint16_t EndpointSettings::*, uint32_t EndpointSettings::*>;
+
+/// Which field each entry of the parameter table sets.
+const SettingsField*
+FieldOf(const ParameterSpec& spec)
+{
+    using namespace parameter;
+    using S = EndpointSettings;
+    static const std::map<const ParameterSpec*, SettingsField> kFields{
+        {&kPeerTimeout, &S::peerTimeout},
+        {&kClientDpdIdle, &S::clientDpdIdle},
+        {&kClientDpdRetry, &S::clientDpdRetry},
+        {&kAsaDpdThreshold, &S::headendDpdThreshold},
+        {&kAsaDpdRetry, &S::headendDpdRetry},
+        {&kAsaDpdRetries, &S::headendDpdRetries},
+        {&kNatKeepalive, &S::natKeepalive},
+        {&kIdleTimeout, &S::idleTimeout},
+        {&kAnyConnectDpd, &S::anyConnectDpd},
+        {&kAnyConnectKeepalive, &S::anyConnectKeepalive},
+        {&kAnyConnectSegmentSize, &S::anyConnectSegmentSize},
+        {&kKeySeed, &S::keySeed},
+        {&kClientToHeadendSpi, &S::clientToHeadendSpi},
+        {&kHeadendToClientSpi, &S::headendToClientSpi},
+        {&kCtcpPort, &S::ctcpPort},
+        {&kAnyConnectPort, &S::anyConnectPort},
+        {&kClientPort, &S::clientPort},
+        {&kTunnels, &S::tunnels},
+    };
+    auto it = kFields.find(&spec);
+    return it == kFields.end() ? nullptr : &it->second;
+}
+
+} // namespace
+
+bool
+SetParameter(EndpointSettings& settings, const ParameterSpec& spec, Nanos value)
+{
+    const SettingsField* field = FieldOf(spec);
+    const auto* duration = field ? std::get_if<Nanos EndpointSettings::*>(field) : nullptr;
+    if (duration == nullptr)
+    {
+        return false;
+    }
+    settings.**duration = value;
+    return true;
+}
+
+bool
+SetParameter(EndpointSettings& settings, const ParameterSpec& spec, uint64_t value)
+{
+    const SettingsField* field = FieldOf(spec);
+    if (field == nullptr || std::holds_alternative<Nanos EndpointSettings::*>(*field))
+    {
+        return false;
+    }
+    std::visit(
+        [&](auto member)
+        {
+            using T = std::remove_reference_t<decltype(settings.*member)>;
+            if constexpr (std::is_integral_v<T>)
+            {
+                settings.*member = static_cast<T>(value);
+            }
+        },
+        *field);
+    return true;
+}
+
+std::optional<Nanos>
+GetDuration(const EndpointSettings& settings, const ParameterSpec& spec)
+{
+    const SettingsField* field = FieldOf(spec);
+    const auto* duration = field ? std::get_if<Nanos EndpointSettings::*>(field) : nullptr;
+    return duration ? std::optional<Nanos>(settings.**duration) : std::nullopt;
+}
+
+std::optional<uint64_t>
+GetNumber(const EndpointSettings& settings, const ParameterSpec& spec)
+{
+    const SettingsField* field = FieldOf(spec);
+    if (field == nullptr || std::holds_alternative<Nanos EndpointSettings::*>(*field))
+    {
+        return std::nullopt;
+    }
+    return std::visit(
+        [&](auto member) -> std::optional<uint64_t>
+        {
+            using T = std::remove_cvref_t<decltype(settings.*member)>;
+            if constexpr (std::is_integral_v<T>)
+            {
+                return static_cast<uint64_t>(settings.*member);
+            }
+            return std::nullopt;
+        },
+        *field);
+}
 
 const char*
 ToString(EndpointRole role)

@@ -77,7 +77,23 @@ struct EndpointSettings
     Nanos idleTimeout{parameter::kIdleTimeout.DefaultDuration()};
     Nanos anyConnectDpd{parameter::kAnyConnectDpd.DefaultDuration()};
     Nanos anyConnectKeepalive{parameter::kAnyConnectKeepalive.DefaultDuration()};
+    /// The AnyConnect connection's TCP segment size, for a driver whose TCP must be told it
+    /// (0: from the outer interface's MTU); the engine itself does not use it.
+    uint32_t anyConnectSegmentSize{parameter::kAnyConnectSegmentSize.DefaultAs<uint32_t>()};
 };
+
+/// Sets the field of `settings` that the table's entry `spec` stands for: a duration for a
+/// Seconds entry, a whole number for the others. False (and nothing set) if no field stands
+/// for it or the value is of the other kind. The range is the caller's to check (the entry's
+/// Allows, an attribute's checker).
+bool SetParameter(EndpointSettings& settings, const ParameterSpec& spec, Nanos value);
+bool SetParameter(EndpointSettings& settings, const ParameterSpec& spec, uint64_t value);
+
+/// The field of `settings` that `spec` stands for, if it is a duration (Seconds entries).
+std::optional<Nanos> GetDuration(const EndpointSettings& settings, const ParameterSpec& spec);
+
+/// The field of `settings` that `spec` stands for, if it is a whole number.
+std::optional<uint64_t> GetNumber(const EndpointSettings& settings, const ParameterSpec& spec);
 
 /// Whether the settings make working tunnels; the message names the field and what is allowed.
 std::optional<std::string> Validate(const EndpointSettings& settings);

@@ -439,6 +439,37 @@ TEST(EndpointClient, EspBeforeTheTunnelIsUpIsCountedAsSuchNotAsMalformed)
     EXPECT_EQ(c.received[0], 1u);
 }
 
+TEST(EndpointSettings, EveryTableEntrySetsAFieldThatStartsAtTheTablesDefault)
+{
+    // The drivers set the settings through the table alone (VpnEndpoint's attributes): an
+    // entry without a field, or a field whose default is not the table's, would be lost.
+    for (const engine::ParameterSpec* spec : engine::EndpointParameters())
+    {
+        EndpointSettings s;
+        if (spec->unit == engine::ParameterUnit::Seconds)
+        {
+            ASSERT_EQ(engine::GetDuration(s, *spec), spec->DefaultDuration()) << spec->flag;
+            Nanos high = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(spec->high));
+            EXPECT_TRUE(engine::SetParameter(s, *spec, high)) << spec->flag;
+            EXPECT_EQ(engine::GetDuration(s, *spec), high) << spec->flag;
+            EXPECT_FALSE(engine::SetParameter(s, *spec, uint64_t{1})) << spec->flag;
+            EXPECT_FALSE(engine::GetNumber(s, *spec).has_value()) << spec->flag;
+            continue;
+        }
+        ASSERT_EQ(engine::GetNumber(s, *spec), spec->DefaultAs<uint64_t>()) << spec->flag;
+        EXPECT_TRUE(engine::SetParameter(s, *spec, spec->HighAs<uint64_t>())) << spec->flag;
+        EXPECT_EQ(engine::GetNumber(s, *spec), spec->HighAs<uint64_t>()) << spec->flag;
+        EXPECT_FALSE(engine::SetParameter(s, *spec, Nanos(1))) << spec->flag;
+        EXPECT_FALSE(engine::GetDuration(s, *spec).has_value()) << spec->flag;
+    }
+    // Each entry its own field: setting one leaves every other at its default.
+    EndpointSettings s;
+    engine::SetParameter(s, engine::parameter::kAsaDpdRetry, Nanos(std::chrono::seconds(7)));
+    EXPECT_EQ(s.headendDpdRetry, seconds(7));
+    EXPECT_EQ(s.headendDpdThreshold, engine::parameter::kAsaDpdThreshold.DefaultDuration());
+    EXPECT_EQ(s.clientDpdRetry, engine::parameter::kClientDpdRetry.DefaultDuration());
+}
+
 TEST(EndpointSettings, RefusesTunnelCountsItCannotCarry)
 {
     EndpointSettings s = Settings(EndpointRole::Client, Encapsulation::Ctcp);
