@@ -8,7 +8,10 @@
 # Tunnel inner addresses (TUN, probes): client 198.19.0.1, headend 198.19.0.2.
 #
 # Physical testbed (TB_MODE=hosts): set
-#   TB_CLIENT_HOST TB_FW_HOST TB_HEADEND_HOST   ssh destinations (user@host), root on each
+#   TB_CLIENT_HOST TB_FW_HOST TB_HEADEND_HOST   ssh destinations (user@host), root on each;
+#                                               TB_FW_HOST may be empty: the middlebox is
+#                                               then a black box the scripts do not touch
+#                                               (fw mode external, no loss injected)
 #   TB_CLIENT_ADDR TB_HEADEND_ADDR              the endpoints' addresses on the test network
 #   TB_FW_IN_IF TB_FW_OUT_IF                    fw's client-side and headend-side interfaces
 #   TB_CLIENT_IF                                (optional) the client's interface toward fw:
@@ -72,15 +75,22 @@ tb_init() {
         TB_CLIENT_IF=c0
     else
         : "${TB_CLIENT_HOST:?TB_MODE=hosts needs TB_CLIENT_HOST}"
-        : "${TB_FW_HOST:?TB_MODE=hosts needs TB_FW_HOST}"
         : "${TB_HEADEND_HOST:?TB_MODE=hosts needs TB_HEADEND_HOST}"
         : "${TB_CLIENT_ADDR:?TB_MODE=hosts needs TB_CLIENT_ADDR}"
         : "${TB_HEADEND_ADDR:?TB_MODE=hosts needs TB_HEADEND_ADDR}"
-        : "${TB_FW_IN_IF:?TB_MODE=hosts needs TB_FW_IN_IF}"
-        : "${TB_FW_OUT_IF:?TB_MODE=hosts needs TB_FW_OUT_IF}"
+        if [ -n "${TB_FW_HOST:-}" ]; then
+            : "${TB_FW_IN_IF:?TB_MODE=hosts with TB_FW_HOST needs TB_FW_IN_IF}"
+            : "${TB_FW_OUT_IF:?TB_MODE=hosts with TB_FW_HOST needs TB_FW_OUT_IF}"
+        fi
     fi
     TB_INNER_CLIENT=198.19.0.1
     TB_INNER_HEADEND=198.19.0.2
+}
+
+# tb_has_fw: true when the scripts control the node between client and headend (always in
+# netns mode; in hosts mode when TB_FW_HOST names it).
+tb_has_fw() {
+    [ "$TB_MODE" = netns ] || [ -n "${TB_FW_HOST:-}" ]
 }
 
 # tb_prefix NODE: sets TB_PREFIX to the command that runs something on NODE (client, fw,
@@ -171,8 +181,14 @@ tb_up() {
 # tb_stop_proxy, which leaves its counters in $TB_OUT/proxy.json.
 tb_fw() {
     local mode=$1 ports=${2:-10000}
+    if [ "$mode" != external ] && ! tb_has_fw; then
+        tb_log "fw mode $mode: without a fw host (TB_FW_HOST) only external"
+        return 2
+    fi
     case $mode in
-        none | bypass)
+        none | bypass | external)
+            # external: a middlebox the scripts do not configure (a real ASA on a physical
+            # testbed); whatever fw host there is only forwards and drops.
             ;;
         stateful)
             tb_exec fw sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=0 2>/dev/null || true
@@ -239,7 +255,7 @@ EOF
             tb_haproxy "$ports"
             ;;
         *)
-            tb_log "fw mode $mode: allowed none, bypass, stateful, proxy, haproxy"
+            tb_log "fw mode $mode: allowed none, bypass, stateful, proxy, haproxy, external"
             return 2
             ;;
     esac
@@ -328,7 +344,7 @@ EOF
 # tb_segment_counts: the tb_segments counters as one JSON object, {"c2s_in": [packets,
 # bytes], ...} (bytes of whole IPv4 datagrams).
 tb_segment_counts() {
-    tb_exec fw nft list table inet vpnsim_segments 2>/dev/null | awk '
+    { tb_has_fw && tb_exec fw nft list table inet vpnsim_segments 2>/dev/null || true; } | awk '
         $1 == "counter" && $3 == "{" { name = $2 }
         $1 == "packets" { out = out sep "\"" name "\": [" $2 ", " $4 "]"; sep = ", " }
         END { print "{" out "}" }'
@@ -367,11 +383,13 @@ tb_loss() {
         random)
             local n
             n=$(awk -v f="$arg" 'BEGIN { printf "%d", f * 10000 + 0.5 }')
-            rules="meta protocol ip numgen random mod 10000 < $n counter name lost drop"
+            rules="meta protocol ip counter name seen
+    meta protocol ip numgen random mod 10000 < $n counter name lost drop"
             ;;
         nth)
             local k=$((arg - 1))
-            rules="ip protocol tcp tcp dport ${TB_CTCP_PORT:-10000} @th,160,32 0xc0ffee01 numgen inc mod 1000000000 == $k counter name lost drop
+            rules="meta protocol ip counter name seen
+    ip protocol tcp tcp dport ${TB_CTCP_PORT:-10000} @th,160,32 0xc0ffee01 numgen inc mod 1000000000 == $k counter name lost drop
     meta protocol ip udp dport 4500 @th,64,32 0xc0ffee01 numgen inc mod 1000000000 == $k counter name lost drop
     ip protocol esp esp spi 0xc0ffee01 numgen inc mod 1000000000 == $k counter name lost drop
     ip protocol tcp tcp dport ${TB_ANYCONNECT_PORT:-443} tcp flags & (syn|fin|rst) == 0 ip length > 200 numgen inc mod 1000000000 == $k counter name lost drop"
@@ -380,15 +398,21 @@ tb_loss() {
             # The K-th ESP segment of one cTCP connection only (client source port $3): not
             # its handshake (no payload) nor its IKE (a UDP 500->500 header after the TCP one).
             local k=$((arg - 1))
-            rules="ip protocol tcp tcp sport $3 tcp dport ${TB_CTCP_PORT:-10000} ip length > 100 @th,160,32 != 0x01f401f4 numgen inc mod 1000000000 == $k counter name lost drop"
+            rules="meta protocol ip counter name seen
+    ip protocol tcp tcp sport $3 tcp dport ${TB_CTCP_PORT:-10000} ip length > 100 @th,160,32 != 0x01f401f4 numgen inc mod 1000000000 == $k counter name lost drop"
             ;;
         *)
             tb_log "loss $kind: allowed none, random, nth, nth-flow"
             return 2
             ;;
     esac
+    if ! tb_has_fw; then
+        tb_log "loss: needs a host on the path that the scripts control (TB_FW_HOST)"
+        return 2
+    fi
     tb_exec fw nft -f - <<EOF
 table netdev vpnsim_loss {
+  counter seen {}
   counter lost {}
   chain wire { type filter hook ingress device "$TB_FW_IN_IF" priority 0; policy accept;
     $rules
@@ -408,7 +432,8 @@ EOF
 tb_loss_reverse() {
     local n node hook device table="netdev vpnsim_loss_reverse"
     n=$(awk -v f="$1" 'BEGIN { printf "%d", f * 10000 + 0.5 }')
-    [ "$n" -gt 0 ] || return 0
+    # A fraction of 0 installs the table too when asked to count (second argument "count").
+    [ "$n" -gt 0 ] || [ "${2:-}" = count ] || return 0
     if [ "$TB_MODE" = netns ] || [ -n "${TB_CLIENT_IF:-}" ]; then
         node=client hook=ingress device=$TB_CLIENT_IF
     else
@@ -416,8 +441,10 @@ tb_loss_reverse() {
     fi
     tb_exec "$node" nft -f - <<EOF
 table $table {
+  counter seen {}
   counter lost {}
   chain wire { type filter hook $hook device "$device" priority 0; policy accept;
+    meta protocol ip counter name seen
     meta protocol ip numgen random mod 10000 < $n counter name lost drop
   }
 }
@@ -434,6 +461,10 @@ EOF
 # absent).
 tb_counter() {
     local n
+    if [ "${3:-fw}" = fw ] && ! tb_has_fw; then
+        echo 0
+        return 0
+    fi
     # shellcheck disable=SC2086
     n=$(tb_exec "${3:-fw}" nft list counter $1 "$2" 2>/dev/null \
         | awk '{ for (i = 1; i < NF; i++) if ($i == "packets") { print $(i + 1); exit } }')

@@ -98,6 +98,9 @@ def merge(client, headend, a, extra=None):
     received = int(num(hp, "probes_received"))
     parameters = {"fw": a.fw, "wire_drops": str(a.wire_drops),
                   "wire_drops_reverse": str(a.wire_drops_reverse), **(extra or {})}
+    if getattr(a, "wire_seen", 0) or getattr(a, "wire_seen_reverse", 0):
+        parameters["wire_seen"] = str(a.wire_seen)
+        parameters["wire_seen_reverse"] = str(a.wire_seen_reverse)
     for prefix, params in (("client.", cp), ("headend.", hp)):
         for k, v in params.items():
             parameters[prefix + k] = v
@@ -186,6 +189,9 @@ def main():
     p.add_argument("--duration", type=float, required=True)
     p.add_argument("--wire-drops", type=int, default=0)
     p.add_argument("--wire-drops-reverse", type=int, default=0)
+    p.add_argument("--wire-seen", type=int, default=0,
+                   help="packets the loss rule saw, client to headend (0: no rule)")
+    p.add_argument("--wire-seen-reverse", type=int, default=0)
     p.add_argument("--fw-invalid", type=int, default=0)
     p.add_argument("--proxy")
     p.add_argument("--ping")

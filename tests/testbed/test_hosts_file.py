@@ -1,0 +1,127 @@
+"""The physical testbed's hosts file (experiments/testbed/hosts.py) and the loss measured on
+its wire; validate --hosts refuses a bad file with exit 2, naming the field."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "experiments", "testbed"))
+import hosts  # noqa: E402
+
+GOOD = """runner = "/opt/vpnsim/vpnsim-runner"
+[ssh]
+options = ["-i", "/k/id", "-p", "2222"]
+[client]
+ssh = "root@198.18.10.2"
+address = "198.18.1.2"
+interface = "eth1"
+[headend]
+ssh = "root@198.18.10.10"
+address = "198.18.2.2"
+[forwarder]
+ssh = "root@198.18.10.6"
+in_interface = "eth1"
+out_interface = "eth2"
+[middlebox]
+description = "ASA"
+"""
+
+
+def write(tmp_path, text):
+    p = tmp_path / "hosts.toml"
+    p.write_text(text)
+    return str(p)
+
+
+def test_a_full_file_becomes_the_testbed_variables(tmp_path):
+    h = hosts.load(write(tmp_path, GOOD))
+    env = h["env"]
+    assert env["TB_MODE"] == "hosts"
+    assert env["TB_SSH"] == "ssh -o BatchMode=yes -i /k/id -p 2222"
+    assert (env["TB_CLIENT_HOST"], env["TB_CLIENT_ADDR"], env["TB_CLIENT_IF"]) == (
+        "root@198.18.10.2", "198.18.1.2", "eth1")
+    assert (env["TB_FW_HOST"], env["TB_FW_IN_IF"], env["TB_FW_OUT_IF"]) == (
+        "root@198.18.10.6", "eth1", "eth2")
+    assert env["TB_REMOTE_RUNNER"] == "/opt/vpnsim/vpnsim-runner"
+    assert h["forwarder"] and h["description"] == "ASA"
+
+
+def test_without_a_forwarder_the_middlebox_is_all_there_is(tmp_path):
+    text = GOOD.split("[forwarder]")[0] + "[middlebox]\ndescription = \"ASA\"\n"
+    h = hosts.load(write(tmp_path, text))
+    assert not h["forwarder"] and h["env"]["TB_FW_HOST"] == ""
+    assert h["env"]["TB_REMOTE_RUNNER"] == "/opt/vpnsim/vpnsim-runner"
+
+
+@pytest.mark.parametrize("change, named", [
+    (lambda t: t.replace('address = "198.18.1.2"\n', ""), "[client] address: missing"),
+    (lambda t: t.replace("198.18.2.2", "198.18.2.256"), "[headend] address='198.18.2.256'"),
+    (lambda t: t.replace('ssh = "root@198.18.10.2"', 'ssh = "root@h; rm -rf /"'),
+     "[client] ssh="),
+    (lambda t: t.replace('"-p", "2222"', '"-p 2222"'), "[ssh] options="),
+    (lambda t: t.replace('in_interface = "eth1"\n', ""), "[forwarder] in_interface: missing"),
+    (lambda t: t + "[asa]\nmode = 1\n", "[asa]: allowed sections"),
+    (lambda t: t.replace("[headend]", "[headend]\nport = 22"), "[headend] port: allowed keys"),
+    (lambda t: t.replace('runner = "/opt', 'runner = "opt'), "runner='opt"),
+    (lambda t: t.replace("[client]", "[client"), "not a TOML file"),
+])
+def test_a_bad_file_is_refused_naming_the_field(tmp_path, change, named):
+    with pytest.raises(hosts.HostsError) as e:
+        hosts.load(write(tmp_path, change(GOOD)))
+    assert named in str(e.value)
+
+
+def test_validate_refuses_a_bad_hosts_file_with_exit_2(tmp_path):
+    bad = write(tmp_path, GOOD.replace('address = "198.18.1.2"\n', ""))
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "testbed", "validate"),
+                        "--hosts", bad, "--loss", "0"], capture_output=True, text=True)
+    assert p.returncode == 2 and "--hosts" in p.stderr and "[client] address: missing" in p.stderr
+    missing = str(tmp_path / "none.toml")
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "testbed", "validate"),
+                        "--hosts", missing], capture_output=True, text=True)
+    assert p.returncode == 2 and "none.toml" in p.stderr
+
+
+def record(**params):
+    return {"parameters": {k: str(v) for k, v in params.items()}}
+
+
+def test_the_forwarder_counts_are_the_wire_loss():
+    runs = [record(wire_seen=1000, wire_drops=50, wire_seen_reverse=900, wire_drops_reverse=45),
+            record(wire_seen=1000, wire_drops=30, wire_seen_reverse=1100, wire_drops_reverse=55)]
+    c = hosts.wire_counts(runs)
+    assert c["source"] == "forwarder"
+    assert c["c2s"] == (2000, 80) and c["s2c"] == (2000, 100)
+    assert hosts.fraction(c) == pytest.approx(180 / 4000)
+
+
+def test_without_a_forwarder_the_endpoints_counters_are():
+    runs = [record(**{"client.outer_sent": 500, "headend.outer_received": 490,
+                      "headend.outer_sent": 490, "client.outer_received": 480})]
+    c = hosts.wire_counts(runs)
+    assert c["source"] == "endpoints"
+    assert c["c2s"] == (500, 10) and c["s2c"] == (490, 10)
+
+
+class Cell:
+    def __init__(self, encap, label):
+        self.encap, self.key = encap, (encap, "proxy", label)
+        self.level = type("L", (), {"label": label})()
+
+
+def test_a_proxied_ctcp_cell_takes_the_udp_cells_count_without_a_forwarder():
+    ctcp = Cell("ctcp", "0")
+    natt = Cell("natt", "0")
+    # The proxy held everything after a gap: end to end, cTCP "lost" 90 %.
+    held = [record(**{"client.outer_sent": 1000, "headend.outer_received": 100,
+                      "headend.outer_sent": 100, "client.outer_received": 100})]
+    udp = [record(**{"client.outer_sent": 1000, "headend.outer_received": 990,
+                     "headend.outer_sent": 990, "client.outer_received": 980})]
+    m = hosts.measured_loss([ctcp, natt], lambda c: held if c is ctcp else udp)
+    assert m[ctcp.key]["loss"] == pytest.approx(20 / 1990)
+    assert "UDP cells" in m[ctcp.key]["source"]
+    alone = hosts.measured_loss([ctcp], lambda c: held)
+    assert alone[ctcp.key]["loss"] == pytest.approx(900 / 1100)
+    assert "held" in alone[ctcp.key]["source"]
