@@ -3,7 +3,9 @@
 # tcp, transparent) as the testbed's full proxy, against the simulation's ASA proxy. cTCP and
 # NAT-T at no loss and at 1 % random loss both ways, 8 trials per cell and side (on the testbed
 # one batch of concurrent tunnels per cell, through one HAProxy), short timers (client DPD
-# 30 s, ASA DPD 10 s + 2 s retries), 45 s runs.
+# 30 s, ASA DPD 10 s + 2 s retries), 60 s runs (the DPD needs about 18 s to give up after the
+# first loss, which comes at about 5 s: at 1 % each way a tunnel lives through the 55 s of
+# traffic with probability below 1e-6).
 #
 # What the model predicts, and the test requires on both sides: cTCP through a full proxy dies
 # at 1 % loss (the proxy holds everything after the first lost segment, which cTCP never
@@ -24,7 +26,7 @@ export PATH=$PATH:/usr/sbin
 out=$WORK/validate
 start=$(date +%s)
 "$ROOT/experiments/testbed/validate" --encap ctcp,natt --asa proxy --fw haproxy --loss 0,0.01 \
-    --batch --trials 8 --duration 45 --peer-timeout 30 --asa-dpd-threshold 10 --asa-dpd-retry 2 \
+    --batch --trials 8 --duration 60 --peer-timeout 30 --asa-dpd-threshold 10 --asa-dpd-retry 2 \
     --jobs 16 --sim "$VPNSIM_RUN" --runner "$VPNSIM_RUNNER" --out "$out" --no-plot \
     >"$WORK/validate.txt" 2>"$WORK/validate.err"
 rc=$?
