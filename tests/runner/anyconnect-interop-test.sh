@@ -186,7 +186,7 @@ proxy-loss)
     sleep 0.5
     tb_bg client "$OUT/client.json" "$OUT/client.log" 70 "$VPNSIM_RUNNER" --role client \
         --encap ctcp --local "$TB_CLIENT_ADDR" --remote "$TB_HEADEND_ADDR" --duration 45 \
-        --probe-rate 20 --seed 5
+        --probe-rate 40 --seed 5
     ctcp_client=${TB_PIDS[-1]}
     start_openconnect "$(ocserv_pin)" 60 || true
     received=$(pings client "$SERVER_INNER" 150 0.25)
