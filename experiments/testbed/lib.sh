@@ -240,16 +240,7 @@ EOF
                 python3 "$proxy" --listen-port 10001 --transparent --spoof --keep-port \
                 --duration "$seconds" "${remote[@]}"
             TB_PROXY_PID=${TB_PIDS[-1]}
-            # Bounded wait for the listener.
-            local i
-            for i in $(seq 1 50); do
-                if tb_exec fw ss -ltn 2>/dev/null | grep -q ':10001 '; then
-                    return 0
-                fi
-                sleep 0.1
-            done
-            tb_log "proxy did not start; see $TB_OUT/proxy.log"
-            return 1
+            tb_wait_listener 10001 proxy
             ;;
         haproxy)
             tb_haproxy "$ports"
@@ -303,14 +294,20 @@ EOF
     tb_bg fw "$TB_OUT/haproxy.out" "$TB_OUT/proxy.log" $((${seconds%.*} + 5)) \
         haproxy -db -q -f "$TB_PROXY_FILES.cfg" -p "$TB_PROXY_FILES.pid"
     TB_PROXY_PID=${TB_PIDS[-1]}
-    local n
-    for n in $(seq 1 50); do
-        if tb_exec fw ss -ltn 2>/dev/null | grep -q ':11000 '; then
+    tb_wait_listener 11000 haproxy
+}
+
+# tb_wait_listener PORT NAME: waits (5 s at most) until fw has a TCP listener on PORT, the
+# proxy NAME just started.
+tb_wait_listener() {
+    local i
+    for i in $(seq 1 50); do
+        if tb_exec fw ss -ltn 2>/dev/null | grep -q ":$1 "; then
             return 0
         fi
         sleep 0.1
     done
-    tb_log "haproxy did not start; see $TB_OUT/proxy.log"
+    tb_log "$2 did not start; see $TB_OUT/proxy.log"
     return 1
 }
 
