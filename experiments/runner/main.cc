@@ -98,7 +98,7 @@ main(int argc, char** argv)
     if (config.encap == Encap::Ctcp && config.rstFilter == RstFilter::Nft)
     {
         std::vector<uint16_t> ports;
-        for (uint32_t t = 0; t < config.tunnels; ++t)
+        for (uint32_t t = 0; t < config.parameters.tunnels; ++t)
         {
             ports.push_back(endpoint.CtcpLocalPort(t));
         }

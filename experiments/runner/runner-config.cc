@@ -136,22 +136,6 @@ Address(const std::string& flag, const std::string& v, uint32_t& out)
     return std::nullopt;
 }
 
-/// Where the runner keeps each engine parameter it takes as a flag.
-const std::map<std::string_view, double RunnerConfig::*> kSecondsFields{
-    {engine::parameter::kPeerTimeout.flag, &RunnerConfig::peerTimeoutS},
-    {engine::parameter::kAsaDpdThreshold.flag, &RunnerConfig::asaDpdThresholdS},
-    {engine::parameter::kAsaDpdRetry.flag, &RunnerConfig::asaDpdRetryS},
-    {engine::parameter::kNatKeepalive.flag, &RunnerConfig::natKeepaliveS},
-    {engine::parameter::kIdleTimeout.flag, &RunnerConfig::idleTimeoutS},
-    {engine::parameter::kAnyConnectDpd.flag, &RunnerConfig::anyConnectDpdS},
-    {engine::parameter::kAnyConnectKeepalive.flag, &RunnerConfig::anyConnectKeepaliveS},
-};
-const std::map<std::string_view, uint16_t RunnerConfig::*> kPortFields{
-    {engine::parameter::kCtcpPort.flag, &RunnerConfig::ctcpPort},
-    {engine::parameter::kAnyConnectPort.flag, &RunnerConfig::anyConnectPort},
-    {engine::parameter::kClientPort.flag, &RunnerConfig::clientPort},
-};
-
 /// Sets the engine parameter `spec` from the text `v`, or refuses it with the table's range.
 std::optional<std::string>
 SetParameter(const engine::ParameterSpec& spec, const std::string& v, RunnerConfig& c)
@@ -163,23 +147,12 @@ SetParameter(const engine::ParameterSpec& spec, const std::string& v, RunnerConf
     {
         return "--" + spec.Refusal(v);
     }
-    d += 0.0; // -0 is 0
-    if (auto seconds = kSecondsFields.find(spec.flag); seconds != kSecondsFields.end())
-    {
-        c.*(seconds->second) = d;
-        return std::nullopt;
-    }
-    if (auto port = kPortFields.find(spec.flag); port != kPortFields.end())
-    {
-        c.*(port->second) = static_cast<uint16_t>(d);
-        return std::nullopt;
-    }
-    if (spec.flag == engine::parameter::kTunnels.flag)
-    {
-        c.tunnels = static_cast<uint32_t>(d);
-        return std::nullopt;
-    }
-    return "--" + std::string(spec.flag) + ": not a runner setting";
+    bool set = spec.unit == engine::ParameterUnit::Seconds
+                   ? engine::SetParameter(c.parameters, spec, engine::SecondsToNanos(d))
+                   : engine::SetParameter(c.parameters, spec, static_cast<uint64_t>(d));
+    return set ? std::nullopt
+               : std::optional<std::string>("--" + std::string(spec.flag)
+                                            + ": not a runner setting");
 }
 
 } // namespace

@@ -43,20 +43,10 @@ struct RunnerConfig
     uint32_t local{0};  ///< outer IPv4 address of this end (host order)
     uint32_t remote{0}; ///< outer IPv4 address of the peer
     wire::EspTransformId transform{wire::EspTransformId::AesCbc128HmacSha1_96};
-    // The engine's parameters (model/engine/endpoint-config.h: ranges and defaults).
-    uint16_t ctcpPort{engine::parameter::kCtcpPort.DefaultAs<uint16_t>()};
-    /// cTCP client source port; 0 = random 1024-65535 from the seed
-    uint16_t clientPort{engine::parameter::kClientPort.DefaultAs<uint16_t>()};
-    /// client: cTCP tunnels, from clientPort and the ports after it
-    uint32_t tunnels{engine::parameter::kTunnels.DefaultAs<uint32_t>()};
-    uint16_t anyConnectPort{engine::parameter::kAnyConnectPort.DefaultAs<uint16_t>()};
-    double peerTimeoutS{engine::parameter::kPeerTimeout.defaultValue};
-    double asaDpdThresholdS{engine::parameter::kAsaDpdThreshold.defaultValue};
-    double asaDpdRetryS{engine::parameter::kAsaDpdRetry.defaultValue};
-    double natKeepaliveS{engine::parameter::kNatKeepalive.defaultValue};
-    double idleTimeoutS{engine::parameter::kIdleTimeout.defaultValue};
-    double anyConnectDpdS{engine::parameter::kAnyConnectDpd.defaultValue};
-    double anyConnectKeepaliveS{engine::parameter::kAnyConnectKeepalive.defaultValue};
+    /// The engine's parameters (model/engine/endpoint-config.h: ranges and defaults), set
+    /// through the table (engine::SetParameter); the fields above are the rest of the engine's
+    /// settings.
+    engine::EndpointSettings parameters;
 
     double durationS{30};
     uint64_t seed{1};

@@ -38,23 +38,12 @@ constexpr int kFloodBatch = 32;
 engine::EndpointSettings
 Settings(const RunnerConfig& config)
 {
-    engine::EndpointSettings s;
+    engine::EndpointSettings s = config.parameters;
     s.role = config.role;
     s.encapsulation = config.encap;
     s.localAddress = config.local;
     s.remoteAddress = config.remote;
     s.transform = config.transform;
-    s.ctcpPort = config.ctcpPort;
-    s.anyConnectPort = config.anyConnectPort;
-    s.clientPort = config.clientPort;
-    s.tunnels = config.tunnels;
-    s.peerTimeout = Seconds(config.peerTimeoutS);
-    s.headendDpdThreshold = Seconds(config.asaDpdThresholdS);
-    s.headendDpdRetry = Seconds(config.asaDpdRetryS);
-    s.natKeepalive = Seconds(config.natKeepaliveS);
-    s.idleTimeout = Seconds(config.idleTimeoutS);
-    s.anyConnectDpd = Seconds(config.anyConnectDpdS);
-    s.anyConnectKeepalive = Seconds(config.anyConnectKeepaliveS);
     return s;
 }
 
@@ -125,7 +114,7 @@ RunnerEndpoint::Start()
     }
     m_endpoint->Start();
     // Each of a client's tunnels sends from an inner address of its own.
-    for (engine::TunnelId t = 0; t < m_endpoint->TunnelCount() && m_config.tunnels > 1; ++t)
+    for (engine::TunnelId t = 0; t < m_endpoint->TunnelCount() && m_config.parameters.tunnels > 1; ++t)
     {
         m_endpoint->ClaimInnerAddress(t, m_config.innerLocal + t);
     }
@@ -492,10 +481,10 @@ RunnerEndpoint::SendDueProbes()
             }
             ++m_counters.probesSent;
             ++run.probesSent;
-            uint32_t from = m_config.tunnels > 1 ? m_config.innerLocal + t : m_config.innerLocal;
+            uint32_t from = m_config.parameters.tunnels > 1 ? m_config.innerLocal + t : m_config.innerLocal;
             wire::Bytes p = BuildProbe(from, m_config.innerRemote, run.probeSequence++,
                                        now.count(), m_config.probeSize, NextIpId());
-            if (m_config.tunnels > 1)
+            if (m_config.parameters.tunnels > 1)
             {
                 m_endpoint->SendInner(t, p);
             }
@@ -659,9 +648,9 @@ RunnerEndpoint::Record(double elapsedS) const
     put("local", wire::Ipv4ToString(m_config.local));
     put("remote", wire::Ipv4ToString(m_config.remote));
     put("transform", wire::ToString(m_config.transform));
-    put("peer_timeout_s", m_config.peerTimeoutS);
-    put("asa_dpd_threshold_s", m_config.asaDpdThresholdS);
-    put("asa_dpd_retry_s", m_config.asaDpdRetryS);
+    put("peer_timeout_s", ToSeconds(m_config.parameters.peerTimeout));
+    put("asa_dpd_threshold_s", ToSeconds(m_config.parameters.headendDpdThreshold));
+    put("asa_dpd_retry_s", ToSeconds(m_config.parameters.headendDpdRetry));
     if (m_config.probeFlood)
     {
         put("probe_rate", "max");
@@ -697,7 +686,7 @@ RunnerEndpoint::Record(double elapsedS) const
     put("echo_rtt_mean_ms", k.echoesReceived > 0 ? k.echoRttSumMs / double(k.echoesReceived) : 0);
     // Every tunnel's outcome when there are several (a client's --tunnels, a headend's clients).
     size_t tunnels = m_endpoint->TunnelCount();
-    if (tunnels > 1 || m_config.tunnels > 1)
+    if (tunnels > 1 || m_config.parameters.tunnels > 1)
     {
         put("tunnels", tunnels);
         size_t failed = 0;

@@ -194,10 +194,10 @@ SocketWire::Open()
             {
                 m_listen = fd;
                 setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-                sockaddr_in a = Inet(m_config.local, m_config.anyConnectPort);
+                sockaddr_in a = Inet(m_config.local, m_config.parameters.anyConnectPort);
                 if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || listen(fd, 64) < 0)
                 {
-                    return Errno("--anyconnect-port=" + std::to_string(m_config.anyConnectPort)
+                    return Errno("--anyconnect-port=" + std::to_string(m_config.parameters.anyConnectPort)
                                  + ": listen");
                 }
             }
@@ -209,7 +209,7 @@ SocketWire::Open()
                 {
                     return Errno("--local=" + wire::Ipv4ToString(m_config.local) + ": bind");
                 }
-                sockaddr_in r = Inet(m_config.remote, m_config.anyConnectPort);
+                sockaddr_in r = Inet(m_config.remote, m_config.parameters.anyConnectPort);
                 if (connect(fd, reinterpret_cast<sockaddr*>(&r), sizeof r) < 0
                     && errno != EINPROGRESS)
                 {

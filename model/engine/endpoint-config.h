@@ -75,10 +75,7 @@ struct ParameterSpec
     /// The refusal of a whole number, or nothing when it is allowed.
     std::optional<std::string> Check(uint64_t value) const;
     /// The default as a duration (Seconds parameters).
-    constexpr Nanos DefaultDuration() const
-    {
-        return std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(defaultValue));
-    }
+    constexpr Nanos DefaultDuration() const;
     /// The default as a field's type (whole-number parameters).
     template<typename T>
     constexpr T DefaultAs() const
@@ -98,6 +95,19 @@ struct ParameterSpec
         return static_cast<T>(low);
     }
 };
+
+/// A number of seconds as a duration (whole nanoseconds, the fraction cut off).
+constexpr Nanos
+SecondsToNanos(double seconds)
+{
+    return std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(seconds));
+}
+
+constexpr Nanos
+ParameterSpec::DefaultDuration() const
+{
+    return SecondsToNanos(defaultValue);
+}
 
 /// The shortest decimal text that reads back as the same double.
 std::string NumberText(double value);

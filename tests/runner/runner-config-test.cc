@@ -36,9 +36,9 @@ TEST(RunnerConfig, DefaultsAreCiscos)
     auto r = ParseRunnerArgs(Base());
     ASSERT_TRUE(std::holds_alternative<RunnerConfig>(r));
     const auto& c = std::get<RunnerConfig>(r);
-    EXPECT_EQ(c.ctcpPort, 10000);
-    EXPECT_EQ(c.peerTimeoutS, 90);
-    EXPECT_EQ(c.asaDpdThresholdS, 300);
+    EXPECT_EQ(c.parameters.ctcpPort, 10000);
+    EXPECT_EQ(c.parameters.peerTimeout, std::chrono::seconds(90));
+    EXPECT_EQ(c.parameters.headendDpdThreshold, std::chrono::seconds(300));
     EXPECT_EQ(c.transform, wire::EspTransformId::AesCbc128HmacSha1_96);
     EXPECT_EQ(c.innerLocal, 0xc6130001u);
     EXPECT_EQ(c.innerRemote, 0xc6130002u);
@@ -123,7 +123,7 @@ TEST(RunnerConfig, NegativeZeroIsZero)
     auto r = ParseRunnerArgs(args);
     ASSERT_TRUE(std::holds_alternative<RunnerConfig>(r));
     EXPECT_FALSE(std::signbit(std::get<RunnerConfig>(r).lossLabel));
-    EXPECT_FALSE(std::signbit(std::get<RunnerConfig>(r).natKeepaliveS));
+    EXPECT_EQ(std::get<RunnerConfig>(r).parameters.natKeepalive.count(), 0);
 }
 
 TEST(RunnerConfig, TextThatIsNotUtf8IsRefused)
