@@ -1,7 +1,9 @@
 """Statistics of the validation: simulation and testbed side by side, with a verdict per cell
 that can be "agree", "disagree" or "inconclusive".
 
-For each cell (encapsulation, loss level) both sides ran n trials and some failed. Per cell:
+For each cell (encapsulation, loss level) each side ran its trials and some failed; the
+simulation may run several times the testbed's count (cheap runs, and a verdict that does not
+hang on a few fixed seeds), and every test below takes the two counts as they are. Per cell:
 - the failure rate with its Wilson 95 % score interval (vpnsim_sweep.stats.wilson, statsmodels);
 - the difference test: Fisher's exact test of "the two sides fail equally often" (two-sided,
   scipy);
@@ -11,7 +13,8 @@ For each cell (encapsulation, loss level) both sides ran n trials and some faile
 - the power of the difference test against a true difference of the margin, at the cell's
   trial counts and pooled failure rate (statsmodels power_proportions_2indep, the normal
   approximation of the two-proportion test; Fisher's exact test is a little more
-  conservative), and the trials per side that power 0.8 would need;
+  conservative), and the testbed trials that power 0.8 would need at the cell's
+  simulated/testbed ratio;
 - time to failure of the established tunnels, runs that survived right-censored at the end of
   their session (vpnsim_sweep.survival.observations): a log-rank test (statsmodels survdiff).
   The two sides' timers do not tick alike (the testbed's run on a real host), so a shift
@@ -188,41 +191,49 @@ def power(n1, n2, margin=DEFAULT_MARGIN, rate=0.5, alpha=0.05):
     return float(res.power)
 
 
-def trials_for_power(margin=DEFAULT_MARGIN, rate=0.5, alpha=0.05, target=TARGET_POWER):
-    """Trials per side for the power `target` of power() (equal counts)."""
+def trials_for_power(margin=DEFAULT_MARGIN, rate=0.5, alpha=0.05, target=TARGET_POWER, ratio=1):
+    """Testbed trials for the power `target` of power() when the simulation runs `ratio` times
+    as many (1: equal counts)."""
     from statsmodels.stats.proportion import samplesize_proportions_2indep_onetail
     rate = min(max(rate, 0.0), 1.0)
+    # power() puts the simulation first: nobs1 = ratio x testbed, nobs2 = nobs1 / ratio.
     n = samplesize_proportions_2indep_onetail(_alternative(margin, rate), rate, target,
-                                              alpha=alpha)
-    return int(math.ceil(n))
+                                              ratio=1 / ratio, alpha=alpha)
+    return int(math.ceil(n / ratio))
 
 
 def planned_trials(failures, n, margin=DEFAULT_MARGIN, alpha=0.05, minimum=1, target=TARGET_POWER,
-                   most=1000):
-    """The trials per side a cell needs, from its simulated failures/n: (the trials power
-    `target` needs at the simulated rate, the trials planned). The plan is the smallest count
-    of at least `minimum` whose power reaches `target` at the pooled rate the two sides would
-    show if the testbed went one trial further toward 0.5 than the simulation: so that one
-    discordant testbed trial does not take the power below the target. None for the plan when
-    `most` trials are not enough."""
+                   most=1000, ratio=1):
+    """The testbed trials a cell needs, from its simulated failures/n, when the simulation runs
+    `ratio` times as many: (the trials power `target` needs at the simulated rate, the trials
+    planned). The plan is the smallest count of at least `minimum` whose power reaches
+    `target` at the pooled rate the two sides would show if the testbed went one trial further
+    toward 0.5 than the simulation: so that one discordant testbed trial does not take the
+    power below the target. None for the plan when `most` trials are not enough."""
     rate = failures / n if n else 0.5
-    at_rate = trials_for_power(margin, rate, alpha, target)
+    at_rate = trials_for_power(margin, rate, alpha, target, ratio)
     toward = 1 if rate < 0.5 else -1
     for trials in range(max(1, minimum), most + 1):
-        pooled = min(1.0, max(0.0, (2 * rate * trials + toward) / (2 * trials)))
-        if power(trials, trials, margin, pooled, alpha) >= target:
+        both = (ratio + 1) * trials
+        pooled = min(1.0, max(0.0, (rate * both + toward) / both))
+        if power(ratio * trials, trials, margin, pooled, alpha) >= target:
             return at_rate, trials
     return at_rate, None
 
 
-def power_plan(trials, margin=DEFAULT_MARGIN, alpha=0.05, rates=(0.5, 0.05)):
-    """Lines saying what `trials` per side can detect, printed before a batch runs."""
+def power_plan(trials, margin=DEFAULT_MARGIN, alpha=0.05, rates=(0.5, 0.05), ratio=1):
+    """Lines saying what `trials` testbed trials (and `ratio` times as many simulated) can
+    detect, printed before a batch runs."""
     lines = []
+    sides = (f"{trials} trials per side" if ratio == 1 else
+             f"{trials} testbed and {ratio * trials} simulated trials")
     for rate in rates:
-        lines.append(f"power at margin {margin:g} with {trials} trials per side, failure rate "
+        lines.append(f"power at margin {margin:g} with {sides}, failure rate "
                      f"{rate:g}{' (worst case)' if rate == 0.5 else ''}: "
-                     f"{power(trials, trials, margin, rate, alpha):.2f}; power "
-                     f"{TARGET_POWER:g} needs {trials_for_power(margin, rate, alpha)} trials")
+                     f"{power(ratio * trials, trials, margin, rate, alpha):.2f}; power "
+                     f"{TARGET_POWER:g} needs {trials_for_power(margin, rate, alpha, ratio=ratio)}"
+                     + (" trials" if ratio == 1 else
+                        f" testbed trials ({ratio} times as many simulated)"))
     return lines
 
 
@@ -295,7 +306,9 @@ def compare(cells, alpha, margin=DEFAULT_MARGIN, ttf_tolerance_s=DEFAULT_TTF_TOL
             continue
         pooled = (s["failures"] + t["failures"]) / (s["n"] + t["n"])
         c["power"] = power(s["n"], t["n"], margin, pooled, alpha)
-        c["trials_for_power"] = trials_for_power(margin, pooled, alpha)
+        # The testbed trials power TARGET_POWER needs at this cell's simulated/testbed ratio.
+        c["trials_for_power"] = trials_for_power(margin, pooled, alpha,
+                                                 ratio=s["n"] / t["n"])
         c["equivalence_p"] = equivalence_p(s["failures"], s["n"], t["failures"], t["n"], margin)
         c["intervals_overlap"] = overlap(s["wilson_low"], s["wilson_high"],
                                          t["wilson_low"], t["wilson_high"])

@@ -96,6 +96,31 @@ def test_the_trials_come_from_the_power_calculation():
     assert vs.planned_trials(20, 40, 0.15, 0.05, minimum=40, most=100)[1] is None
 
 
+def test_more_simulations_than_testbed_trials_are_planned_with_the_power_of_unequal_sizes():
+    for failures in (0, 40, 2, 36):
+        rate = failures / 40
+        toward = 1 if rate < 0.5 else -1
+        equal = vs.planned_trials(failures, 40, 0.15, 0.05, minimum=1)[1]
+        at_rate, planned = vs.planned_trials(failures, 40, 0.15, 0.05, minimum=1, ratio=4)
+        # Four simulations per testbed trial: fewer testbed trials reach the same power.
+        assert planned < equal
+        assert at_rate == vs.trials_for_power(0.15, rate, ratio=4) < vs.trials_for_power(0.15, rate)
+
+        def pooled(n):
+            return (rate * 5 * n + toward) / (5 * n)
+        assert vs.power(4 * planned, planned, 0.15, pooled(planned)) >= 0.8
+        assert vs.power(4 * (planned - 1), planned - 1, 0.15, pooled(planned - 1)) < 0.8
+        # trials_for_power's testbed count reaches the target with 4 times as many simulated.
+        assert vs.power(4 * at_rate, at_rate, 0.15, rate) >= 0.8 > vs.power(
+            4 * (at_rate - 1), at_rate - 1, 0.15, rate)
+    # The batch's cells: 40/40 and 0/40 simulated plan the least, 40 on the testbed and 160
+    # simulated, with power at least 0.8 (equal sizes needed 53).
+    assert vs.planned_trials(40, 40, 0.15, 0.05, minimum=40, ratio=4)[1] == 40
+    assert vs.planned_trials(0, 40, 0.15, 0.05, minimum=40, ratio=4)[1] == 40
+    assert vs.power(160, 40, 0.15, 0.99) >= 0.8
+    assert "40 testbed and 160 simulated trials" in vs.power_plan(40, ratio=4)[0]
+
+
 def test_a_batch_layout_puts_ctcp_tunnels_in_few_runners_and_others_one_per_runner():
     assert testbed_batch.layout("ctcp", 53) == (1, 53)
     assert testbed_batch.layout("ctcp", 100) == (2, 50)

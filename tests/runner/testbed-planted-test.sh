@@ -24,9 +24,9 @@ case ${1:-} in
     *) echo "usage: $0 asa|peer-timeout" >&2; exit 2 ;;
 esac
 
-# The batch's own settings, from its records, and the same trials planned.
+# The batch's own settings and the same trials planned: 4 simulations per testbed trial.
 "$ROOT/experiments/testbed/validate" --cells ctcp:proxy:0.01 --trials power --min-trials 40 \
-    --duration 252 --peer-timeout 90 --asa-dpd-threshold 300 --asa-dpd-retry 2 \
+    --sim-ratio 4 --duration 252 --peer-timeout 90 --asa-dpd-threshold 300 --asa-dpd-retry 2 \
     --traffic-interval 0.2 --sim "$VPNSIM_RUN" "${planted[@]}" --testbed-records "$records" \
     --out "$WORK/planted" >"$WORK/planted.txt" 2>"$WORK/planted.err"
 rc=$?
