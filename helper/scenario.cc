@@ -143,13 +143,17 @@ EndpointFieldTable()
         {kAnyConnectDpd.flag, &ScenarioParameters::anyConnectDpd},
         {kAnyConnectKeepalive.flag, &ScenarioParameters::anyConnectKeepalive},
         {kIdleTimeout.flag, &ScenarioParameters::idleTimeout},
+        {kIkeLifetime.flag, &ScenarioParameters::ikeLifetime},
+        {kIpsecLifetime.flag, &ScenarioParameters::ipsecLifetime},
+        {kIpsecLifetimeKb.flag, &ScenarioParameters::ipsecLifetimeKb},
     };
     static const std::vector<ScenarioEndpointField> kTable = []
     {
         std::vector<ScenarioEndpointField> table;
         for (const ParameterSpec* spec : vpnsim::engine::EndpointParameters())
         {
-            if ((spec->interfaces & kSimulationFlag) && spec->unit == ParameterUnit::Seconds)
+            if ((spec->interfaces & kSimulationFlag)
+                && (spec->unit == ParameterUnit::Seconds || spec->unit == ParameterUnit::Kilobytes))
             {
                 // A flag in the engine's table without a field here is a programming error.
                 NS_ABORT_MSG_IF(!kFields.count(spec->flag),
@@ -703,7 +707,15 @@ ScenarioRun::InstallEndpoints()
     vpn.SetAttribute("Transform", StringValue(m_p.transform));
     for (const ScenarioEndpointField& f : EndpointFieldTable())
     {
-        vpn.SetAttribute(std::string(f.spec->attribute), TimeValue(Seconds(m_p.*f.seconds)));
+        if (f.spec->unit == vpnsim::engine::ParameterUnit::Seconds)
+        {
+            vpn.SetAttribute(std::string(f.spec->attribute), TimeValue(Seconds(m_p.*f.seconds)));
+        }
+        else
+        {
+            vpn.SetAttribute(std::string(f.spec->attribute),
+                             UintegerValue(static_cast<uint64_t>(m_p.*f.seconds)));
+        }
     }
     vpn.SetAttribute("KeySeed", UintegerValue(m_p.keySeed));
     // One headend for every client vertex; each client is seen at the outermost NAT on its
@@ -917,10 +929,16 @@ ScenarioRun::AllTunnels() const
     return tunnels;
 }
 
-/// Framing errors of every tunnel and what each ASA held and dropped.
+/// Framing errors of every tunnel, the first client's rekeys, and what each ASA held and
+/// dropped.
 void
 ScenarioRun::RecordCounters(vpnsim::engine::RunRecord& r) const
 {
+    if (const auto* ipsec = m_clients.front()->GetClient(0).Ipsec())
+    {
+        r.ikeRekeys = ipsec->Counters().ikeRekeys;
+        r.ipsecRekeys = ipsec->Counters().ipsecRekeys;
+    }
     for (const vpnsim::engine::EndpointTunnel* tunnel : AllTunnels())
     {
         if (const auto* ipsec = tunnel->Ipsec())
@@ -959,6 +977,9 @@ ScenarioRun::RecordParameters(vpnsim::engine::RunRecord& r) const
                     {"anyconnect_dpd_s", NumberText(p.anyConnectDpd)},
                     {"anyconnect_keepalive_s", NumberText(p.anyConnectKeepalive)},
                     {"idle_timeout_s", NumberText(p.idleTimeout)},
+                    {"ike_lifetime_s", NumberText(p.ikeLifetime)},
+                    {"ipsec_lifetime_s", NumberText(p.ipsecLifetime)},
+                    {"ipsec_lifetime_kb", NumberText(p.ipsecLifetimeKb)},
                     {"jitter_s", NumberText(p.jitter)},
                     {"traffic", p.traffic},
                     {"traffic_interval_s", NumberText(p.trafficInterval)},
@@ -1022,8 +1043,15 @@ ScenarioRun::WriteDecryption() const
     {
         if (const auto* ipsec = tunnel->Ipsec())
         {
-            sas.push_back(ipsec->OutboundSa());
-            sas.push_back(ipsec->InboundSa());
+            // Every SA it had, so that packets after a rekey decrypt too (the configured pair
+            // if it never came up).
+            const auto& installed = ipsec->InstalledSas();
+            if (installed.empty())
+            {
+                sas.push_back(ipsec->OutboundSa());
+                sas.push_back(ipsec->InboundSa());
+            }
+            sas.insert(sas.end(), installed.begin(), installed.end());
         }
         if (const auto* anyConnect = tunnel->AnyConnect())
         {

@@ -43,7 +43,8 @@ struct ScenarioParameters
     double duration{1800}; ///< seconds of simulated session
     uint64_t seed{1};
     std::string transform{"aes-cbc-128-hmac-sha1-96"};
-    // The endpoint's timers, in seconds (model/engine/endpoint-config.h: ranges and defaults).
+    // The endpoint's timers, in seconds, and the IPsec SA volume lifetime in kilobytes
+    // (model/engine/endpoint-config.h: ranges and defaults).
     double peerTimeout{vpnsim::engine::parameter::kPeerTimeout.defaultValue};
     double dpdIdle{vpnsim::engine::parameter::kClientDpdIdle.defaultValue};
     double dpdRetry{vpnsim::engine::parameter::kClientDpdRetry.defaultValue};
@@ -53,6 +54,9 @@ struct ScenarioParameters
     double anyConnectDpd{vpnsim::engine::parameter::kAnyConnectDpd.defaultValue};
     double anyConnectKeepalive{vpnsim::engine::parameter::kAnyConnectKeepalive.defaultValue};
     double idleTimeout{vpnsim::engine::parameter::kIdleTimeout.defaultValue};
+    double ikeLifetime{vpnsim::engine::parameter::kIkeLifetime.defaultValue};
+    double ipsecLifetime{vpnsim::engine::parameter::kIpsecLifetime.defaultValue};
+    double ipsecLifetimeKb{vpnsim::engine::parameter::kIpsecLifetimeKb.defaultValue}; ///< KB
     std::string traffic{"echo"};
     double trafficInterval{1};
     uint32_t trafficSize{200};
@@ -69,11 +73,11 @@ struct ScenarioParameters
 struct ScenarioEndpointField
 {
     const vpnsim::engine::ParameterSpec* spec;
-    double ScenarioParameters::*seconds;
+    double ScenarioParameters::*seconds; ///< kilobytes for a Kilobytes parameter
 };
 
-/// Every endpoint timer offered as a vpnsim-run flag (kSimulationFlag), in table order (the
-/// key seed, the one other, has a flag of its own).
+/// Every endpoint timer and SA lifetime offered as a vpnsim-run flag (kSimulationFlag), in
+/// table order (the key seed, the one other, has a flag of its own).
 std::span<const ScenarioEndpointField> ScenarioEndpointFields();
 
 /// The ranges of vpnsim-run's own numeric flags, those that are not the endpoint's: loss,

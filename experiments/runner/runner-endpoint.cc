@@ -596,6 +596,8 @@ RunnerEndpoint::Record(double elapsedS) const
         r.innerSent = c.innerSent;
         r.innerReceived = c.innerReceived;
         r.framingErrors = c.framingErrors;
+        r.ikeRekeys = c.ikeRekeys;
+        r.ipsecRekeys = c.ipsecRekeys;
         put("esp_authentication_failed", c.espAuthenticationFailed);
         put("esp_replayed", c.espReplayed);
         put("esp_malformed", c.espMalformed);

@@ -146,6 +146,8 @@ def merge(client, headend, a, extra=None):
         "inner_sent": sent,
         "inner_received": received,
         "framing_errors": client.get("framing_errors", 0) + headend.get("framing_errors", 0),
+        "ike_rekeys": client.get("ike_rekeys", 0),
+        "ipsec_rekeys": client.get("ipsec_rekeys", 0),
         "asa_bytes_held": 0,
         "asa_drops": a.fw_invalid,
         "asa_drops_by_reason": {"conntrack-invalid": a.fw_invalid} if a.fw == "stateful" else {},

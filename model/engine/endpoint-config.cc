@@ -14,7 +14,7 @@ namespace
 
 using namespace parameter;
 
-constexpr std::array<const ParameterSpec*, 18> kTable{
+constexpr std::array<const ParameterSpec*, 21> kTable{
     &kPeerTimeout,
     &kClientDpdIdle,
     &kClientDpdRetry,
@@ -23,6 +23,9 @@ constexpr std::array<const ParameterSpec*, 18> kTable{
     &kAsaDpdRetries,
     &kNatKeepalive,
     &kIdleTimeout,
+    &kIkeLifetime,
+    &kIpsecLifetime,
+    &kIpsecLifetimeKb,
     &kAnyConnectDpd,
     &kAnyConnectKeepalive,
     &kAnyConnectSegmentSize,
@@ -52,6 +55,8 @@ UnitText(ParameterUnit unit)
             return " bytes";
         case ParameterUnit::Packets:
             return " packets";
+        case ParameterUnit::Kilobytes:
+            return " kilobytes";
         case ParameterUnit::Count:
         case ParameterUnit::Fraction:
         case ParameterUnit::Port:
@@ -75,7 +80,8 @@ bool
 ParameterSpec::Integral() const
 {
     return unit == ParameterUnit::Count || unit == ParameterUnit::Bytes
-           || unit == ParameterUnit::Port || unit == ParameterUnit::Identifier;
+           || unit == ParameterUnit::Kilobytes || unit == ParameterUnit::Port
+           || unit == ParameterUnit::Identifier;
 }
 
 bool

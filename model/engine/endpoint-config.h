@@ -35,6 +35,7 @@ enum class ParameterUnit : uint8_t
     Identifier, ///< an SPI or a seed: any whole number in range, no unit
     Fraction,   ///< a probability
     Packets,    ///< a mean number of packets (need not be whole)
+    Kilobytes,  ///< a traffic volume in kilobytes (1024 bytes), as Cisco's lifetimes count it
 };
 
 /// The interfaces a parameter is offered on (bits of ParameterSpec::interfaces).
@@ -214,6 +215,45 @@ inline constexpr ParameterSpec kIdleTimeout{
     "headend vpn-idle-timeout: no inner traffic for this long ends the tunnel",
     "Cisco ASA group-policy vpn-idle-timeout: 30 min by default, whole minutes from 1, or "
     "none; the longest session simulated is 7 days, beyond which it cannot fire"};
+
+// SA lifetimes (doc/protocols.md §SA lifetimes and rekeying): the client rekeys before each
+// ends; an SA that ends without a successor ends the tunnel.
+inline constexpr ParameterSpec kIkeLifetime{
+    "ike-lifetime",
+    "IkeLifetime",
+    ParameterUnit::Seconds,
+    86400,
+    120,
+    2147483647,
+    "",
+    kAttribute | kSimulationFlag | kRunnerFlag,
+    "IKE (phase 1) SA lifetime: the client runs a new Main Mode before it ends",
+    "Cisco ASA crypto ikev1 policy lifetime: 120 to 2147483647 s, 86400 s (one day) by "
+    "default"};
+inline constexpr ParameterSpec kIpsecLifetime{
+    "ipsec-lifetime",
+    "IpsecLifetime",
+    ParameterUnit::Seconds,
+    28800,
+    120,
+    2147483647,
+    "",
+    kAttribute | kSimulationFlag | kRunnerFlag,
+    "IPsec (phase 2) SA lifetime: the client runs a new Quick Mode before it ends",
+    "Cisco ASA crypto ipsec security-association lifetime seconds: 120 to 2147483647 s, "
+    "28800 s (eight hours) by default"};
+inline constexpr ParameterSpec kIpsecLifetimeKb{
+    "ipsec-lifetime-kb",
+    "IpsecLifetimeKb",
+    ParameterUnit::Kilobytes,
+    4608000,
+    10,
+    2147483647,
+    "unlimited",
+    kAttribute | kSimulationFlag | kRunnerFlag,
+    "IPsec SA traffic-volume lifetime: the client runs a new Quick Mode when 90 % of it is used",
+    "Cisco ASA crypto ipsec security-association lifetime kilobytes: 10 to 2147483647 KB, "
+    "4608000 KB by default, or unlimited"};
 
 // AnyConnect liveness (doc/protocols.md §CSTP DPD and keepalive).
 inline constexpr ParameterSpec kAnyConnectDpd{

@@ -16,7 +16,8 @@ namespace
 
 /// A field of the settings, by its type.
 using SettingsField = std::variant<Nanos EndpointSettings::*, uint8_t EndpointSettings::*,
-                                   uint16_t EndpointSettings::*, uint32_t EndpointSettings::*>;
+                                   uint16_t EndpointSettings::*, uint32_t EndpointSettings::*,
+                                   uint64_t EndpointSettings::*>;
 
 /// Which field each entry of the parameter table sets.
 const SettingsField*
@@ -33,6 +34,9 @@ FieldOf(const ParameterSpec& spec)
         {&kAsaDpdRetries, &S::headendDpdRetries},
         {&kNatKeepalive, &S::natKeepalive},
         {&kIdleTimeout, &S::idleTimeout},
+        {&kIkeLifetime, &S::ikeLifetime},
+        {&kIpsecLifetime, &S::ipsecLifetime},
+        {&kIpsecLifetimeKb, &S::ipsecLifetimeKb},
         {&kAnyConnectDpd, &S::anyConnectDpd},
         {&kAnyConnectKeepalive, &S::anyConnectKeepalive},
         {&kAnyConnectSegmentSize, &S::anyConnectSegmentSize},
@@ -159,6 +163,9 @@ ToIpsecConfig(const EndpointSettings& s, uint32_t block, uint32_t remote, uint16
     c.headendToClientSpi = s.headendToClientSpi;
     c.natKeepalive = s.natKeepalive;
     c.idleTimeout = s.idleTimeout;
+    c.lifetimes.ike = s.ikeLifetime;
+    c.lifetimes.ipsec = s.ipsecLifetime;
+    c.lifetimes.ipsecKb = s.ipsecLifetimeKb;
     ShiftSpis(c, block);
     return c;
 }

@@ -75,6 +75,9 @@ struct EndpointSettings
     uint32_t headendToClientSpi{parameter::kHeadendToClientSpi.DefaultAs<uint32_t>()};
     Nanos natKeepalive{parameter::kNatKeepalive.DefaultDuration()};
     Nanos idleTimeout{parameter::kIdleTimeout.DefaultDuration()};
+    Nanos ikeLifetime{parameter::kIkeLifetime.DefaultDuration()};
+    Nanos ipsecLifetime{parameter::kIpsecLifetime.DefaultDuration()};
+    uint64_t ipsecLifetimeKb{parameter::kIpsecLifetimeKb.DefaultAs<uint64_t>()}; ///< 0: unlimited
     Nanos anyConnectDpd{parameter::kAnyConnectDpd.DefaultDuration()};
     Nanos anyConnectKeepalive{parameter::kAnyConnectKeepalive.DefaultDuration()};
     /// The AnyConnect connection's TCP segment size, for a driver whose TCP must be told it

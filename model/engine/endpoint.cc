@@ -29,6 +29,8 @@ EndpointCounters::operator+=(const EndpointCounters& o)
     dpdResponsesReceived += o.dpdResponsesReceived;
     keepalivesSent += o.keepalivesSent;
     keepalivesReceived += o.keepalivesReceived;
+    ikeRekeys += o.ikeRekeys;
+    ipsecRekeys += o.ipsecRekeys;
     outerPacketsSent += o.outerPacketsSent;
     outerBytesSent += o.outerBytesSent;
     outerPacketsReceived += o.outerPacketsReceived;
@@ -378,8 +380,12 @@ Endpoint::ReceiveOuter(const OuterPacket& packet)
             Claim(ToString(verdict.reason), packet.payload);
             return;
         case Action::Client:
-            tunnel = m_tunnels[verdict.client].get();
-            break;
+            if (!(verdict.newIkeSa && Ended(verdict.client)))
+            {
+                tunnel = m_tunnels[verdict.client].get();
+                break;
+            }
+            [[fallthrough]]; // a client whose tunnel ended starts anew
         case Action::NewClient:
         {
             // The client's own tunnel, answering where it is seen, receiving on SPI block n.

@@ -78,7 +78,7 @@ HeadendDemux::Classify(const OuterPacket& p) const
         return it == map.end() ? drop(DropReason::NoClient) : to(it->second);
     };
     // An IKE message: its SA by the initiator cookie, or a new client for a Main Mode 1.
-    auto ike = [&](wire::ByteView message)
+    auto ike = [&](wire::ByteView message, const Endpoint& from)
     {
         auto h = wire::ParseIsakmpHeader(message);
         if (!h)
@@ -90,7 +90,10 @@ HeadendDemux::Classify(const OuterPacket& p) const
                      && IsZero(h->responderCookie) && !IsZero(h->initiatorCookie);
         if (v.action == Action::Drop && first)
         {
-            v = Verdict{Action::NewClient, 0, DropReason::None};
+            auto known = m_ikeSources.find(from);
+            v = known == m_ikeSources.end()
+                    ? Verdict{Action::NewClient, 0, DropReason::None}
+                    : Verdict{Action::Client, known->second, DropReason::None, true};
         }
         return v;
     };
@@ -100,7 +103,7 @@ HeadendDemux::Classify(const OuterPacket& p) const
         {
             return drop(DropReason::Malformed);
         }
-        return lookup(m_spis, wire::GetU32(packet.data()));
+        return lookup(m_spiBlocks, wire::GetU32(packet.data()) >> 8);
     };
 
     switch (p.protocol)
@@ -131,7 +134,7 @@ HeadendDemux::Classify(const OuterPacket& p) const
         case OuterProtocol::Udp:
             if (p.destinationPort == wire::kIkePort)
             {
-                return ike(p.payload);
+                return ike(p.payload, Endpoint{p.sourceAddress, p.sourcePort});
             }
             if (p.destinationPort == wire::kNattPort)
             {
@@ -143,7 +146,7 @@ HeadendDemux::Classify(const OuterPacket& p) const
                 switch (n->kind)
                 {
                     case wire::NattPacketKind::Ike:
-                        return ike(n->packet);
+                        return ike(n->packet, Endpoint{p.sourceAddress, p.sourcePort});
                     case wire::NattPacketKind::Esp:
                         return esp(n->packet);
                     case wire::NattPacketKind::Keepalive:
@@ -161,7 +164,7 @@ HeadendDemux::AddClient(ClientId client, const OuterPacket& first, uint32_t inbo
     ++m_clients;
     if (inboundSpi != 0)
     {
-        m_spis[inboundSpi] = client;
+        m_spiBlocks[inboundSpi >> 8] = client;
     }
     if (first.protocol == OuterProtocol::Tcp)
     {
@@ -171,14 +174,22 @@ HeadendDemux::AddClient(ClientId client, const OuterPacket& first, uint32_t inbo
         }
         return;
     }
-    if (first.protocol != OuterProtocol::Udp)
+    Delivered(client, first);
+}
+
+void
+HeadendDemux::Delivered(ClientId client, const OuterPacket& packet)
+{
+    if (packet.protocol != OuterProtocol::Udp)
     {
         return;
     }
-    wire::ByteView message = first.payload;
-    if (first.destinationPort == wire::kNattPort)
+    Endpoint from{packet.sourceAddress, packet.sourcePort};
+    wire::ByteView message = packet.payload;
+    if (packet.destinationPort == wire::kNattPort)
     {
-        auto n = wire::ClassifyNattPayload(first.payload);
+        m_nattSources[from] = client;
+        auto n = wire::ClassifyNattPayload(packet.payload);
         if (!n || n->kind != wire::NattPacketKind::Ike)
         {
             return;
@@ -187,17 +198,8 @@ HeadendDemux::AddClient(ClientId client, const OuterPacket& first, uint32_t inbo
     }
     if (auto h = wire::ParseIsakmpHeader(message))
     {
-        m_cookies[CookieKey(h->initiatorCookie)] = client;
-    }
-    Delivered(client, first);
-}
-
-void
-HeadendDemux::Delivered(ClientId client, const OuterPacket& packet)
-{
-    if (packet.protocol == OuterProtocol::Udp && packet.destinationPort == wire::kNattPort)
-    {
-        m_nattSources[Endpoint{packet.sourceAddress, packet.sourcePort}] = client;
+        m_ikeSources[from] = client;
+        m_cookies.emplace(CookieKey(h->initiatorCookie), client);
     }
 }
 

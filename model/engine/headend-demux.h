@@ -17,9 +17,13 @@
  *   address. A Main Mode first message (responder cookie zero) with a new cookie starts a
  *   client.
  * - ESP (IP protocol 50, or UDP 4500): the SPI, which the headend chose for that client
- *   (an inbound SPI names one SA at its receiver, RFC 4301 section 4.1).
+ *   (an inbound SPI names one SA at its receiver, RFC 4301 section 4.1); by its block (all
+ *   but the low byte, ShiftSpis), as the SAs of the client's rekeys stay in its block.
  * - NAT-keepalives (the one byte 0xFF on 4500, RFC 3948 section 2.3): nothing in them names
  *   a client, so the address and port that client's IKE or ESP last came from on 4500.
+ * - A Main Mode 1 with a new cookie from where a client's IKE already comes from (address and
+ *   port) is that client re-establishing its IKE SA before the old one's lifetime ends (a
+ *   phase 1 rekey): it goes to that client, and its cookie names the client from then on.
  */
 #ifndef VPNSIM_ENGINE_HEADEND_DEMUX_H
 #define VPNSIM_ENGINE_HEADEND_DEMUX_H
@@ -65,6 +69,9 @@ class HeadendDemux
         Action action{Action::Drop};
         ClientId client{0};
         DropReason reason{DropReason::None};
+        /// A Main Mode 1 given to `client` by where it came from: a new IKE SA of that client
+        /// (a NewClient instead if that client's tunnel has ended).
+        bool newIkeSa{false};
     };
 
     /// `ctcpPort` is the headend's cTCP port (TCP segments to other ports belong to no client).
@@ -77,7 +84,8 @@ class HeadendDemux
     /// on `inboundSpi` (0 if it has no SPI yet, as before an IPsec tunnel exists).
     void AddClient(ClientId client, const OuterPacket& first, uint32_t inboundSpi);
 
-    /// `packet` was given to `client`: a UDP 4500 source becomes where its keepalives come from.
+    /// `packet` was given to `client`: a UDP 4500 source becomes where its keepalives come from,
+    /// an IKE source where its IKE comes from, and a new IKE SA's cookie names it.
     void Delivered(ClientId client, const OuterPacket& packet);
 
     /// How many clients have been added.
@@ -93,8 +101,9 @@ class HeadendDemux
     size_t m_clients{0};
     std::map<Endpoint, ClientId> m_connections; ///< cTCP: the client's address and port
     std::map<uint64_t, ClientId> m_cookies;     ///< IKE initiator cookie
-    std::map<uint32_t, ClientId> m_spis;        ///< the headend's inbound SPI
+    std::map<uint32_t, ClientId> m_spiBlocks;   ///< the headend's inbound SPI, less its low byte
     std::map<Endpoint, ClientId> m_nattSources; ///< where a client's 4500 traffic comes from
+    std::map<Endpoint, ClientId> m_ikeSources;  ///< where a client's IKE comes from (500, 4500)
 };
 
 /// Short names for counters and traces: "no-client", "other-port", "malformed".

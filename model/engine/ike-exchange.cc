@@ -29,7 +29,9 @@ const Bytes kXauthVendorId = {0x09, 0x00, 0x26, 0x89, 0xdf, 0xd6, 0xb7, 0x12};
 constexpr size_t kHashLength = 20; // HMAC-SHA1 HASH payloads
 constexpr size_t kNonceLength = 20;
 constexpr size_t kModp1024Length = 128; // group 2 public value
-/// Both phases offer an 8-hour SA life in seconds (life type seconds, RFC 2407 section 4.5).
+/// Both phases offer an 8-hour SA life in seconds (life type seconds, RFC 2407 section 4.5);
+/// the lifetimes each end holds its SAs to are configured (doc/protocols.md §SA lifetimes and
+/// rekeying).
 constexpr uint16_t kSaLifeSeconds = 28800;
 
 /// The legacy client's Main Mode offer (RFC 2409 Appendix A attributes): AES-256, AES-128 and
@@ -183,7 +185,7 @@ IkeExchange::Start()
         [this]()
         {
             m_timer.reset();
-            if (!m_established)
+            if (!m_exchangeDone)
             {
                 Fail("ike: negotiation not complete after "
                      + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
@@ -296,14 +298,9 @@ IkeExchange::SendStep(int step)
     {
         m_callbacks.send(m_lastMessage);
     }
-    if (step == kSteps - 1)
+    if (step == LastStep())
     {
-        m_established = true; // the initiator's QM3 ends the exchange
-        CancelTimers();
-        if (m_callbacks.onEstablished)
-        {
-            m_callbacks.onEstablished();
-        }
+        Complete(); // the initiator's QM3, or a phase 1 rekey's MM6 from the responder
         return;
     }
     // The initiator waits for every answer; the responder's last message (QM2) gets no answer
@@ -312,6 +309,43 @@ IkeExchange::SendStep(int step)
     {
         ArmRetransmit();
     }
+}
+
+void
+IkeExchange::Complete()
+{
+    m_established = true;
+    m_exchangeDone = true;
+    m_config.phase1Only = false; // a new IKE SA like any other: its Quick Modes end at QM3
+    CancelTimers();
+    if (m_callbacks.onEstablished)
+    {
+        m_callbacks.onEstablished();
+    }
+}
+
+void
+IkeExchange::BeginQuickMode()
+{
+    // Each Quick Mode makes an SA pair of its own, on new SPIs (RFC 2409 section 5.5).
+    if (m_callbacks.newInboundSpi)
+    {
+        m_config.inboundSpi = m_callbacks.newInboundSpi();
+    }
+    m_peerSpi.reset();
+    m_exchangeDone = false;
+    m_nextFromPeer = m_role == IkeRole::Initiator ? 7 : 6;
+}
+
+void
+IkeExchange::StartQuickMode()
+{
+    if (m_role != IkeRole::Initiator || !m_established || Busy())
+    {
+        return;
+    }
+    BeginQuickMode();
+    SendStep(6);
 }
 
 void
@@ -325,7 +359,7 @@ IkeExchange::ArmRetransmit()
                                 [this]()
                                 {
                                     m_timer.reset();
-                                    if (m_established || m_failed)
+                                    if (m_exchangeDone || m_failed)
                                     {
                                         return;
                                     }
@@ -490,6 +524,11 @@ IkeExchange::Receive(const wire::IsakmpMessage& m)
         ++m_counters.ignored;
         return false;
     }
+    if (*step == 6 && m_role == IkeRole::Responder && m_established
+        && m.header.messageId != m_quickModeId)
+    {
+        BeginQuickMode(); // the initiator rekeys phase 2 on this IKE SA
+    }
     if (*step == 6)
     {
         m_quickModeId = m.header.messageId;
@@ -511,14 +550,9 @@ IkeExchange::Receive(const wire::IsakmpMessage& m)
         ++m_counters.received;
         CancelTimer();
         m_nextFromPeer += 2;
-        if (*step == kSteps - 1)
+        if (*step == LastStep())
         {
-            m_established = true; // the responder has the initiator's QM3
-            CancelTimers();
-            if (m_callbacks.onEstablished)
-            {
-                m_callbacks.onEstablished();
-            }
+            Complete(); // the responder has the initiator's QM3, or a rekey's initiator MM6
             return true;
         }
         SendStep(*step + 1);

@@ -1,7 +1,8 @@
 /*
  * IKEv1 as the Cisco VPN Client and the ASA run it, reduced to what the wire and the failure
  * need: Main Mode (6 messages) then Quick Mode (3), with retransmission, and Informational
- * exchanges for DPD (RFC 2409, RFC 3706).
+ * exchanges for DPD (RFC 2409, RFC 3706). Rekeys: a further Quick Mode on the same IKE SA
+ * (StartQuickMode), or a Main Mode alone that makes the next IKE SA (IkeConfig::phase1Only).
  *
  * Keys are static (no Diffie-Hellman is computed), but every message has the payloads and the
  * size of the real one: a SA offer with several transforms and the Vendor IDs (DPD, NAT-T,
@@ -51,6 +52,9 @@ struct IkeConfig
     /// ESP in UDP: Quick Mode asks for UDP-Encapsulated-Tunnel mode (3, RFC 3947 section 5.1)
     /// instead of Tunnel (1).
     bool udpEncapsulated{false};
+    /// A rekey of phase 1: Main Mode only; the IPsec SAs stay as they are (RFC 2409 section
+    /// 5: phase 2 SAs do not depend on the phase 1 SA that made them).
+    bool phase1Only{false};
 };
 
 /// Counters for the run record.
@@ -67,8 +71,12 @@ struct IkeCallbacks
 {
     std::function<void(wire::ByteView message)> send;
     std::function<void()> onEncrypted; ///< first encrypted message (NAT-T floats)
+    /// Main Mode done (phase1Only), or a Quick Mode done: the first one, or a rekey, whose SA
+    /// PeerSpi() and InboundSpi() then name.
     std::function<void()> onEstablished;
     std::function<void(const std::string& detail)> onFailed;
+    /// The SPI to receive the next Quick Mode's SA on (a rekey's); empty: the configured one.
+    std::function<uint32_t()> newInboundSpi;
 };
 
 /// One IKEv1 negotiation and the IKE SA it leaves, for Informational messages.
@@ -90,6 +98,23 @@ class IkeExchange
 
     /// The initiator sends Main Mode 1; the responder waits.
     void Start();
+
+    /// Initiator, once established and idle: a new Quick Mode on this IKE SA (a phase 2
+    /// rekey), offering newInboundSpi(). A responder takes one whenever a new Quick Mode 1
+    /// (a message ID not seen) arrives. Completion calls onEstablished again.
+    void StartQuickMode();
+
+    /// An exchange (Main Mode, or a Quick Mode) is under way.
+    bool Busy() const
+    {
+        return !m_exchangeDone && !m_failed;
+    }
+
+    /// The SPI this end receives the latest Quick Mode's SA on.
+    uint32_t InboundSpi() const
+    {
+        return m_config.inboundSpi;
+    }
 
     /// Handles one ISAKMP message other than Informational. Returns whether the message
     /// belonged to this exchange (the next one expected, or a retransmission answered); false
@@ -131,6 +156,13 @@ class IkeExchange
     }
 
   private:
+    int LastStep() const
+    {
+        return m_config.phase1Only ? 5 : kSteps - 1;
+    }
+
+    void BeginQuickMode();
+    void Complete();
     wire::Bytes Build(int step);
     std::optional<int> StepOf(const wire::IsakmpMessage& message);
     std::optional<uint32_t> QuickModeSpi(const wire::IsakmpMessage& message);
@@ -157,6 +189,7 @@ class IkeExchange
     std::optional<TimerId> m_timer;            ///< retransmission
     std::optional<TimerId> m_negotiationTimer; ///< responder's overall deadline
     bool m_established{false};
+    bool m_exchangeDone{false}; ///< the latest exchange is complete
     bool m_failed{false};
     bool m_encrypted{false};
     std::optional<uint32_t> m_peerSpi;

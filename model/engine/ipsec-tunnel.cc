@@ -25,6 +25,14 @@ ToString(IpsecEncapsulation e)
     return "?";
 }
 
+uint32_t
+IpsecTunnel::RekeyedSpi(uint32_t first, uint32_t generation)
+{
+    // Within the block, so that a headend still knows the client by it (HeadendDemux).
+    uint32_t low = (first + 2 * (generation % 127)) & 0xff;
+    return (first & ~uint32_t{0xff}) | low;
+}
+
 void
 ShiftSpis(IpsecTunnelConfig& config, uint32_t block)
 {
@@ -100,7 +108,10 @@ IpsecTunnel::Validate(const IpsecTunnelConfig& c)
                        kAsaDpdRetry.Check(c.headendDpd.retry),
                        kAsaDpdRetries.Check(uint64_t{c.headendDpd.retries}),
                        kNatKeepalive.Check(c.natKeepalive),
-                       kIdleTimeout.Check(c.idleTimeout)})
+                       kIdleTimeout.Check(c.idleTimeout),
+                       kIkeLifetime.Check(c.lifetimes.ike),
+                       kIpsecLifetime.Check(c.lifetimes.ipsec),
+                       kIpsecLifetimeKb.Check(c.lifetimes.ipsecKb)})
     {
         if (error)
         {
@@ -154,28 +165,10 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
     IkeConfig ike = m_config.ike;
     ike.inboundSpi = client ? m_config.headendToClientSpi : m_config.clientToHeadendSpi;
     ike.udpEncapsulated = m_config.encapsulation == IpsecEncapsulation::Natt;
+    m_firstInboundSpi = ike.inboundSpi;
     m_ike = std::make_unique<IkeExchange>(host, client ? IkeRole::Initiator : IkeRole::Responder,
                                           ike);
-    m_ike->SetCallbacks(IkeCallbacks{[this](wire::ByteView m)
-                                     {
-                                         Handling(m, false,
-                                                  [this, m]()
-                                                  {
-                                                      m_transport->SendIke(m);
-                                                  });
-                                     },
-                                     [this]()
-                                     {
-                                         m_transport->OnIkeEncrypted();
-                                     },
-                                     [this]()
-                                     {
-                                         OnEstablished();
-                                     },
-                                     [this](const std::string& d)
-                                     {
-                                         GoDown(DownReason::IkeFailure, d);
-                                     }});
+    m_ike->SetCallbacks(ExchangeCallbacks(m_ike.get()));
 
     if (client)
     {
@@ -223,6 +216,62 @@ IpsecTunnel::IpsecTunnel(Host& host, IpsecRole role, IpsecTunnelConfig config)
     }
 }
 
+IkeCallbacks
+IpsecTunnel::ExchangeCallbacks(const IkeExchange* exchange)
+{
+    // The same for every exchange this tunnel runs (the first, and each phase 1 rekey's) but
+    // for which one completed.
+    return IkeCallbacks{[this](wire::ByteView m)
+                   {
+                       Handling(m, false,
+                                [this, m]()
+                                {
+                                    m_transport->SendIke(m);
+                                });
+                   },
+                   [this]()
+                   {
+                       m_transport->OnIkeEncrypted();
+                   },
+                   [this, exchange]()
+                   {
+                       OnExchangeDone(exchange);
+                   },
+                   [this](const std::string& d)
+                   {
+                       GoDown(m_state == TunnelState::Up ? DownReason::RekeyFailure
+                                                         : DownReason::IkeFailure,
+                              d);
+                   },
+                   [this]()
+                   {
+                       return NextInboundSpi();
+                   }};
+}
+
+void
+IpsecTunnel::OnExchangeDone(const IkeExchange* exchange)
+{
+    if (exchange == m_rekeyIke.get())
+    {
+        OnIkeRekeyed();
+    }
+    else if (m_state == TunnelState::Up)
+    {
+        OnIpsecRekeyed();
+    }
+    else
+    {
+        OnEstablished();
+    }
+}
+
+uint32_t
+IpsecTunnel::NextInboundSpi()
+{
+    return RekeyedSpi(m_firstInboundSpi, ++m_generation);
+}
+
 bool
 IpsecTunnel::InstallSas()
 {
@@ -232,17 +281,152 @@ IpsecTunnel::InstallSas()
     {
         (client ? m_config.clientToHeadendSpi : m_config.headendToClientSpi) = *peer;
     }
+    (client ? m_config.headendToClientSpi : m_config.clientToHeadendSpi) = m_ike->InboundSpi();
     auto in = wire::EspInboundSa::Create(SaConfig(m_config, !client));
     auto out = wire::EspOutboundSa::Create(SaConfig(m_config, client));
     if (!in || !out)
     {
-        GoDown(DownReason::IkeFailure, "quick mode: no SA for the peer's offer: "
-                                           + (in ? out.GetError().detail : in.GetError().detail));
+        GoDown(m_state == TunnelState::Up ? DownReason::RekeyFailure : DownReason::IkeFailure,
+               "quick mode: no SA for the peer's offer: "
+                   + (in ? out.GetError().detail : in.GetError().detail));
         return false;
+    }
+    if (m_in)
+    {
+        // Packets the peer sent on the old SA before it switched are still on their way.
+        m_replacedIn.emplace(std::move(*m_in));
+        if (m_replacedTimer)
+        {
+            m_host.CancelTimer(*m_replacedTimer);
+        }
+        m_replacedTimer = m_host.StartTimer(m_host.Now() + kReplacedSaGrace,
+                                            [this]()
+                                            {
+                                                m_replacedTimer.reset();
+                                                m_replacedIn.reset();
+                                            });
     }
     m_in.emplace(std::move(in.Value()));
     m_out.emplace(std::move(out.Value()));
+    m_installed.push_back(OutboundSa());
+    m_installed.push_back(InboundSa());
     return true;
+}
+
+void
+IpsecTunnel::StartLifetimes(bool ike, bool ipsec)
+{
+    // Only the client starts rekeys (the remote-access client is the IKE initiator); both
+    // ends hold their SAs to their lifetimes.
+    bool client = m_role == IpsecRole::Client;
+    auto start = [this, client](const char* what, bool& due, Nanos life, uint64_t kilobytes)
+    {
+        due = false;
+        SaLifetime::Callbacks c{nullptr,
+                                [this, what]()
+                                {
+                                    GoDown(DownReason::RekeyFailure,
+                                           std::string(what)
+                                               + " sa lifetime ended before its rekey completed");
+                                }};
+        if (client)
+        {
+            c.rekeyDue = [this, &due]()
+            {
+                due = true;
+                RunPendingRekey();
+            };
+        }
+        return std::make_unique<SaLifetime>(m_host, life, kilobytes, std::move(c));
+    };
+    if (ike)
+    {
+        m_ikeLife = start("ike", m_ikeRekeyDue, m_config.lifetimes.ike, 0);
+    }
+    if (ipsec)
+    {
+        m_ipsecLife = start("ipsec", m_ipsecRekeyDue, m_config.lifetimes.ipsec,
+                            m_config.lifetimes.ipsecKb);
+    }
+}
+
+void
+IpsecTunnel::RunPendingRekey()
+{
+    // One exchange at a time: a due rekey waits for the one under way.
+    if (m_ended || m_ike->Busy() || m_rekeyIke)
+    {
+        return;
+    }
+    if (m_ipsecRekeyDue)
+    {
+        StartIpsecRekey();
+    }
+    else if (m_ikeRekeyDue)
+    {
+        StartIkeRekey();
+    }
+}
+
+void
+IpsecTunnel::StartIpsecRekey()
+{
+    m_ipsecRekeyDue = false;
+    m_ike->StartQuickMode();
+}
+
+void
+IpsecTunnel::StartIkeRekey()
+{
+    m_ikeRekeyDue = false;
+    IkeConfig ike = m_config.ike;
+    ike.phase1Only = true;
+    ike.udpEncapsulated = m_config.encapsulation == IpsecEncapsulation::Natt;
+    m_rekeyIke = std::make_unique<IkeExchange>(
+        m_host, m_role == IpsecRole::Client ? IkeRole::Initiator : IkeRole::Responder, ike);
+    m_rekeyIke->SetCallbacks(ExchangeCallbacks(m_rekeyIke.get()));
+    m_rekeyIke->Start();
+}
+
+bool
+IpsecTunnel::TakeIkeRekey(const wire::IsakmpMessage& m)
+{
+    // The headend meets the client's phase 1 rekey as a Main Mode 1 of a new IKE SA.
+    bool first = m.header.exchangeType == wire::isakmpexchange::IdentityProtection
+                 && m.header.responderCookie == wire::IsakmpCookie{}
+                 && m.header.initiatorCookie != m_ike->InitiatorCookie();
+    if (m_role != IpsecRole::Headend || m_state != TunnelState::Up || !first)
+    {
+        return false;
+    }
+    StartIkeRekey();
+    return true;
+}
+
+void
+IpsecTunnel::OnIpsecRekeyed()
+{
+    if (m_ended || !InstallSas())
+    {
+        return;
+    }
+    ++m_counters.ipsecRekeys;
+    StartLifetimes(false, true);
+    RunPendingRekey();
+}
+
+void
+IpsecTunnel::OnIkeRekeyed()
+{
+    if (m_ended)
+    {
+        return;
+    }
+    // The new IKE SA takes over DPD and later Quick Modes; the old one is no more.
+    m_ike = std::move(m_rekeyIke);
+    ++m_counters.ikeRekeys;
+    StartLifetimes(true, false);
+    RunPendingRekey();
 }
 
 IpsecTunnel::~IpsecTunnel()
@@ -294,6 +478,8 @@ IpsecTunnel::Summary() const
     t.dpdRequestsReceived = m_counters.dpdRequestsReceived;
     t.dpdResponsesSent = m_counters.dpdAcksSent;
     t.dpdResponsesReceived = m_dpd->Counters().acksReceived;
+    t.ikeRekeys = m_counters.ikeRekeys;
+    t.ipsecRekeys = m_counters.ipsecRekeys;
     if (const auto* natt = dynamic_cast<const NattTransport*>(m_transport.get()))
     {
         t.keepalivesSent = natt->Counters().keepalivesSent;
@@ -361,6 +547,7 @@ IpsecTunnel::OnEstablished()
     m_state = TunnelState::Up;
     m_status = TunnelStatus{TunnelState::Up, std::nullopt, "ike: main mode and quick mode done"};
     m_lastInner = m_host.Now();
+    StartLifetimes(true, true);
     m_dpd->Start();
     if (m_keepalive)
     {
@@ -432,7 +619,7 @@ IpsecTunnel::SendInner(wire::ByteView inner)
     m_scratch.clear();
     if (!m_out->Encapsulate(inner, wire::kNextHeaderIpv4, m_scratch))
     {
-        ++m_counters.espSequenceExhausted; // the SA would need a rekey, which is not modelled
+        ++m_counters.espSequenceExhausted; // only with no volume lifetime to rekey it first
         m_observer.Drop(DropReason::EspSequenceExhausted, inner,
                         "esp: outbound sequence space exhausted");
         return;
@@ -445,6 +632,7 @@ IpsecTunnel::SendInner(wire::ByteView inner)
                  m_transport->SendEsp(m_scratch);
              });
     Sent();
+    m_ipsecLife->Protected(0, inner.size());
 }
 
 void
@@ -491,7 +679,11 @@ IpsecTunnel::OnEsp(wire::ByteView packet)
         return;
     }
     wire::Bytes payload;
-    auto r = m_in->Decapsulate(packet, payload);
+    // The current SA, or the one it replaced while packets sent on that one may still come.
+    bool replaced = m_replacedIn && packet.size() >= 4
+                    && wire::GetU32(packet.data()) == m_replacedIn->Spi()
+                    && m_replacedIn->Spi() != m_in->Spi();
+    auto r = (replaced ? *m_replacedIn : *m_in).Decapsulate(packet, payload);
     if (!r)
     {
         switch (r.GetError().code)
@@ -520,6 +712,10 @@ IpsecTunnel::OnEsp(wire::ByteView packet)
     }
     ++m_counters.innerReceived;
     m_lastInner = m_host.Now();
+    if (!replaced)
+    {
+        m_ipsecLife->Protected(1, payload.size());
+    }
     m_host.DeliverInner(payload);
 }
 
@@ -534,7 +730,9 @@ IpsecTunnel::OnIke(wire::ByteView message)
     }
     if (m->header.exchangeType != wire::isakmpexchange::Informational)
     {
-        if (m_ike->Receive(*m))
+        bool rekey = (m_rekeyIke && m->header.initiatorCookie == m_rekeyIke->InitiatorCookie())
+                     || TakeIkeRekey(*m);
+        if ((rekey ? *m_rekeyIke : *m_ike).Receive(*m))
         {
             m_transport->PeerConfirmed();
         }

@@ -5,6 +5,11 @@
  * The data path, top to bottom: SendInner -> ESP encapsulate (tunnel mode, next header 4) ->
  * Transport::SendEsp -> Host::SendOuter. Receive: Host -> Transport::Receive -> ESP (anti-replay,
  * ICV, decrypt) -> Host::DeliverInner; IKE -> the exchange, or DPD when Informational.
+ *
+ * Rekeying (sa-lifetime.h): the client negotiates each SA's successor before it ends, a Quick
+ * Mode on the IKE SA for the IPsec SAs and a Main Mode for the IKE SA, on the same transport
+ * as everything else (behind the same hole on cTCP). A replaced inbound SA takes packets for
+ * kReplacedSaGrace more; an SA that ends without a successor ends the tunnel (rekey-failure).
  */
 #ifndef VPNSIM_ENGINE_IPSEC_TUNNEL_H
 #define VPNSIM_ENGINE_IPSEC_TUNNEL_H
@@ -15,6 +20,7 @@
 #include "model/engine/host.h"
 #include "model/engine/ike-exchange.h"
 #include "model/engine/nat-keepalive.h"
+#include "model/engine/sa-lifetime.h"
 #include "model/engine/transport.h"
 #include "model/engine/tunnel.h"
 #include "model/engine/tunnel-events.h"
@@ -26,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace vpnsim
 {
@@ -77,6 +84,7 @@ struct IpsecTunnelConfig
     Nanos natKeepalive{parameter::kNatKeepalive.DefaultDuration()}; ///< 0 disables
     /// Headend only: group-policy vpn-idle-timeout; 0 disables.
     Nanos idleTimeout{parameter::kIdleTimeout.DefaultDuration()};
+    SaLifetimes lifetimes{};
 };
 
 /// Moves both SPIs of `config` up by `block` * 256. From the default pair this gives SPI block
@@ -99,6 +107,8 @@ struct IpsecTunnelCounters
     uint64_t framingErrors{0};
     uint64_t dpdRequestsReceived{0};
     uint64_t dpdAcksSent{0};
+    uint64_t ikeRekeys{0};   ///< IKE SAs replaced by a new Main Mode
+    uint64_t ipsecRekeys{0}; ///< IPsec SA pairs replaced by a new Quick Mode
 };
 
 class IpsecTunnel : public Tunnel
@@ -166,6 +176,16 @@ class IpsecTunnel : public Tunnel
     /// The SA this end receives with.
     wire::EspSaConfig InboundSa() const;
 
+    /// Every ESP SA this end has installed, both directions, oldest first (for key logs).
+    const std::vector<wire::EspSaConfig>& InstalledSas() const
+    {
+        return m_installed;
+    }
+
+    /// The SPI of rekey `generation` (0: the first SA) from the SPI `first`: the next odd or
+    /// even low byte of the same block (ShiftSpis), 127 generations before they come round.
+    static uint32_t RekeyedSpi(uint32_t first, uint32_t generation);
+
     const Transport& GetTransport() const
     {
         return *m_transport;
@@ -194,8 +214,18 @@ class IpsecTunnel : public Tunnel
     /// Runs `f` with `packet` noted as the one being handled, for drops a transport reports.
     template<typename F>
     void Handling(wire::ByteView packet, bool received, F&& f);
+    IkeCallbacks ExchangeCallbacks(const IkeExchange* exchange);
+    void OnExchangeDone(const IkeExchange* exchange);
     void OnEstablished();
     bool InstallSas();
+    void StartLifetimes(bool ike, bool ipsec);
+    void StartIpsecRekey();
+    void StartIkeRekey();
+    void OnIpsecRekeyed();
+    void OnIkeRekeyed();
+    void RunPendingRekey();
+    bool TakeIkeRekey(const wire::IsakmpMessage& message);
+    uint32_t NextInboundSpi();
     void SendDpd(bool ack, uint32_t sequence);
     void Heard();
     void Sent();
@@ -207,10 +237,20 @@ class IpsecTunnel : public Tunnel
     IpsecTunnelConfig m_config;
     std::unique_ptr<Transport> m_transport;
     std::unique_ptr<IkeExchange> m_ike;
+    std::unique_ptr<IkeExchange> m_rekeyIke; ///< a Main Mode making the next IKE SA
     std::unique_ptr<DeadPeerDetection> m_dpd;
     std::unique_ptr<NatKeepalive> m_keepalive;
     std::optional<wire::EspOutboundSa> m_out;
     std::optional<wire::EspInboundSa> m_in;
+    std::optional<wire::EspInboundSa> m_replacedIn; ///< the previous pair's, for its grace
+    std::optional<TimerId> m_replacedTimer;
+    std::unique_ptr<SaLifetime> m_ikeLife;
+    std::unique_ptr<SaLifetime> m_ipsecLife;
+    uint32_t m_firstInboundSpi{0};
+    uint32_t m_generation{0};
+    bool m_ikeRekeyDue{false};
+    bool m_ipsecRekeyDue{false};
+    std::vector<wire::EspSaConfig> m_installed;
     TunnelState m_state{TunnelState::Down};
     TunnelStatus m_status;
     bool m_ended{false};

@@ -30,6 +30,8 @@ ToJson(const RunRecord& r)
     j["inner_sent"] = r.innerSent;
     j["inner_received"] = r.innerReceived;
     j["framing_errors"] = r.framingErrors;
+    j["ike_rekeys"] = r.ikeRekeys;
+    j["ipsec_rekeys"] = r.ipsecRekeys;
     j["asa_bytes_held"] = r.asaBytesHeld;
     j["asa_drops"] = r.asaDrops;
     j["asa_drops_by_reason"] = r.asaDropsByReason;
@@ -68,6 +70,8 @@ FromJson(const std::string& json)
         j.at("inner_sent").get_to(r.innerSent);
         j.at("inner_received").get_to(r.innerReceived);
         j.at("framing_errors").get_to(r.framingErrors);
+        j.at("ike_rekeys").get_to(r.ikeRekeys);
+        j.at("ipsec_rekeys").get_to(r.ipsecRekeys);
         j.at("asa_bytes_held").get_to(r.asaBytesHeld);
         j.at("asa_drops").get_to(r.asaDrops);
         j.at("asa_drops_by_reason").get_to(r.asaDropsByReason);

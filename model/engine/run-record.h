@@ -44,6 +44,8 @@ struct RunRecord
     uint64_t innerSent{0};
     uint64_t innerReceived{0};
     uint64_t framingErrors{0};
+    uint64_t ikeRekeys{0};   ///< the client's IKE (phase 1) SAs replaced by a new Main Mode
+    uint64_t ipsecRekeys{0}; ///< the client's IPsec SA pairs replaced by a new Quick Mode
     uint64_t asaBytesHeld{0}; ///< peak bytes the ASA held waiting for a hole to fill
     uint64_t asaDrops{0};
     std::map<std::string, uint64_t> asaDropsByReason;

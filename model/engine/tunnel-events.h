@@ -105,6 +105,8 @@ struct TunnelCounters
     uint64_t dpdResponsesReceived{0};
     uint64_t keepalivesSent{0}; ///< NAT-T keepalives, or CSTP keepalives
     uint64_t keepalivesReceived{0};
+    uint64_t ikeRekeys{0};   ///< IPsec: IKE (phase 1) SAs replaced by a new Main Mode
+    uint64_t ipsecRekeys{0}; ///< IPsec: IPsec (phase 2) SA pairs replaced by a new Quick Mode
 };
 
 } // namespace engine

@@ -20,6 +20,8 @@ ToString(DownReason reason)
             return "ike-failure";
         case DownReason::IdleTimeout:
             return "idle-timeout";
+        case DownReason::RekeyFailure:
+            return "rekey-failure";
     }
     return "unknown";
 }

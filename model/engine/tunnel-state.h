@@ -30,6 +30,7 @@ enum class DownReason : uint8_t
     FramingError, ///< a received segment or record could not be framed
     IkeFailure,   ///< IKE negotiation failed or timed out
     IdleTimeout,  ///< an idle timer (tunnel or middlebox) ended it
+    RekeyFailure, ///< an SA ended before its successor was negotiated, or the rekey failed
 };
 
 /// A state change of the tunnel.

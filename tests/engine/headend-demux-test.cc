@@ -139,6 +139,35 @@ TEST(HeadendDemux, NativeEspGoesByTheSpiFromAnySource)
     }
 }
 
+TEST(HeadendDemux, APhaseOneRekeyFromAClientsIkeSourceIsThatClientAndItsSpisStayInTheBlock)
+{
+    HeadendDemux d;
+    wire::Bytes mm1a = Ike(0xa0, true);
+    wire::Bytes mm1b = Ike(0xb0, true);
+    d.AddClient(0, Udp(500, 500, mm1a), 0xc0ffee01);
+    d.AddClient(1, Udp(1024, 500, mm1b), 0xc0ffef01);
+    d.Delivered(1, Udp(1026, 4500, wire::NattIkePayload(Ike(0xb0, false))));
+    // Client 1 re-establishes its IKE SA: a new cookie, from where its IKE comes from (4500).
+    wire::Bytes rekey = wire::NattIkePayload(Ike(0xb1, true));
+    auto v = d.Classify(Udp(1026, 4500, rekey));
+    EXPECT_EQ(v.action, Action::Client);
+    EXPECT_EQ(v.client, 1u);
+    EXPECT_TRUE(v.newIkeSa);
+    d.Delivered(1, Udp(1026, 4500, rekey));
+    // The new cookie names client 1 from then on, from any port.
+    v = d.Classify(Udp(3000, 4500, wire::NattIkePayload(Ike(0xb1, false))));
+    EXPECT_EQ(v.client, 1u);
+    EXPECT_FALSE(v.newIkeSa);
+    // A Main Mode 1 of a cookie nobody has from a port no client's IKE came from is a new
+    // client.
+    EXPECT_EQ(d.Classify(Udp(3001, 4500, wire::NattIkePayload(Ike(0xc0, true)))).action,
+              Action::NewClient);
+    // A rekeyed SPI of client 1 (the next low byte of its block) is still client 1; a block
+    // no client has is nobody's.
+    EXPECT_EQ(d.Classify(Udp(1026, 4500, Esp(0xc0ffef03))).client, 1u);
+    EXPECT_EQ(d.Classify(Udp(1026, 4500, Esp(0xc0fff003))).reason, Reason::NoClient);
+}
+
 TEST(HeadendDemux, ShortOrForeignPacketsAreMalformedNotCrashes)
 {
     HeadendDemux d;

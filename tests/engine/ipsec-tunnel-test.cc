@@ -5,8 +5,7 @@
 #include "model/wire/esp-in-udp.h"
 #include "model/wire/ipv4-datagram.h"
 #include "model/wire/tcp-header.h"
-#include "tests/engine/event-recorder.h"
-#include "tests/engine/paired-hosts.h"
+#include "tests/engine/ipsec-pair.h"
 
 #include <gtest/gtest.h>
 #include <set>
@@ -14,75 +13,14 @@
 using namespace vpnsim;
 using namespace vpnsim::engine;
 using namespace std::chrono_literals;
+using vpnsim::test::Config;
+using vpnsim::test::kClient;
+using vpnsim::test::kHeadend;
+using vpnsim::test::Pair;
 using vpnsim::test::Ping;
 
 namespace
 {
-
-constexpr uint32_t kClient = 0xc6120001;
-constexpr uint32_t kHeadend = 0xc6130001;
-
-IpsecTunnelConfig
-Config(IpsecEncapsulation e, bool client)
-{
-    IpsecTunnelConfig c;
-    c.encapsulation = e;
-    c.localAddress = client ? kClient : kHeadend;
-    c.remoteAddress = client ? kHeadend : kClient;
-    return c;
-}
-
-/// A client (end a) and a headend (end b) wired together.
-struct Pair
-{
-    explicit Pair(IpsecEncapsulation e, IpsecTunnelConfig* tweak = nullptr)
-    {
-        IpsecTunnelConfig cc = Config(e, true);
-        IpsecTunnelConfig hc = Config(e, false);
-        if (tweak != nullptr)
-        {
-            cc.ike = hc.ike = tweak->ike;
-            cc.clientDpd = tweak->clientDpd;
-            hc.idleTimeout = tweak->idleTimeout;
-        }
-        client = std::make_unique<IpsecTunnel>(net.a, IpsecRole::Client, cc);
-        headend = std::make_unique<IpsecTunnel>(net.b, IpsecRole::Headend, hc);
-        net.a.receive = [this](const OuterPacket& p)
-        {
-            client->Receive(p);
-        };
-        net.b.receive = [this](const OuterPacket& p)
-        {
-            headend->Receive(p);
-        };
-        client->SetStatusCallback(
-            [this](const TunnelStatus& s)
-            {
-                clientStatus.push_back(s);
-                clientAt.push_back(net.Now());
-            });
-        headend->SetStatusCallback(
-            [this](const TunnelStatus& s)
-            {
-                headendStatus.push_back(s);
-                headendAt.push_back(net.Now());
-            });
-        client->SetObserver(clientEvents.Observer());
-        headend->SetObserver(headendEvents.Observer());
-        headend->Start();
-        client->Start();
-    }
-
-    test::PairedHosts net;
-    test::EventRecorder clientEvents{net.a};
-    test::EventRecorder headendEvents{net.b};
-    std::unique_ptr<IpsecTunnel> client;
-    std::unique_ptr<IpsecTunnel> headend;
-    std::vector<TunnelStatus> clientStatus;
-    std::vector<TunnelStatus> headendStatus;
-    std::vector<Nanos> clientAt;
-    std::vector<Nanos> headendAt;
-};
 
 class EveryEncapsulation : public testing::TestWithParam<IpsecEncapsulation>
 {

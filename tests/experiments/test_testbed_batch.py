@@ -35,6 +35,7 @@ def runner_record(role, tunnels, encap="ctcp"):
             "tunnel_up_s": first[0] if first[0] >= 0 else None, "failed": False,
             "time_to_failure_s": None, "cause": None, "inner_goodput_bps": 0.0,
             "inner_loss": 0.0, "inner_sent": 100, "inner_received": 90, "framing_errors": 0,
+            "ike_rekeys": 0, "ipsec_rekeys": 0,
             "asa_bytes_held": 0, "asa_drops": 0, "asa_drops_by_reason": {},
             "parameters": params}
 
