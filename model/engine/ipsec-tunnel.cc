@@ -431,9 +431,12 @@ IpsecTunnel::OnIkeRekeyed()
 
 IpsecTunnel::~IpsecTunnel()
 {
-    if (m_idleTimer)
+    for (const auto& timer : {m_idleTimer, m_replacedTimer})
     {
-        m_host.CancelTimer(*m_idleTimer);
+        if (timer)
+        {
+            m_host.CancelTimer(*timer);
+        }
     }
 }
 

@@ -263,6 +263,23 @@ TEST(IpsecRekey, ReplacedInboundSaTakesPacketsInFlightForItsGraceOnly)
     EXPECT_EQ(p.client->Counters().espMalformed, 1u);
 }
 
+TEST(IpsecRekey, ATunnelGoneBeforeTheGraceEndsLeavesNoTimerBehind)
+{
+    IpsecTunnelConfig tweak = Lifetimes(86400s, 600s);
+    auto p = std::make_unique<Pair>(IpsecEncapsulation::Natt, &tweak);
+    p->net.RunUntil(2s);
+    Traffic(*p, p->clientAt.at(0) + 571s);
+    ASSERT_EQ(p->client->Counters().ipsecRekeys, 1u);
+    // The replaced SA's grace timer is pending at both ends: it must go with the tunnel (the
+    // ASan sub-build, or valgrind, reports the write into a freed tunnel otherwise).
+    p->client.reset();
+    p->headend.reset();
+    p->net.a.receive = nullptr;
+    p->net.b.receive = nullptr;
+    p->net.RunUntil(p->net.Now() + 100s);
+    SUCCEED();
+}
+
 TEST(IpsecRekey, LostQuickModeOverNattIsRetransmittedAndTheRekeyCompletes)
 {
     IpsecTunnelConfig tweak = Lifetimes(86400s, 600s);
