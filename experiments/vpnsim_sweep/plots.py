@@ -141,6 +141,17 @@ def failure_rate_figure(curves, style, predictions):
         grid = [max_loss * i / 1000 for i in range(1001)]
         ax.plot([100 * p for p in grid], [pred.p_fail(p) for p in grid], ls=ls, color="black",
                 lw=2.2, alpha=0.55, zorder=1, label=pred.legend())
+    # The curve is steep where it rises, so a point shifted aside would be read against the
+    # curve at the wrong loss: the predicted value also sits on each covered point's own bar.
+    label = "analytic value at each point's loss, on its bar"
+    for c in curves:
+        pred = analytic_for(c, predictions)
+        if pred is None:
+            continue
+        ax.plot([axis.at(100 * p.loss, shift[c.config]) for p in c.points],
+                [pred.p_fail(p.loss) for p in c.points], ls="none", marker="_", ms=11, mew=2.2,
+                color="black", zorder=4, label=label, gid="analytic-value")
+        label = None
     ax.set_xlabel("packet loss on the client-ASA link (%): the swept levels evenly spaced, each "
                   "configuration shifted\nslightly so that none hides another")
     ax.set_ylabel("failure rate (fraction of runs whose tunnel failed)")
@@ -153,6 +164,15 @@ def failure_rate_figure(curves, style, predictions):
     if not curves:
         _empty(ax, "no stored runs")
     return fig
+
+
+def analytic_for(curve: Curve, predictions):
+    """The drawn prediction that covers a curve's configuration, if any (the one drawn when a
+    single prediction was drawn with a packet rate or delay given by the user)."""
+    own = analytic.prediction_for(curve.runs[0]) if curve.runs else None
+    if own is None or not predictions:
+        return None
+    return own if own in predictions else (predictions[0] if len(predictions) == 1 else None)
 
 
 def ttf_figure(curves, style, predictions=()):

@@ -169,3 +169,23 @@ def test_every_figure_names_the_runner_build(small_store, tmp_path):
     assert plots.runner_text(runs) == (f"runner build: fake-vpnsim-run 1 sha256:"
                                        f"{version.split('sha256:')[1][:12]} ({len(runs)} runs)")
     plots.plot_all(stats.curves(runs), tmp_path, [], runs=runs)
+
+
+def test_the_analytic_value_sits_on_each_covered_points_own_bar():
+    """The analytic curve is steep where it rises, and the points are shifted aside: each
+    in-order cTCP point also gets the predicted value at its own x, the others none."""
+    from vpnsim_sweep import analytic, plots
+    curves = seven_curves()
+    for c in curves:
+        for r in c.runs:
+            r["flags"].update(duration=1200, traffic="echo")
+    (pred,) = analytic.predictions([r for c in curves for r in c.runs])
+    fig = plots.failure_rate_figure(curves, {c.config: dict(color="k", marker="o", ls="-")
+                                             for c in curves}, [pred])
+    ticks = [line for line in fig.axes[0].get_lines() if line.get_gid() == "analytic-value"]
+    covered = [c for c in curves if analytic.prediction_for(c.runs[0]) is not None]
+    assert len(covered) == 2 and len(ticks) == 2
+    bars = {tuple(b.lines[0].get_xdata()): b for b in fig.axes[0].containers}
+    for c, tick in zip(covered, ticks):
+        assert tuple(tick.get_xdata()) in bars  # on the point's own x, not the level's
+        assert list(tick.get_ydata()) == [pred.p_fail(p.loss) for p in c.points]
