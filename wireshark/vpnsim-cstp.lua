@@ -130,6 +130,20 @@ end
 
 -- Dissects one whole record (header included) at `offset`; returns the CSTP type name for the
 -- Info column.
+-- The inner IP dissector has rewritten the columns; put the CSTP view back. When TCP calls
+-- again in the same frame (a reassembled record, then the records after it) it fences the Info
+-- column first: clearing leaves the text of the earlier call, which this call's names follow.
+local function show_cstp_columns(pinfo, names)
+    if #names == 0 then
+        return
+    end
+    pinfo.cols.protocol = "CSTP"
+    pinfo.cols.info:clear()
+    local earlier = tostring(pinfo.cols.info)
+    local separator = (earlier ~= "" and earlier ~= "(nil)") and ", " or ""
+    pinfo.cols.info:append(separator .. table.concat(names, ", "))
+end
+
 local function dissect_record(tvb, pinfo, tree, offset, record_length)
     local body_length = record_length - TLS_HEADER_LENGTH
     local rtree = tree:add(proto, tvb(offset, record_length))
@@ -197,17 +211,7 @@ function proto.dissector(tvb, pinfo, tree)
             break
         end
     end
-    if #names > 0 then
-        -- The inner IP dissector has rewritten the columns; put the CSTP view back. When TCP
-        -- calls again in the same frame (a reassembled record, then the records after it) it
-        -- fences the Info column first: clearing leaves the text of the earlier call, which the
-        -- names of this call then follow.
-        pinfo.cols.protocol = "CSTP"
-        pinfo.cols.info:clear()
-        local earlier = tostring(pinfo.cols.info)
-        local separator = (earlier ~= "" and earlier ~= "(nil)") and ", " or ""
-        pinfo.cols.info:append(separator .. table.concat(names, ", "))
-    end
+    show_cstp_columns(pinfo, names)
     return offset
 end
 
@@ -292,13 +296,7 @@ function cstp.dissector(tvb, pinfo, tree)
         names[#names + 1] = name
         offset = offset + length
     end
-    if #names > 0 then
-        pinfo.cols.protocol = "CSTP"
-        pinfo.cols.info:clear()
-        local earlier = tostring(pinfo.cols.info)
-        local separator = (earlier ~= "" and earlier ~= "(nil)") and ", " or ""
-        pinfo.cols.info:append(separator .. table.concat(names, ", "))
-    end
+    show_cstp_columns(pinfo, names)
     return total
 end
 
