@@ -305,7 +305,8 @@ INSTANTIATE_TEST_SUITE_P(Encapsulations, ClientsBehindOnePat,
 // flows at the ASA and tunnels of their own at the headend: they never notice.
 TEST(ClientsBehindOnePatThroughAnAsaNormalizer, OneLostCtcpSegmentEndsOnlyThatClientsTunnel)
 {
-    const uint32_t n = 4;
+    // Eight clients, as the runner's testbed test (runner.testbed-clients) has on real sockets.
+    const uint32_t n = 8;
     Fleet fleet("ctcp", n, Branch::Pat, "normalizer");
     fleet.Echo(400);
     Simulator::Schedule(Seconds(30),
@@ -327,8 +328,12 @@ TEST(ClientsBehindOnePatThroughAnAsaNormalizer, OneLostCtcpSegmentEndsOnlyThatCl
     EXPECT_LE(fleet.echoes[1], 26u);
     EXPECT_GT(fleet.asa->GetPeakBytesHeld(), 0u) << "client 1's segments wait behind the hole";
     // Everyone else: up, every echo back, and the headend's tunnels for them up.
-    for (uint32_t i : {0u, 2u, 3u})
+    for (uint32_t i = 0; i < n; ++i)
     {
+        if (i == 1)
+        {
+            continue;
+        }
         EXPECT_TRUE(fleet.clients[i]->IsUp()) << "client " << i;
         EXPECT_EQ(fleet.echoes[i], 400u) << "client " << i;
         const vpnsim::engine::EndpointTunnel* tunnel = fleet.HeadendTunnelOf(i);
