@@ -254,7 +254,14 @@ def logrank_p(sim, bed, tolerance_s=DEFAULT_TTF_TOLERANCE_S):
     best = 0.0
     for shift in _shifts(ts, ds, tb, db, tolerance_s):
         time = np.asarray([t + shift for t in ts] + list(tb), dtype=float)
-        _, p = survdiff(time, status, groups)
+        try:
+            _, p = survdiff(time, status, groups)
+        except np.linalg.LinAlgError:
+            # The statistic's variance is zero: at every failure time either everyone still at
+            # risk failed, or only one side was at risk. Then observed equals expected exactly
+            # (a few trials failing at one instant on both sides, say), and the data hold no
+            # evidence of a difference.
+            p = 1.0
         if math.isfinite(p):
             best = max(best, float(p))
     return min(1.0, best)

@@ -253,3 +253,18 @@ def test_nearly_deterministic_sides_a_few_milliseconds_apart_agree_on_time_to_fa
     assert vs.logrank_p(sim, bed, tolerance_s=0.0) < 0.05
     far = {"survival_times_s": [48.17] * 5, "survival_died": [1] * 5}
     assert vs.logrank_p(far, bed, tolerance_s=2.0) < 0.05
+
+
+def test_failures_at_one_instant_on_both_sides_compare_without_error():
+    # Two trials a side, all four failing at the same time: the log-rank variance is zero
+    # (everyone at risk fails together), which statsmodels reports as a singular matrix.
+    def died_at(t, source):
+        return [{"source": source, "established": True, "failed": True, "cause": "client-dpd",
+                 "time_to_failure_s": t, "tunnel_up_s": 1.0, "duration_s": SESSION_S + 1.0,
+                 "framing_errors": 0, "inner_loss": 0.0, "parameters": {}} for _ in range(2)]
+    sim = vs.summarize(died_at(100.0, "simulation"))
+    bed = vs.summarize(died_at(100.0, "testbed"))
+    assert vs.logrank_p(sim, bed, 0.0) == 1.0
+    c, v = verdict(died_at(100.0, "simulation"), died_at(100.0, "testbed"))
+    assert c["logrank_p"] == 1.0
+    assert c["verdict"] != "disagree"
