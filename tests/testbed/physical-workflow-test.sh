@@ -173,8 +173,13 @@ for encap, m in sorted(ph.get("measured_loss", {}).items()):
 bed = [e["record"] for e in entries if e["side"] == "testbed" and "record" in e]
 say(len(bed) == 4 and all(r["parameters"].get("fw") == "external" for r in bed),
     f"4 testbed runs, each with the middlebox external ({len(bed)})")
-say(bed and all(int(r["parameters"].get("wire_seen", 0)) > 10 for r in bed),
-    "each run's forwarder counted the packets it saw")
+# A run whose IKE never finished (a lost setup segment at 5 % loss) still sent a few packets;
+# an established tunnel sent its echoes.
+say(bed and all(int(r["parameters"].get("wire_seen", 0)) > 0 for r in bed)
+    and all(int(r["parameters"].get("wire_seen", 0)) > 10 for r in bed
+            if r.get("tunnel_up_s") is not None),
+    "each run's forwarder counted the packets it saw "
+    f"({[(r.get('cause'), r['parameters'].get('wire_seen')) for r in bed]})")
 say(cells["ctcp"]["testbed"]["failures"] == 2,
     f"cTCP through the black-box proxy at 5 % loss fails ({cells['ctcp']['testbed']['failures']}/2)")
 natt = cells["natt"]["testbed"]
