@@ -5,36 +5,29 @@
 #ifndef VPNSIM_TESTS_ENGINE_PAIRED_HOSTS_H
 #define VPNSIM_TESTS_ENGINE_PAIRED_HOSTS_H
 
-#include "model/engine/host.h"
 #include "model/wire/ipv4-datagram.h"
+#include "tests/engine/fake-clock-host.h"
+#include "tests/engine/host-pair.h"
 
 #include <functional>
-#include <map>
-#include <random>
-#include <vector>
 
 namespace vpnsim
 {
 namespace test
 {
 
-class PairedHosts
+class PairedHosts : public HostPair
 {
   public:
     /// One end: a Host whose outer packets reach the other end after the delay.
-    class End : public engine::Host
+    class End : public FakeClockHost
     {
       public:
         End(PairedHosts& net, int index)
-            : m_net(net)
+            : FakeClockHost(net.m_clock, 100 + index)
+            , m_net(net)
             , m_index(index)
-            , m_random(100 + index)
         {
-        }
-
-        engine::Nanos Now() const override
-        {
-            return m_net.m_now;
         }
 
         void SendOuter(const engine::OuterPacket& p) override
@@ -44,44 +37,22 @@ class PairedHosts
 
         void SendStream(wire::ByteView) override {}
 
-        void DeliverInner(wire::ByteView inner) override
-        {
-            delivered.emplace_back(inner.begin(), inner.end());
-        }
-
-        engine::TimerId StartTimer(engine::Nanos at, std::function<void()> cb) override
-        {
-            return m_net.Schedule(at, std::move(cb));
-        }
-
-        void CancelTimer(engine::TimerId id) override
-        {
-            m_net.Cancel(id);
-        }
-
-        uint32_t Random32() override
-        {
-            return static_cast<uint32_t>(m_random());
-        }
-
         /// Where received outer packets go (the tunnel's Receive).
         std::function<void(const engine::OuterPacket&)> receive;
-        std::vector<wire::Bytes> delivered;
         uint64_t sent{0};
 
       private:
         PairedHosts& m_net;
         int m_index;
-        std::mt19937_64 m_random;
     };
 
     /// `drop(from, index, packet)` decides per packet; index counts packets from that end.
     using DropRule = std::function<bool(int from, uint64_t index, const engine::OuterPacket&)>;
 
     explicit PairedHosts(engine::Nanos delay = std::chrono::milliseconds(10))
-        : a(*this, 0)
+        : HostPair(delay)
+        , a(*this, 0)
         , b(*this, 1)
-        , m_delay(delay)
     {
     }
 
@@ -97,23 +68,6 @@ class PairedHosts
     void SetRewriteRule(RewriteRule rule)
     {
         m_rewrite = std::move(rule);
-    }
-
-    /// Runs every event up to `until`.
-    void RunUntil(engine::Nanos until)
-    {
-        while (!m_events.empty() && m_events.begin()->first.first <= until)
-        {
-            auto node = m_events.extract(m_events.begin());
-            m_now = node.key().first;
-            node.mapped()();
-        }
-        m_now = until;
-    }
-
-    engine::Nanos Now() const
-    {
-        return m_now;
     }
 
     End a;
@@ -134,41 +88,18 @@ class PairedHosts
         {
             m_rewrite(from, header);
         }
-        Schedule(m_now + m_delay,
-                 [this, from, header, copy]() mutable
-                 {
-                     header.payload = copy;
-                     End& dst = from == 0 ? b : a;
-                     if (dst.receive)
-                     {
-                         dst.receive(header);
-                     }
-                 });
-    }
-
-    engine::TimerId Schedule(engine::Nanos at, std::function<void()> cb)
-    {
-        engine::TimerId id = ++m_nextId;
-        m_events.emplace(std::make_pair(at, id), std::move(cb));
-        return id;
-    }
-
-    void Cancel(engine::TimerId id)
-    {
-        for (auto it = m_events.begin(); it != m_events.end(); ++it)
-        {
-            if (it->first.second == id)
+        AfterDelay(
+            [this, from, header, copy]() mutable
             {
-                m_events.erase(it);
-                return;
-            }
-        }
+                header.payload = copy;
+                End& dst = from == 0 ? b : a;
+                if (dst.receive)
+                {
+                    dst.receive(header);
+                }
+            });
     }
 
-    engine::Nanos m_delay;
-    engine::Nanos m_now{0};
-    engine::TimerId m_nextId{0};
-    std::map<std::pair<engine::Nanos, engine::TimerId>, std::function<void()>> m_events;
     DropRule m_drop;
     RewriteRule m_rewrite;
 };

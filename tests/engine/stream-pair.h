@@ -7,11 +7,11 @@
 #ifndef VPNSIM_TESTS_ENGINE_STREAM_PAIR_H
 #define VPNSIM_TESTS_ENGINE_STREAM_PAIR_H
 
-#include "model/engine/host.h"
+#include "tests/engine/fake-clock-host.h"
+#include "tests/engine/host-pair.h"
 
+#include <algorithm>
 #include <functional>
-#include <map>
-#include <random>
 #include <vector>
 
 namespace vpnsim
@@ -19,97 +19,42 @@ namespace vpnsim
 namespace test
 {
 
-class StreamPair
+class StreamPair : public HostPair
 {
   public:
-    class End : public engine::Host
+    class End : public FakeClockHost
     {
       public:
         End(StreamPair& net, int index)
-            : m_net(net)
+            : FakeClockHost(net.m_clock, 200 + index)
+            , m_net(net)
             , m_index(index)
-            , m_random(200 + index)
         {
-        }
-
-        engine::Nanos Now() const override
-        {
-            return m_net.m_now;
         }
 
         void SendOuter(const engine::OuterPacket&) override {}
 
         void SendStream(wire::ByteView bytes) override
         {
-            writes.emplace_back(m_net.m_now, wire::Bytes(bytes.begin(), bytes.end()));
+            writes.emplace_back(Now(), wire::Bytes(bytes.begin(), bytes.end()));
             m_net.Carry(m_index, bytes);
-        }
-
-        void DeliverInner(wire::ByteView inner) override
-        {
-            delivered.emplace_back(inner.begin(), inner.end());
-        }
-
-        engine::TimerId StartTimer(engine::Nanos at, std::function<void()> cb) override
-        {
-            return m_net.Schedule(at, std::move(cb));
-        }
-
-        void CancelTimer(engine::TimerId id) override
-        {
-            auto it = m_net.m_pending.find(id);
-            if (it != m_net.m_pending.end())
-            {
-                m_net.m_events.erase(it->second);
-                m_net.m_pending.erase(it);
-            }
-        }
-
-        uint32_t Random32() override
-        {
-            return static_cast<uint32_t>(m_random());
         }
 
         /// Where the other end's bytes go (the tunnel's ReceiveStream).
         std::function<void(wire::ByteView)> receive;
         /// Every stream write, with its time: one TLS handshake flight or record each.
         std::vector<std::pair<engine::Nanos, wire::Bytes>> writes;
-        std::vector<wire::Bytes> delivered;
 
       private:
         StreamPair& m_net;
         int m_index;
-        std::mt19937_64 m_random;
     };
 
     explicit StreamPair(engine::Nanos delay = std::chrono::milliseconds(5))
-        : a(*this, 0)
+        : HostPair(delay)
+        , a(*this, 0)
         , b(*this, 1)
-        , m_delay(delay)
     {
-    }
-
-    /// Runs every event up to `until`.
-    void RunUntil(engine::Nanos until)
-    {
-        while (!m_events.empty() && m_events.begin()->first.first <= until)
-        {
-            auto node = m_events.extract(m_events.begin());
-            m_pending.erase(node.key().second);
-            m_now = node.key().first;
-            node.mapped()();
-        }
-        m_now = until;
-    }
-
-    void Advance(engine::Nanos d)
-    {
-        RunUntil(m_now + d);
-    }
-
-    engine::Nanos Now() const
-    {
-        return m_now;
     }
 
     /// False: what is written from now on is lost (each direction on its own).
@@ -122,8 +67,6 @@ class StreamPair
     End b;
 
   private:
-    using Events = std::map<std::pair<engine::Nanos, engine::TimerId>, std::function<void()>>;
-
     void Carry(int from, wire::ByteView bytes)
     {
         if (!(from == 0 ? carryAtoB : carryBtoA))
@@ -131,30 +74,17 @@ class StreamPair
             return;
         }
         wire::Bytes copy(bytes.begin(), bytes.end());
-        Schedule(m_now + m_delay,
-                 [this, from, copy]
-                 {
-                     End& to = from == 0 ? b : a;
-                     for (size_t i = 0; i < copy.size() && to.receive; i += chunk)
-                     {
-                         size_t n = std::min(chunk, copy.size() - i);
-                         to.receive(wire::ByteView(copy.data() + i, n));
-                     }
-                 });
+        AfterDelay(
+            [this, from, copy]
+            {
+                End& to = from == 0 ? b : a;
+                for (size_t i = 0; i < copy.size() && to.receive; i += chunk)
+                {
+                    size_t n = std::min(chunk, copy.size() - i);
+                    to.receive(wire::ByteView(copy.data() + i, n));
+                }
+            });
     }
-
-    engine::TimerId Schedule(engine::Nanos at, std::function<void()> cb)
-    {
-        engine::TimerId id = ++m_nextId;
-        m_pending[id] = m_events.emplace(std::make_pair(at, id), std::move(cb)).first;
-        return id;
-    }
-
-    engine::Nanos m_now{0};
-    engine::Nanos m_delay;
-    engine::TimerId m_nextId{0};
-    Events m_events;
-    std::map<engine::TimerId, Events::iterator> m_pending;
 };
 
 } // namespace test
