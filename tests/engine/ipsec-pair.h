@@ -9,6 +9,7 @@
 #include "tests/engine/event-recorder.h"
 #include "tests/engine/paired-hosts.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -19,36 +20,48 @@ namespace test
 
 using namespace vpnsim::engine;
 
-inline constexpr uint32_t kClient = 0xc6120001;
-inline constexpr uint32_t kHeadend = 0xc6130001;
+inline constexpr uint32_t kClient = 0xc6120001;  // 198.18.0.1
+inline constexpr uint32_t kHeadend = 0xc6130001; // 198.19.0.1
 
+/// One end's configuration; `tweak` gives both ends its IKE settings and lifetimes, the client
+/// its DPD and the headend its idle timeout.
 inline IpsecTunnelConfig
-Config(IpsecEncapsulation e, bool client)
+Config(IpsecEncapsulation e, bool client, const IpsecTunnelConfig* tweak = nullptr)
 {
     IpsecTunnelConfig c;
     c.encapsulation = e;
     c.localAddress = client ? kClient : kHeadend;
     c.remoteAddress = client ? kHeadend : kClient;
+    if (tweak != nullptr)
+    {
+        c.ike = tweak->ike;
+        c.lifetimes = tweak->lifetimes;
+        if (client)
+        {
+            c.clientDpd = tweak->clientDpd;
+        }
+        else
+        {
+            c.idleTimeout = tweak->idleTimeout;
+        }
+    }
     return c;
 }
 
-/// A client (end a) and a headend (end b) wired together; `tweak` gives both ends its IKE
-/// settings and lifetimes, the client its DPD and the headend its idle timeout.
+/// A client (end a) and a headend (end b) wired together and started.
 struct Pair
 {
-    explicit Pair(IpsecEncapsulation e, IpsecTunnelConfig* tweak = nullptr)
+    explicit Pair(IpsecEncapsulation e, const IpsecTunnelConfig* tweak = nullptr)
+        : Pair(Config(e, true, tweak), Config(e, false, tweak))
     {
-        IpsecTunnelConfig cc = Config(e, true);
-        IpsecTunnelConfig hc = Config(e, false);
-        if (tweak != nullptr)
-        {
-            cc.ike = hc.ike = tweak->ike;
-            cc.clientDpd = tweak->clientDpd;
-            hc.idleTimeout = tweak->idleTimeout;
-            cc.lifetimes = hc.lifetimes = tweak->lifetimes;
-        }
-        client = std::make_unique<IpsecTunnel>(net.a, IpsecRole::Client, cc);
-        headend = std::make_unique<IpsecTunnel>(net.b, IpsecRole::Headend, hc);
+    }
+
+    /// `path` may set the wire's drop and rewrite rules; it runs before either end sends.
+    Pair(const IpsecTunnelConfig& clientConfig, const IpsecTunnelConfig& headendConfig,
+         const std::function<void(PairedHosts&)>& path = {})
+    {
+        client = std::make_unique<IpsecTunnel>(net.a, IpsecRole::Client, clientConfig);
+        headend = std::make_unique<IpsecTunnel>(net.b, IpsecRole::Headend, headendConfig);
         net.a.receive = [this](const OuterPacket& p)
         {
             client->Receive(p);
@@ -71,6 +84,10 @@ struct Pair
             });
         client->SetObserver(clientEvents.Observer());
         headend->SetObserver(headendEvents.Observer());
+        if (path)
+        {
+            path(net);
+        }
         headend->Start();
         client->Start();
     }

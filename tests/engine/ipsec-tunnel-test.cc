@@ -400,24 +400,14 @@ TEST(IpsecTunnel, EachEndSendsWithTheSpiItsPeerOfferedInQuickMode)
     for (IpsecEncapsulation e :
          {IpsecEncapsulation::Ctcp, IpsecEncapsulation::Natt, IpsecEncapsulation::Esp})
     {
-        test::PairedHosts net;
         IpsecTunnelConfig cc = Config(e, true);
         IpsecTunnelConfig hc = Config(e, false);
         ShiftSpis(cc, 3); // the client receives on block 3 and expects block 3 from the headend
         ShiftSpis(hc, 5); // the headend receives on block 5
-        IpsecTunnel client(net.a, IpsecRole::Client, cc);
-        IpsecTunnel headend(net.b, IpsecRole::Headend, hc);
-        net.a.receive = [&](const OuterPacket& p)
-        {
-            client.Receive(p);
-        };
-        net.b.receive = [&](const OuterPacket& p)
-        {
-            headend.Receive(p);
-        };
-        headend.Start();
-        client.Start();
-        net.RunUntil(5s);
+        Pair p(cc, hc);
+        IpsecTunnel& client = *p.client;
+        IpsecTunnel& headend = *p.headend;
+        p.net.RunUntil(5s);
         ASSERT_EQ(client.State(), TunnelState::Up) << ToString(e);
         ASSERT_EQ(headend.State(), TunnelState::Up) << ToString(e);
         EXPECT_EQ(client.OutboundSa().spi, kDefaultClientToHeadendSpi + 5 * 256);
@@ -427,11 +417,11 @@ TEST(IpsecTunnel, EachEndSendsWithTheSpiItsPeerOfferedInQuickMode)
         EXPECT_EQ(client.Config().clientToHeadendSpi, headend.Config().clientToHeadendSpi);
         client.SendInner(Ping(1));
         headend.SendInner(Ping(2));
-        net.RunUntil(6s);
-        ASSERT_EQ(net.b.delivered.size(), 1u) << ToString(e);
-        ASSERT_EQ(net.a.delivered.size(), 1u) << ToString(e);
-        EXPECT_EQ(net.b.delivered[0], Ping(1));
-        EXPECT_EQ(net.a.delivered[0], Ping(2));
+        p.net.RunUntil(6s);
+        ASSERT_EQ(p.net.b.delivered.size(), 1u) << ToString(e);
+        ASSERT_EQ(p.net.a.delivered.size(), 1u) << ToString(e);
+        EXPECT_EQ(p.net.b.delivered[0], Ping(1));
+        EXPECT_EQ(p.net.a.delivered[0], Ping(2));
     }
 }
 

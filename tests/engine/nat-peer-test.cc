@@ -4,7 +4,7 @@
 #include "model/engine/ipsec-tunnel.h"
 #include "model/engine/udp-transports.h"
 #include "model/wire/ipv4-datagram.h"
-#include "tests/engine/paired-hosts.h"
+#include "tests/engine/ipsec-pair.h"
 
 #include <gtest/gtest.h>
 
@@ -21,30 +21,13 @@ constexpr uint32_t kNatPublic = 0xc6120101;     // 198.18.1.1, the NAT's outside
 constexpr uint32_t kHeadend = 0xc6120202;       // 198.18.2.2
 constexpr uint32_t kStranger = 0xc6120909;      // 198.18.9.9, not the client
 
-/// Client (end a) - NAT - headend (end b). The NAT moves the client's IKE port 500 and NAT-T
-/// port 4500 to other outside ports (so following the address alone is not enough), and drops
-/// whatever the headend sends anywhere but to its mappings.
-struct NatPair
+/// The NAT between client (end a) and headend (end b). It moves the client's IKE port 500 and
+/// NAT-T port 4500 to other outside ports (so following the address alone is not enough), and
+/// drops whatever the headend sends anywhere but to its mappings.
+struct Nat
 {
-    explicit NatPair(IpsecEncapsulation e)
+    void Install(test::PairedHosts& net)
     {
-        IpsecTunnelConfig cc;
-        cc.encapsulation = e;
-        cc.localAddress = kPrivateClient;
-        cc.remoteAddress = kHeadend;
-        IpsecTunnelConfig hc = cc;
-        hc.localAddress = kHeadend;
-        hc.remoteAddress = kPrivateClient; // all it was told; not reachable through the NAT
-        client = std::make_unique<IpsecTunnel>(net.a, IpsecRole::Client, cc);
-        headend = std::make_unique<IpsecTunnel>(net.b, IpsecRole::Headend, hc);
-        net.a.receive = [this](const OuterPacket& p)
-        {
-            client->Receive(p);
-        };
-        net.b.receive = [this](const OuterPacket& p)
-        {
-            headend->Receive(p);
-        };
         net.SetDropRule(
             [this](int from, uint64_t, const OuterPacket& p)
             {
@@ -78,21 +61,40 @@ struct NatPair
                     p.destinationPort = p.destinationPort == nattOutside ? 4500 : 500;
                 }
             });
-        headend->Start();
-        client->Start();
+    }
+
+    uint16_t ikeOutside{1500};
+    uint16_t nattOutside{61000};
+    uint64_t misdirected{0};
+};
+
+/// Client - NAT - headend; the NAT comes first so that its mappings exist before either end
+/// sends.
+struct NatPair : Nat, test::Pair
+{
+    explicit NatPair(IpsecEncapsulation e)
+        : test::Pair(EndConfig(e, kPrivateClient, kHeadend),
+                     EndConfig(e, kHeadend, kPrivateClient), // all it was told; not reachable
+                     [this](test::PairedHosts& path)
+                     {
+                         Install(path);
+                     })
+    {
+    }
+
+    static IpsecTunnelConfig EndConfig(IpsecEncapsulation e, uint32_t local, uint32_t remote)
+    {
+        IpsecTunnelConfig c;
+        c.encapsulation = e;
+        c.localAddress = local;
+        c.remoteAddress = remote;
+        return c;
     }
 
     const DatagramTransport& HeadendTransport() const
     {
         return dynamic_cast<const DatagramTransport&>(headend->GetTransport());
     }
-
-    test::PairedHosts net;
-    std::unique_ptr<IpsecTunnel> client;
-    std::unique_ptr<IpsecTunnel> headend;
-    uint16_t ikeOutside{1500};
-    uint16_t nattOutside{61000};
-    uint64_t misdirected{0};
 };
 
 class BehindNat : public testing::TestWithParam<IpsecEncapsulation>

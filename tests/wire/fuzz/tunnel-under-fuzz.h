@@ -1,17 +1,16 @@
 /*
- * A client and a headend tunnel (model/engine) back to back on PairedHosts, brought up (or
- * stopped mid-handshake) and then fed outer packets and events chosen by the fuzzer's bytes.
- * The deep targets use it to reach the engine's receive paths (the cTCP connection's state
- * machine, ESP-in-UDP demultiplexing, anti-replay, ICV, inner delivery) with packets that pass
- * the outer checks, which random bytes alone almost never do.
+ * A client and a headend tunnel (model/engine) back to back as tests/engine/ipsec-pair.h puts
+ * them, brought up (or stopped mid-handshake) and then fed outer packets and events chosen by
+ * the fuzzer's bytes. The deep targets use it to reach the engine's receive paths (the cTCP
+ * connection's state machine, ESP-in-UDP demultiplexing, anti-replay, ICV, inner delivery)
+ * with packets that pass the outer checks, which random bytes alone almost never do.
  *
  * The oracle beyond ASan and UBSan: the headend delivers only inner packets the client sent.
  */
 #ifndef VPNSIM_TESTS_FUZZ_TUNNEL_UNDER_FUZZ_H
 #define VPNSIM_TESTS_FUZZ_TUNNEL_UNDER_FUZZ_H
 
-#include "model/engine/ipsec-tunnel.h"
-#include "tests/engine/paired-hosts.h"
+#include "tests/engine/ipsec-pair.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -23,8 +22,8 @@ namespace vpnsim
 namespace fuzz
 {
 
-constexpr uint32_t kClient = 0xc6120001;  // 198.18.0.1
-constexpr uint32_t kHeadend = 0xc6130001; // 198.19.0.1
+using test::kClient;
+using test::kHeadend;
 
 /// The fuzzer's bytes, read front to back; reads past the end give zeros.
 class FuzzInput
@@ -79,29 +78,11 @@ struct Sent
     wire::Bytes payload;
 };
 
-class TunnelUnderFuzz
+/// The first 64 packets each end put on the wire: the shapes the targets inject in.
+struct OuterLog
 {
-  public:
-    /// Starts both ends and runs the clock to `upTo` (5 s brings any encapsulation up).
-    TunnelUnderFuzz(engine::IpsecEncapsulation encapsulation, engine::Nanos upTo)
+    void Install(test::PairedHosts& net)
     {
-        engine::IpsecTunnelConfig c;
-        c.encapsulation = encapsulation;
-        c.localAddress = kClient;
-        c.remoteAddress = kHeadend;
-        engine::IpsecTunnelConfig h = c;
-        h.localAddress = kHeadend;
-        h.remoteAddress = kClient;
-        client = std::make_unique<engine::IpsecTunnel>(net.a, engine::IpsecRole::Client, c);
-        headend = std::make_unique<engine::IpsecTunnel>(net.b, engine::IpsecRole::Headend, h);
-        net.a.receive = [this](const engine::OuterPacket& p)
-        {
-            client->Receive(p);
-        };
-        net.b.receive = [this](const engine::OuterPacket& p)
-        {
-            headend->Receive(p);
-        };
         net.SetDropRule(
             [this](int from, uint64_t, const engine::OuterPacket& p)
             {
@@ -112,8 +93,24 @@ class TunnelUnderFuzz
                 }
                 return false;
             });
-        headend->Start();
-        client->Start();
+    }
+
+    std::vector<Sent> fromClient;
+    std::vector<Sent> fromHeadend;
+};
+
+/// The log comes first so that it exists before either end sends.
+class TunnelUnderFuzz : public OuterLog, public test::Pair
+{
+  public:
+    /// Starts both ends and runs the clock to `upTo` (5 s brings any encapsulation up).
+    TunnelUnderFuzz(engine::IpsecEncapsulation encapsulation, engine::Nanos upTo)
+        : test::Pair(test::Config(encapsulation, true), test::Config(encapsulation, false),
+                     [this](test::PairedHosts& path)
+                     {
+                         Install(path);
+                     })
+    {
         net.RunUntil(upTo);
     }
 
@@ -146,11 +143,6 @@ class TunnelUnderFuzz
         }
     }
 
-    test::PairedHosts net;
-    std::unique_ptr<engine::IpsecTunnel> client;
-    std::unique_ptr<engine::IpsecTunnel> headend;
-    std::vector<Sent> fromClient;
-    std::vector<Sent> fromHeadend;
     std::set<wire::Bytes> sentInner;
 };
 
