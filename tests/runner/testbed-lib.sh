@@ -78,7 +78,41 @@ check() {
     fi
 }
 
+# check_lines FILE [PREFIX]: a check per line "ok|FAIL<TAB>what" of FILE (the verdicts a test's
+# Python wrote), named PREFIX what.
+check_lines() {
+    local verdict text
+    # shellcheck disable=SC2034 # verdict is read by check's eval
+    while IFS=$'\t' read -r verdict text; do
+        check "${2:-}$text" '[ "$verdict" = ok ]'
+    done <"$1"
+}
+
 summary() {
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" = 0 ]
+}
+
+# run_validate NAME OPTIONS...: experiments/testbed/validate with OPTIONS, its report in
+# $WORK/NAME.txt and its log in $WORK/NAME.err; sets rc to its exit status.
+run_validate() {
+    local name=$1
+    shift
+    "$ROOT/experiments/testbed/validate" "$@" >"$WORK/$name.txt" 2>"$WORK/$name.err"
+    rc=$?
+}
+
+# skip_without_testbed NAME: after run_validate NAME: validate exits 77 when the machine cannot
+# host the testbed, and the test is then skipped too, with validate's reason.
+skip_without_testbed() {
+    if [ "$rc" = 77 ]; then
+        tail -3 "$WORK/$1.err"
+        exit 77
+    fi
+}
+
+# require_summary NAME FILE: ends the test, failed, when run_validate NAME left no FILE (its
+# summary.json), with the end of validate's log.
+require_summary() {
+    [ -s "$2" ] || { tail -20 "$WORK/$1.err"; summary; exit 1; }
 }

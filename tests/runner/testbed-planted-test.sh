@@ -25,14 +25,13 @@ case ${1:-} in
 esac
 
 # The batch's own settings and the same trials planned: 4 simulations per testbed trial.
-"$ROOT/experiments/testbed/validate" --cells ctcp:proxy:0.01 --trials power --min-trials 40 \
+run_validate planted --cells ctcp:proxy:0.01 --trials power --min-trials 40 \
     --sim-ratio 4 --duration 252 --peer-timeout 90 --asa-dpd-threshold 300 --asa-dpd-retry 2 \
     --traffic-interval 0.2 --sim "$VPNSIM_RUN" "${planted[@]}" --testbed-records "$records" \
-    --out "$WORK/planted" >"$WORK/planted.txt" 2>"$WORK/planted.err"
-rc=$?
+    --out "$WORK/planted"
 cat "$WORK/planted.txt"
 check "validate ran (exit $rc)" '[ "$rc" = 0 ] && [ -s "$WORK/planted/summary.json" ]'
-[ -s "$WORK/planted/summary.json" ] || { tail -20 "$WORK/planted.err"; summary; exit 1; }
+require_summary planted "$WORK/planted/summary.json"
 python3 - "$WORK/planted/summary.json" "$1" >"$WORK/checks.txt" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -52,8 +51,6 @@ else:
     say(c["logrank_p_holm"] is not None and c["logrank_p_holm"] < 0.05,
         "the times to failure differ (log-rank)")
 PY
-while IFS=$'\t' read -r verdict text; do
-    check "$what: $text" '[ "$verdict" = ok ]'
-done <"$WORK/checks.txt"
+check_lines "$WORK/checks.txt" "$what: "
 check "the expectations were evaluated" '[ -s "$WORK/checks.txt" ]'
 summary

@@ -26,20 +26,15 @@ rm -rf "$out"
 cpu() { awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
 read -r busy0 total0 < <(cpu)
 start=$(date +%s)
-"$ROOT/experiments/testbed/validate" \
+run_validate validate \
     --cells ctcp:proxy:0,ctcp:proxy:0.01,ctcp:stateful:0.01,natt:proxy:0.01 --batch \
     --trials power --min-trials 40 --sim-ratio 4 --duration 252 --peer-timeout 90 \
     --asa-dpd-threshold 300 --asa-dpd-retry 2 --traffic-interval 0.2 \
-    --sim "$VPNSIM_RUN" --runner "$VPNSIM_RUNNER" --out "$out" \
-    >"$WORK/validate.txt" 2>"$WORK/validate.err"
-rc=$?
+    --sim "$VPNSIM_RUN" --runner "$VPNSIM_RUNNER" --out "$out"
 read -r busy1 total1 < <(cpu)
 cat "$WORK/validate.txt"
 grep -E "^validate: (ctcp|natt|esp) .*simulated" "$WORK/validate.err"
-if [ "$rc" = 77 ]; then
-    tail -3 "$WORK/validate.err"
-    exit 77
-fi
+skip_without_testbed validate
 # `times`' second line: the user and system CPU of this shell's children (validate and every
 # process under it: simulations, scenarios, runners, proxies).
 echo "validate took $(($(date +%s) - start)) s (exit $rc); CPU of validate and all it started" \
@@ -48,7 +43,7 @@ echo "validate took $(($(date +%s) - start)) s (exit $rc); CPU of validate and a
     "of the time (other processes included)"
 check "validate ran and wrote its summary and plots (exit $rc)" \
     '[ "$rc" = 0 ] && [ -s "$out/summary.json" ] && [ -s "$out/survival.png" ] && [ -s "$out/validation.png" ]'
-[ -s "$out/summary.json" ] || { tail -20 "$WORK/validate.err"; summary; exit 1; }
+require_summary validate "$out/summary.json"
 
 # Each line: "ok|FAIL<TAB>what".
 python3 - "$out/summary.json" >"$WORK/checks.txt" <<'PY'
@@ -88,8 +83,6 @@ for label in ("ctcp proxy 0", "ctcp stateful 0.01", "natt proxy 0.01"):
     say(all(c[side]["rate"] <= 0.1 for side in ("simulation", "testbed")),
         f"{label}: the tunnels survive on both sides ({counts(c)})")
 PY
-while IFS=$'\t' read -r verdict what; do
-    check "$what" '[ "$verdict" = ok ]'
-done <"$WORK/checks.txt"
+check_lines "$WORK/checks.txt"
 check "the expectations were evaluated" '[ -s "$WORK/checks.txt" ]'
 summary

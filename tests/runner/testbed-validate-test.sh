@@ -22,20 +22,15 @@ source "$(dirname "$0")/testbed-lib.sh"
 
 out=$WORK/validate
 start=$(date +%s)
-"$ROOT/experiments/testbed/validate" --encap ctcp,natt,esp --asa proxy --loss 0,0.05 \
+run_validate validate --encap ctcp,natt,esp --asa proxy --loss 0,0.05 \
     --drop-nth 5 --trials 5 --duration 27 --peer-timeout 30 --asa-dpd-threshold 10 \
-    --asa-dpd-retry 2 --jobs 23 --sim "$VPNSIM_RUN" --runner "$VPNSIM_RUNNER" --out "$out" \
-    >"$WORK/validate.txt" 2>"$WORK/validate.err"
-rc=$?
+    --asa-dpd-retry 2 --jobs 23 --sim "$VPNSIM_RUN" --runner "$VPNSIM_RUNNER" --out "$out"
 cat "$WORK/validate.txt"
-if [ "$rc" = 77 ]; then
-    tail -3 "$WORK/validate.err"
-    exit 77
-fi
+skip_without_testbed validate
 echo "validate took $(($(date +%s) - start)) s (exit $rc)"
 check "validate ran and wrote its summary (exit $rc)" \
     '[ "$rc" = 0 ] && [ -s "$out/summary.json" ] && [ -s "$out/validation.png" ] && [ -s "$out/validation.pdf" ]'
-[ -s "$out/summary.json" ] || { tail -20 "$WORK/validate.err"; summary; exit 1; }
+require_summary validate "$out/summary.json"
 
 # Each line: "ok|FAIL<TAB>what".
 python3 - "$out/summary.json" >"$WORK/checks.txt" <<'PY'
@@ -98,18 +93,15 @@ for encap in ("natt", "esp"):
         f"{encap} via proxy, 0.05: no established tunnel dies on either side, most trials "
         f"establish ({counts(c)})")
 PY
-while IFS=$'\t' read -r verdict what; do
-    check "$what" '[ "$verdict" = ok ]'
-done <"$WORK/checks.txt"
+check_lines "$WORK/checks.txt"
 check "the expectations were evaluated" '[ -s "$WORK/checks.txt" ]'
 
 # A planted mismatch on the same testbed trials (no testbed time): the simulation's ASA only
 # tracks state (the cTCP tunnel survives the drop) against the testbed's proxy (it dies).
-"$ROOT/experiments/testbed/validate" --encap ctcp --asa proxy --loss "" --drop-nth 5 \
+run_validate planted --encap ctcp --asa proxy --loss "" --drop-nth 5 \
     --trials 5 --duration 27 --peer-timeout 30 --asa-dpd-threshold 10 --asa-dpd-retry 2 \
     --sim "$VPNSIM_RUN" --sim-arg=--asa=stateful --testbed-records "$out/records.jsonl" \
-    --out "$WORK/planted" --no-plot >"$WORK/planted.txt" 2>"$WORK/planted.err"
-rc=$?
+    --out "$WORK/planted" --no-plot
 grep -E "^(ctcp|verdict)" "$WORK/planted.txt"
 check "planted mismatch (simulation asa=stateful against the testbed's proxy, one drop) \
 says disagree (exit $rc)" '[ "$rc" = 0 ] && grep -q "^verdict: DISAGREE" "$WORK/planted.txt"'
