@@ -70,6 +70,9 @@ inner traffic:
   --inner-local ADDR        inner source of probes (the TUN address, else 198.19.0.1/.2)
   --inner-remote ADDR       inner destination of probes (198.19.0.2 for a client, .1 else)
   --echo                    answer the peer's probes
+outer:
+  --udp-source-port N       NAT-T client: IKE from UDP port N and NAT-T from N+1 instead of
+                            500 and 4500, as behind a port-translating NAT; 1024..65534
 labels (recorded only):
   --asa MODE --loss-model NAME --loss FRACTION (0..1) --param KEY=VALUE (repeatable)
 )";
@@ -242,6 +245,14 @@ ParseRunnerArgs(const std::vector<std::string>& args)
          [&](const std::string& f, const std::string& v)
          {
              return Integer(f, v, 0, UINT64_MAX, c.seed);
+         }},
+        {"--udp-source-port",
+         [&](const std::string& f, const std::string& v)
+         {
+             uint64_t n = 0;
+             auto e = Integer(f, v, 1024, 65534, n);
+             c.udpSourcePort = static_cast<uint16_t>(n);
+             return e;
          }},
         {"--record",
          [&](const std::string& f, const std::string& v) -> std::optional<std::string>
@@ -509,6 +520,10 @@ ParseRunnerArgs(const std::vector<std::string>& args)
                            + std::to_string(c.tunMtu) + " (the --tun-mtu)"};
     }
     bool client = c.role == Role::Client;
+    if (c.udpSourcePort != 0 && (!client || c.encap != Encap::Natt))
+    {
+        return ConfigError{"--udp-source-port: allowed only with --role client --encap natt"};
+    }
     uint32_t defaultLocal = client ? 0xc6130001 : 0xc6130002; // 198.19.0.1 / 198.19.0.2
     if (!haveInnerLocal)
     {

@@ -62,6 +62,9 @@ struct RunnerConfig
     uint32_t innerLocal{0};
     uint32_t innerRemote{0};
     bool echo{false}; ///< answer probes from the peer
+    /// A NAT-T client's local UDP ports: IKE on this one, NAT-T on the next, where a
+    /// port-translating NAT in front of it would put them; 0 keeps 500 and 4500.
+    uint16_t udpSourcePort{0};
 
     std::string pcapPath;
     std::string recordPath{"-"};

@@ -648,6 +648,11 @@ RunnerEndpoint::Record(double elapsedS) const
 
     put("role", ToString(m_config.role));
     put("local", wire::Ipv4ToString(m_config.local));
+    if (m_config.udpSourcePort != 0)
+    {
+        // A headend tells this client from others on its address by these ports.
+        put("udp_source_port", m_config.udpSourcePort);
+    }
     put("remote", wire::Ipv4ToString(m_config.remote));
     put("transform", wire::ToString(m_config.transform));
     put("peer_timeout_s", ToSeconds(m_config.parameters.peerTimeout));

@@ -175,12 +175,19 @@ SocketWire::Open()
             }
             break;
         case Encap::Natt:
-            error = udp(kIkePort, m_udp500);
+        {
+            // The engine still speaks from 500 and 4500; only the sockets move, as a PAT
+            // would move them (the headend tells clients apart by cookie and SPI).
+            uint16_t ike = m_config.udpSourcePort != 0 ? m_config.udpSourcePort : kIkePort;
+            uint16_t natt = m_config.udpSourcePort != 0 ? uint16_t(m_config.udpSourcePort + 1)
+                                                        : wire::kNattPort;
+            error = udp(ike, m_udp500);
             if (!error)
             {
-                error = udp(wire::kNattPort, m_udp4500);
+                error = udp(natt, m_udp4500);
             }
             break;
+        }
         case Encap::AnyConnect:
         {
             int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -127,22 +127,32 @@ def _num(params, key):
         return 0.0
 
 
+def _share(params, key):
+    """How many trials share counters that count for several: a batch's (the forwarder's
+    tables and the one headend: batch_tunnels) or a client runner's (its tunnels:
+    runner_tunnels); 1 for a run of one tunnel."""
+    return max(1.0, _num(params, key))
+
+
 def wire_counts(records):
     """Per direction (c2s, s2c), packets sent and lost on the wire over these runs, and from
     which counters: "forwarder" when a forwarder's loss rules counted them, else "endpoints"
-    (the runners' outer packets sent against the far end's received)."""
+    (the runners' outer packets sent against the far end's received). A batch's trials share
+    its counters; each counts its share, so that a batch counts once."""
     fwd = [r["parameters"] for r in records if r and _num(r.get("parameters", {}), "wire_seen")]
     if fwd:
+        def total(key):
+            return sum(_num(p, key) / _share(p, "batch_tunnels") for p in fwd)
         return {"source": "forwarder",
-                "c2s": (sum(_num(p, "wire_seen") for p in fwd),
-                        sum(_num(p, "wire_drops") for p in fwd)),
-                "s2c": (sum(_num(p, "wire_seen_reverse") for p in fwd),
-                        sum(_num(p, "wire_drops_reverse") for p in fwd))}
+                "c2s": (total("wire_seen"), total("wire_drops")),
+                "s2c": (total("wire_seen_reverse"), total("wire_drops_reverse"))}
     params = [r.get("parameters", {}) for r in records if r]
-    c_sent = sum(_num(p, "client.outer_sent") for p in params)
-    h_recv = sum(_num(p, "headend.outer_received") for p in params)
-    h_sent = sum(_num(p, "headend.outer_sent") for p in params)
-    c_recv = sum(_num(p, "client.outer_received") for p in params)
+
+    def end(key):
+        share = "runner_tunnels" if key.startswith("client.") else "batch_tunnels"
+        return sum(_num(p, key) / _share(p, share) for p in params)
+    c_sent, c_recv = end("client.outer_sent"), end("client.outer_received")
+    h_sent, h_recv = end("headend.outer_sent"), end("headend.outer_received")
     return {"source": "endpoints", "c2s": (c_sent, max(0.0, c_sent - h_recv)),
             "s2c": (h_sent, max(0.0, h_sent - c_recv))}
 

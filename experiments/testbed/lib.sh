@@ -85,6 +85,51 @@ tb_init() {
     fi
     TB_INNER_CLIENT=198.19.0.1
     TB_INNER_HEADEND=198.19.0.2
+    # The loss tables (tb_loss, tb_loss_reverse). A namespace testbed is this instance's
+    # alone; on a physical testbed several scenarios (validate's cells of different
+    # encapsulations) share the forwarder and the client host at once, so each has tables
+    # of its own, and each table drops only its scenario's packets (tb_loss_flow).
+    if [ "$TB_MODE" = netns ]; then
+        TB_LOSS_TABLE="netdev vpnsim_loss" TB_LOSS_REVERSE_TABLE="netdev vpnsim_loss_reverse"
+    else
+        local tag=${TB_ID//[^A-Za-z0-9_]/_}
+        TB_LOSS_TABLE="netdev vpnsim_loss_$tag" TB_LOSS_REVERSE_TABLE="netdev vpnsim_loss_reverse_$tag"
+    fi
+    TB_LOSS_MATCH=("meta protocol ip") TB_LOSS_MATCH_REVERSE=("meta protocol ip")
+}
+
+# tb_loss_flow ENCAP: the random loss rules (tb_loss random, tb_loss_reverse) match only the
+# outer packets of ENCAP's tunnels, client to headend and back (by the headend's ports, or
+# ESP's protocol): what one scenario's tables count and drop, beside another scenario's
+# tables on the same interface. Not needed on a namespace testbed (nothing else crosses it).
+tb_loss_flow() {
+    local ip="meta protocol ip ip protocol"
+    case $1 in
+        ctcp)
+            TB_LOSS_MATCH=("$ip tcp tcp dport ${TB_CTCP_PORT:-10000}")
+            TB_LOSS_MATCH_REVERSE=("$ip tcp tcp sport ${TB_CTCP_PORT:-10000}") ;;
+        natt)
+            TB_LOSS_MATCH=("$ip udp udp dport { 500, 4500 }")
+            TB_LOSS_MATCH_REVERSE=("$ip udp udp sport { 500, 4500 }") ;;
+        esp)
+            TB_LOSS_MATCH=("$ip esp" "$ip udp udp dport 500")
+            TB_LOSS_MATCH_REVERSE=("$ip esp" "$ip udp udp sport 500") ;;
+        anyconnect)
+            TB_LOSS_MATCH=("$ip tcp tcp dport ${TB_ANYCONNECT_PORT:-443}")
+            TB_LOSS_MATCH_REVERSE=("$ip tcp tcp sport ${TB_ANYCONNECT_PORT:-443}") ;;
+        *) tb_log "loss flow $1: allowed ctcp, natt, esp, anyconnect"; return 2 ;;
+    esac
+}
+
+# tb_random_rules N MATCH...: nft rules that count every packet of each MATCH as seen and drop
+# N in 10000 of them at random (numgen random: each packet's draw independent of every other).
+tb_random_rules() {
+    local n=$1 m
+    shift
+    for m in "$@"; do
+        printf '    %s counter name seen\n    %s numgen random mod 10000 < %s counter name lost drop\n' \
+            "$m" "$m" "$n"
+    done
 }
 
 # tb_has_fw: true when the scripts control the node between client and headend (always in
@@ -380,8 +425,7 @@ tb_loss() {
         random)
             local n
             n=$(awk -v f="$arg" 'BEGIN { printf "%d", f * 10000 + 0.5 }')
-            rules="meta protocol ip counter name seen
-    meta protocol ip numgen random mod 10000 < $n counter name lost drop"
+            rules=$(tb_random_rules "$n" "${TB_LOSS_MATCH[@]}")
             ;;
         nth)
             local k=$((arg - 1))
@@ -408,7 +452,7 @@ tb_loss() {
         return 2
     fi
     tb_exec fw nft -f - <<EOF
-table netdev vpnsim_loss {
+table $TB_LOSS_TABLE {
   counter seen {}
   counter lost {}
   chain wire { type filter hook ingress device "$TB_FW_IN_IF" priority 0; policy accept;
@@ -416,7 +460,7 @@ table netdev vpnsim_loss {
   }
 }
 EOF
-    TB_FW_TABLES+=("netdev vpnsim_loss")
+    TB_FW_TABLES+=("$TB_LOSS_TABLE")
 }
 
 # tb_loss_reverse FRACTION: random loss of every IPv4 packet from fw to the client (the same
@@ -427,7 +471,7 @@ EOF
 # a drop of a segment the fw's own proxy sends is seen by its TCP, which sends it again: the
 # proxy's client leg then loses nothing).
 tb_loss_reverse() {
-    local n node hook device table="netdev vpnsim_loss_reverse"
+    local n node hook device table=$TB_LOSS_REVERSE_TABLE
     n=$(awk -v f="$1" 'BEGIN { printf "%d", f * 10000 + 0.5 }')
     # A fraction of 0 installs the table too when asked to count (second argument "count").
     [ "$n" -gt 0 ] || [ "${2:-}" = count ] || return 0
@@ -441,8 +485,7 @@ table $table {
   counter seen {}
   counter lost {}
   chain wire { type filter hook $hook device "$device" priority 0; policy accept;
-    meta protocol ip counter name seen
-    meta protocol ip numgen random mod 10000 < $n counter name lost drop
+$(tb_random_rules "$n" "${TB_LOSS_MATCH_REVERSE[@]}")
   }
 }
 EOF

@@ -167,18 +167,35 @@ def trials(clients, headend, a):
                  cause="not-established", time_to_failure_s=None,
                  parameters={"probes_received": "0"})
     out = []
+    total = sum(tunnel_count(client) for client in clients)
     for c, client in enumerate(clients):
         for t in range(tunnel_count(client)):
             view = tunnel_view(client, t)
             p = view["parameters"]
             address = p.get("local")
-            port = p.get("local_port") if client["encap"] == "ctcp" else None
+            ports = client_ports(client["encap"], p)
             match = next((v for (addr, pport), v in served.items()
-                          if addr == address and (port is None or pport == port)), never)
+                          if addr == address and (ports is None or str(pport) in ports)), never)
             trial = len(out)
-            out.append(merge(view, match, a, {"trial": str(trial), "client_runner": str(c)}))
+            # The fw's counters are the batch's, the runners' outer counters each runner's:
+            # hosts.wire_counts shares them out over the trials by these.
+            out.append(merge(view, match, a, {"trial": str(trial), "client_runner": str(c),
+                                              "batch_tunnels": str(total),
+                                              "runner_tunnels": str(tunnel_count(client))}))
             out[-1]["seed"] = a.seed * 1000 + trial
     return out
+
+
+def client_ports(encap, params):
+    """The ports the headend sees a client tunnel's packets come from, when several clients
+    share an address (None: the address alone tells it): a cTCP tunnel's source port; a NAT-T
+    runner's IKE port and the NAT-T port after it (runner --udp-source-port)."""
+    if encap == "ctcp":
+        return {str(params.get("local_port"))}
+    if encap == "natt" and "udp_source_port" in params:
+        first = int(num(params, "udp_source_port"))
+        return {str(first), str(first + 1)}
+    return None
 
 
 def main():

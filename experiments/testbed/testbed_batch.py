@@ -41,9 +41,13 @@ def last_json(text):
     return None
 
 
-def layout(encap, trials):
+def layout(encap, trials, one_address=False):
     """(client runners, tunnels each) for a batch of `trials` tunnels, or None if scenario
-    cannot hold that many."""
+    cannot hold that many. one_address: a physical client host with one address, where the
+    runners differ by port (cTCP's source ports, NAT-T's --udp-source-port): native ESP has
+    no port and AnyConnect is not batched, so those run one trial at a time."""
+    if one_address and encap not in ("ctcp", "natt"):
+        return None
     if encap == "ctcp":
         clients = math.ceil(trials / MAX_TUNNELS)
         per_client = math.ceil(trials / clients)
@@ -91,11 +95,11 @@ def remove_namespaces(instance):
             subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
-def run_cell(cmd, trials, encap, timeout_s, out, instance):
+def run_cell(cmd, trials, encap, timeout_s, out, instance, one_address=False):
     """One batch cell: scenario `cmd` (without --tunnels/--clients/--out/--id) with `trials`
     tunnels; returns (records of the trials in order, error or None). The caller checks
     layout() first."""
-    clients, per_client = layout(encap, trials)
+    clients, per_client = layout(encap, trials, one_address)
     cmd = [*cmd, "--clients", str(clients), "--tunnels", str(per_client), "--out", out,
            "--id", instance]
     started = time.monotonic()

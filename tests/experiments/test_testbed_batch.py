@@ -70,6 +70,38 @@ def test_each_tunnel_of_a_batch_is_a_trial_of_its_own(tmp_path):
     assert len({r["seed"] for r in records}) == 3
 
 
+def test_nat_t_clients_on_one_address_are_told_apart_by_port(tmp_path):
+    # Two NAT-T runners on one address (--udp-source-port 42000 and 42002): the headend saw
+    # each client's NAT-T from the port after its IKE port, the second client first.
+    clients = []
+    for k, port in enumerate((42000, 42002)):
+        c = runner_record("client", [(1.0 + k, -1, "", "198.18.2.2", 4500)], encap="natt")
+        c["parameters"] = {k2: v for k2, v in c["parameters"].items()
+                           if not k2.startswith("tunnel") and k2 != "tunnels"}
+        c["parameters"]["udp_source_port"] = str(port)
+        c["parameters"]["probes_sent"] = str(100 + k)
+        clients.append(c)
+    headend = runner_record("headend", [(2.5, 30.0, "headend-dpd", "198.18.1.2", 42003),
+                                        (1.5, -1, "", "198.18.1.2", 42001)], encap="natt")
+    paths = []
+    for k, c in enumerate(clients):
+        paths += ["--client", str(tmp_path / f"c{k}.json")]
+        (tmp_path / f"c{k}.json").write_text(json.dumps(c) + "\n")
+    (tmp_path / "h.json").write_text(json.dumps(headend) + "\n")
+    trials = tmp_path / "trials.jsonl"
+    p = subprocess.run([sys.executable, str(TESTBED / "merge_records.py"), *paths,
+                        "--headend", str(tmp_path / "h.json"), "--fw", "external", "--seed", "3",
+                        "--duration", "25", "--trials", str(trials)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    records = [json.loads(line) for line in trials.read_text().splitlines()]
+    assert [r["parameters"]["headend.peer_port"] for r in records] == ["42001", "42003"]
+    assert [(r["failed"], r["cause"]) for r in records] == [(False, None),
+                                                           (True, "headend-dpd")]
+    assert all(r["parameters"]["batch_tunnels"] == "2" for r in records)
+    assert [r["parameters"]["runner_tunnels"] for r in records] == ["1", "1"]
+
+
 def test_a_runner_record_without_the_setup_fields_is_refused(tmp_path):
     # A runner older than the record format wrote no "established" and no "tunnel_up_s"; the
     # merge used to take such a tunnel for established and leave its time up empty.
@@ -127,6 +159,12 @@ def test_a_batch_layout_puts_ctcp_tunnels_in_few_runners_and_others_one_per_runn
     assert testbed_batch.layout("ctcp", 100) == (2, 50)
     assert testbed_batch.layout("natt", 53) == (53, 1)
     assert testbed_batch.layout("natt", 201) is None
+    # A physical client host has one address: ports tell cTCP and NAT-T tunnels apart, and
+    # nothing tells native ESP's (nor is AnyConnect batched).
+    assert testbed_batch.layout("ctcp", 100, one_address=True) == (2, 50)
+    assert testbed_batch.layout("natt", 53, one_address=True) == (53, 1)
+    assert testbed_batch.layout("esp", 2, one_address=True) is None
+    assert testbed_batch.layout("anyconnect", 2, one_address=True) is None
 
 
 def test_a_sim_arg_replaces_the_flag_validate_sets(tmp_path):

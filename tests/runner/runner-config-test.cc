@@ -75,6 +75,20 @@ TEST(RunnerConfig, RefusalsNameFlagAndRange)
     EXPECT_EQ(std::get<ConfigError>(r).message, "--role: required (client, headend)");
 }
 
+TEST(RunnerConfig, OnlyANattClientMovesItsUdpPorts)
+{
+    // Several NAT-T clients on one address differ by the ports IKE and NAT-T leave from.
+    auto r = ParseRunnerArgs({"--role", "client", "--encap", "natt", "--local", "198.18.1.2",
+                              "--remote", "198.18.2.2", "--udp-source-port", "42002"});
+    ASSERT_TRUE(std::holds_alternative<RunnerConfig>(r));
+    EXPECT_EQ(std::get<RunnerConfig>(r).udpSourcePort, 42002);
+    EXPECT_EQ(std::get<RunnerConfig>(ParseRunnerArgs(Base())).udpSourcePort, 0);
+    EXPECT_EQ(Refusal({"--udp-source-port=42000"}),
+              "--udp-source-port: allowed only with --role client --encap natt");
+    EXPECT_EQ(Refusal({"--udp-source-port=65535"}), "--udp-source-port=65535: allowed 1024..65534");
+    EXPECT_EQ(Refusal({"--udp-source-port=500"}), "--udp-source-port=500: allowed 1024..65534");
+}
+
 TEST(RunnerConfig, ARepeatedFlagIsRefusedNotOverridden)
 {
     EXPECT_EQ(Refusal({"--role", "headend"}),

@@ -6,12 +6,16 @@
 # runner comes from its Debian package (cpack, unpacked); ssh uses a key pair and host key made
 # here, with the host keys pinned. validate --hosts runs the batches over ssh, measures the
 # loss on the wire from the forwarder's counters, gives the simulation that loss and compares.
+# Each cell's trials run as one batch (cTCP: one client runner with --tunnels; NAT-T: runners
+# on the one client address told apart by UDP port) and the cTCP and NAT-T cells at once;
+# the records must show it.
 #
 #   ctl 198.18.10.1 ─ mgmt ─ client .10.2 / forwarder .10.6 / headend .10.10   (ssh only)
 #   client 198.18.1.2 (c0) ── (f0) forwarder + black-box HAProxy (f1) ── (h0) 198.18.2.2 headend
 #
-# Then a hosts file without the forwarder: loss only measured (from the runners' counters), and
-# a request to inject loss refused with exit 2.
+# Then a hosts file without the forwarder: loss only measured (from the runners' counters), a
+# request to inject loss refused with exit 2, and native ESP's trials one at a time (no port
+# to tell tunnels from one address apart) after the NAT-T batch (both headends bind UDP 500).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:?usage: physical-workflow-test.sh BUILD_DIR}
@@ -141,7 +145,7 @@ EOF
 grep -v '^\[forwarder\]\|^in_interface\|^out_interface\|^ssh = "root@'"$ADDR_F"'"' \
     "$WORK/hosts.toml" >"$WORK/hosts-measured.toml"
 
-# 1. With the forwarder: 5 % loss injected both ways, 2 trials per cell, one run at a time.
+# 1. With the forwarder: 5 % loss injected both ways, 2 trials per cell, each cell a batch.
 out=$WORK/phys
 ip netns exec "$NS_CTL" "$ROOT/experiments/testbed/validate" --hosts "$WORK/hosts.toml" \
     --asa proxy --encap ctcp,natt --loss 0.05 --trials 2 --duration 30 --peer-timeout 30 \
@@ -171,6 +175,33 @@ for encap, m in sorted(ph.get("measured_loss", {}).items()):
     say(sims and all(abs(x - m["loss"]) <= 1e-5 * m["loss"] + 1e-9 for x in sims),
         f"{encap}: the simulation was given the measured loss ({sims})")
 bed = [e["record"] for e in entries if e["side"] == "testbed" and "record" in e]
+# The batches: cTCP's two trials are two tunnels of one client runner (--tunnels 2); NAT-T's
+# are two runners on the one client address, from UDP ports 42000/42001 and 42002/42003, that
+# one headend served at once; and the two cells' batches overlapped in time.
+def of(encap):
+    return [e for e in entries if e["side"] == "testbed" and e["encap"] == encap and "record" in e]
+ctcp_p = [e["record"]["parameters"] for e in of("ctcp")]
+say(len(ctcp_p) == 2 and all(p.get("client.tunnels") == "2" and p.get("client_runner") == "0"
+                             for p in ctcp_p),
+    "cTCP: both trials were tunnels of one client runner with --tunnels 2 "
+    f"({[(p.get('client.tunnels'), p.get('client_runner')) for p in ctcp_p]})")
+natt_p = [e["record"]["parameters"] for e in of("natt")]
+say(len(natt_p) == 2 and sorted(p.get("client.udp_source_port", "") for p in natt_p)
+    == ["42000", "42002"] and all(p.get("client.local") == "198.18.1.2" for p in natt_p),
+    "NAT-T: two client runners on the one client address, told apart by UDP port "
+    f"({[(p.get('client.local'), p.get('client.udp_source_port')) for p in natt_p]})")
+say(all(p.get("headend.tunnels") == "2" for p in natt_p),
+    "NAT-T: one headend served both clients at once "
+    f"({[p.get('headend.tunnels') for p in natt_p]})")
+up = [e["record"]["parameters"] for e in of("natt") if e["record"].get("tunnel_up_s") is not None]
+say(all(str(int(p["client.udp_source_port"]) + 1) == p.get("headend.peer_port") for p in up),
+    "NAT-T: each established trial is merged with the headend tunnel of its own port "
+    f"({[(p.get('client.udp_source_port'), p.get('headend.peer_port')) for p in up]})")
+spans = {encap: [(e["testbed_started"], e["testbed_ended"]) for e in of(encap)]
+         for encap in ("ctcp", "natt")}
+say(all(len(set(v)) == 1 for v in spans.values())
+    and spans["ctcp"][0][0] < spans["natt"][0][1] and spans["natt"][0][0] < spans["ctcp"][0][1],
+    f"the cTCP and NAT-T batches ran at once ({spans})")
 say(len(bed) == 4 and all(r["parameters"].get("fw") == "external" for r in bed),
     f"4 testbed runs, each with the middlebox external ({len(bed)})")
 # A run whose IKE never finished (a lost setup segment at 5 % loss) still sent a few packets;
@@ -203,12 +234,26 @@ check "no forwarder: --loss 0.05 refused with exit 2, naming --loss (exit $rc)" 
     '[ "$rc" = 2 ] && grep -q -- "--loss=0.05: allowed 0 only" "$WORK/refused.err"'
 out=$WORK/measured
 ip netns exec "$NS_CTL" "$ROOT/experiments/testbed/validate" --hosts "$WORK/hosts-measured.toml" \
-    --asa proxy --encap natt --loss 0 --trials 1 --duration 20 --sim "$VPNSIM_RUN" \
+    --asa proxy --encap natt,esp --loss 0 --trials 2 --duration 15 --sim "$VPNSIM_RUN" \
     --out "$out" --no-plot >"$WORK/measured.txt" 2>"$WORK/measured.err"
 rc=$?
 cat "$WORK/measured.txt"
 check "no forwarder: validate ran (exit $rc)" '[ "$rc" = 0 ] && [ -s "$out/summary.json" ]'
 check "no forwarder: the loss was measured by the endpoints' counters" \
     'python3 -c "import json,sys; m=json.load(open(sys.argv[1]))[\"config\"][\"physical\"][\"measured_loss\"]; sys.exit(not all(v[\"source\"] == \"endpoints\" and v[\"loss\"] < 0.01 and v[\"c2s\"][0] > 100 for v in m.values()))" "$out/summary.json"'
+check "the printed plan says why native ESP runs one trial at a time" \
+    'grep -q "esp proxy 0: 2 trials one at a time: native ESP has no port" "$WORK/measured.txt"'
+python3 - "$out/records.jsonl" >"$WORK/checks2.txt" <<'PY'
+import json, sys
+entries = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+bed = {e: sorted((x["testbed_started"], x["testbed_ended"]) for x in entries
+                 if x.get("side") == "testbed" and x["encap"] == e) for e in ("natt", "esp")}
+natt, esp = bed["natt"], bed["esp"]
+ok = (len(natt) == 2 and natt[0] == natt[1] and len(esp) == 2
+      and esp[0][1] <= esp[1][0] and natt[0][1] <= esp[0][0])
+print(("ok" if ok else "FAIL") + "\tNAT-T's two trials one batch, then ESP's one after the "
+      f"other ({bed})")
+PY
+while IFS=$'\t' read -r status what; do check "$what" '[ "$status" = ok ]'; done <"$WORK/checks2.txt"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

@@ -105,6 +105,28 @@ def test_without_a_forwarder_the_endpoints_counters_are():
     assert c["c2s"] == (500, 10) and c["s2c"] == (490, 10)
 
 
+def test_a_batch_counts_its_shared_counters_once():
+    # A batch of two NAT-T runners against one headend: each trial's record carries the
+    # forwarder's counters and the headend's of the whole batch, and its own runner's.
+    batch = {"batch_tunnels": 2, "runner_tunnels": 1, "wire_seen": 1000, "wire_drops": 50,
+             "wire_seen_reverse": 900, "wire_drops_reverse": 40,
+             "headend.outer_received": 1180, "headend.outer_sent": 1150}
+    runs = [record(**batch, **{"client.outer_sent": 600, "client.outer_received": 570}),
+            record(**batch, **{"client.outer_sent": 600, "client.outer_received": 560})]
+    c = hosts.wire_counts(runs)
+    assert c["c2s"] == (1000, 50) and c["s2c"] == (900, 40)
+    alone = [record(**{k: v for k, v in r["parameters"].items() if not k.startswith("wire")})
+             for r in runs]
+    e = hosts.wire_counts(alone)
+    assert e["source"] == "endpoints"
+    assert e["c2s"] == (1200, 20) and e["s2c"] == (1150, 20)
+    # A cTCP batch: one runner's counters shared by its tunnels too.
+    ctcp = [record(batch_tunnels=2, runner_tunnels=2, **{
+        "client.outer_sent": 1000, "headend.outer_received": 990,
+        "headend.outer_sent": 980, "client.outer_received": 970}) for _ in range(2)]
+    assert hosts.wire_counts(ctcp)["c2s"] == (1000, 10)
+
+
 class Cell:
     def __init__(self, encap, label):
         self.encap, self.key = encap, (encap, "proxy", label)
