@@ -9,7 +9,9 @@ trials takes one session's time. Each tunnel is a trial of its own: its own IKE 
 cookies, SPIs and cTCP connection, and its own loss, since the testbed's loss is an nftables
 random draw per packet (numgen random: independent of every other packet, whichever tunnel
 carries it); through the proxy each tunnel is a TCP connection of its own, whose hole holds up
-only that connection. scenario writes one merged record per tunnel (trials.jsonl).
+only that connection. scenario writes one merged record per tunnel (trials.jsonl). On a
+physical testbed the client host has one address: the runners of a batch differ by port there
+(layout's one_address), which native ESP has not.
 
 A scenario that overruns its time is sent SIGTERM as a process group (it was started in a
 session of its own): its trap stops the runners and the proxy and deletes its namespaces.
