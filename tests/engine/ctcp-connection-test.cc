@@ -4,6 +4,7 @@
  */
 #include "model/engine/ctcp-connection.h"
 #include "tests/engine/fake-host.h"
+#include "tests/engine/segment-wire.h"
 
 #include <gtest/gtest.h>
 
@@ -573,30 +574,6 @@ TEST_F(CtcpServerTest, RstRemovesConnectionAndLaterSegmentsGetRstAck)
               wire::tcpflag::Rst | wire::tcpflag::Ack);
 }
 
-/// Carries every segment either host sent to the other, in order, until both are quiet.
-struct Wire
-{
-    void Pump(FakeHost& a, CtcpConnection& ca, FakeHost& b, CtcpConnection& cb)
-    {
-        while (ia < a.outer.size() || ib < b.outer.size())
-        {
-            for (; ia < a.outer.size(); ++ia)
-            {
-                wire::Bytes bytes = a.outer[ia].payload;
-                cb.Receive(OuterPacket{OuterProtocol::Tcp, kClient, kServer, 0, 0, bytes});
-            }
-            for (; ib < b.outer.size(); ++ib)
-            {
-                wire::Bytes bytes = b.outer[ib].payload;
-                ca.Receive(OuterPacket{OuterProtocol::Tcp, kServer, kClient, 0, 0, bytes});
-            }
-        }
-    }
-
-    size_t ia{0};
-    size_t ib{0};
-};
-
 TEST(CtcpBackToBack, ClientAndServerHandshakeAndExchangePacketsBothWays)
 {
     FakeHost clientHost(1);
@@ -617,15 +594,25 @@ TEST(CtcpBackToBack, ClientAndServerHandshakeAndExchangePacketsBothWays)
                          {}});
     server.Open();
     client.Open();
-    Wire link;
-    link.Pump(clientHost, client, serverHost, server);
+    SegmentWire link(
+        clientHost, kClient,
+        [&](const OuterPacket& p)
+        {
+            client.Receive(p);
+        },
+        serverHost, kServer,
+        [&](const OuterPacket& p)
+        {
+            server.Receive(p);
+        });
+    link.Pump();
     ASSERT_TRUE(client.IsEstablished());
     ASSERT_TRUE(server.IsEstablished());
 
     client.Send(Esp(1), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
     server.Send(Esp(2), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
     client.Send(Esp(3), wire::CtcpTrailer{0, 0, wire::ctcpproto::Esp});
-    link.Pump(clientHost, client, serverHost, server);
+    link.Pump();
 
     ASSERT_EQ(atServer.size(), 2u);
     ASSERT_EQ(atClient.size(), 1u);

@@ -4,6 +4,7 @@
  */
 #include "model/engine/ctcp-transport.h"
 #include "tests/engine/fake-host.h"
+#include "tests/engine/segment-wire.h"
 
 #include <gtest/gtest.h>
 
@@ -74,24 +75,6 @@ class CtcpTransportPair : public ::testing::Test
         server.Start();
     }
 
-    /// Delivers everything sent so far, both ways, until both sides are quiet.
-    void Pump()
-    {
-        while (ic < clientHost.outer.size() || is < serverHost.outer.size())
-        {
-            for (; ic < clientHost.outer.size(); ++ic)
-            {
-                wire::Bytes b = clientHost.outer[ic].payload;
-                server.Receive(OuterPacket{OuterProtocol::Tcp, kClient, kServer, 0, 0, b});
-            }
-            for (; is < serverHost.outer.size(); ++is)
-            {
-                wire::Bytes b = serverHost.outer[is].payload;
-                client.Receive(OuterPacket{OuterProtocol::Tcp, kServer, kClient, 0, 0, b});
-            }
-        }
-    }
-
     /// The cTCP payload (packet + trailer) of a segment a host sent.
     static wire::Bytes Payload(const SentOuter& o, uint32_t src, uint32_t dst)
     {
@@ -104,8 +87,18 @@ class CtcpTransportPair : public ::testing::Test
     FakeHost serverHost;
     CtcpTransport client;
     CtcpTransport server;
-    size_t ic{0};
-    size_t is{0};
+    SegmentWire link{clientHost,
+                     kClient,
+                     [this](const OuterPacket& p)
+                     {
+                         client.Receive(p);
+                     },
+                     serverHost,
+                     kServer,
+                     [this](const OuterPacket& p)
+                     {
+                         server.Receive(p);
+                     }};
     std::vector<wire::Bytes> ikeAtClient, ikeAtServer, espAtClient, espAtServer;
     std::vector<TransportEvent> clientEvents, serverEvents;
 };
@@ -120,7 +113,7 @@ TEST_F(CtcpTransportPair, FirstIkePacketIsHeldWhileTheSynIsOut)
     EXPECT_FALSE(client.IsReady());
     EXPECT_EQ(client.Counters().ikeHeld, 1u);
 
-    Pump();
+    link.Pump();
     // SYN, ACK, then the held IKE packet; the server got it.
     ASSERT_EQ(clientHost.outer.size(), 3u);
     EXPECT_TRUE(client.IsReady());
@@ -133,7 +126,7 @@ TEST_F(CtcpTransportPair, FirstIkePacketIsHeldWhileTheSynIsOut)
 TEST_F(CtcpTransportPair, IkeGoesAsUdp500To500WithChecksumZeroAndIkeTrailer)
 {
     client.Start();
-    Pump();
+    link.Pump();
     FakeHost twin(11); // same seed as clientHost: its first Random32 is the IP ID counter start
     uint16_t ipId = static_cast<uint16_t>(twin.Random32());
 
@@ -156,7 +149,7 @@ TEST_F(CtcpTransportPair, IkeGoesAsUdp500To500WithChecksumZeroAndIkeTrailer)
 TEST_F(CtcpTransportPair, HeadendIkeTrailerHasDirectionZero)
 {
     client.Start();
-    Pump();
+    link.Pump();
     server.SendIke(Isakmp(20, 0x03));
     wire::Bytes p = Payload(serverHost.outer.back(), kServer, kClient);
     EXPECT_EQ(wire::GetU16(&p[p.size() - 10]), 0x0000);
@@ -166,7 +159,7 @@ TEST_F(CtcpTransportPair, HeadendIkeTrailerHasDirectionZero)
 TEST_F(CtcpTransportPair, EspGoesAsItIsWithEspTrailer)
 {
     client.Start();
-    Pump();
+    link.Pump();
     client.SendEsp(Esp(1));
     wire::Bytes p = Payload(clientHost.outer.back(), kClient, kServer);
     wire::Bytes expected = Esp(1);
@@ -192,12 +185,12 @@ TEST_F(CtcpTransportPair, IkeAfterAHandshakeTimeoutStartsANewHandshake)
     clientHost.Advance(3s); // the SYN was lost: nothing pumped
     EXPECT_EQ(client.Connection().State(), CtcpState::Closed);
     EXPECT_EQ(client.Counters().ikeDroppedNotReady, 1u);
-    ic = clientHost.outer.size(); // the lost SYN never arrives
+    link.LoseInFlightFromA(); // the lost SYN never arrives
 
     client.SendIke(Isakmp(28, 0x02)); // IKE retransmission: the new trigger
     ASSERT_EQ(clientHost.outer.size(), 2u);
     EXPECT_EQ(clientHost.outer[1].payload[13], wire::tcpflag::Syn);
-    Pump();
+    link.Pump();
     ASSERT_EQ(ikeAtServer.size(), 1u);
     EXPECT_EQ(ikeAtServer[0], Isakmp(28, 0x02));
 }
@@ -206,12 +199,12 @@ TEST_F(CtcpTransportPair, IkeAndEspFlowBothWaysBackToBack)
 {
     client.Start();
     client.SendIke(Isakmp(100, 0x11));
-    Pump();
+    link.Pump();
     server.SendIke(Isakmp(80, 0x22));
     client.SendEsp(Esp(1));
     server.SendEsp(Esp(7));
     client.SendEsp(Esp(2));
-    Pump();
+    link.Pump();
 
     ASSERT_EQ(ikeAtServer.size(), 1u);
     ASSERT_EQ(ikeAtClient.size(), 1u);
@@ -228,11 +221,11 @@ TEST_F(CtcpTransportPair, IkeAndEspFlowBothWaysBackToBack)
 TEST_F(CtcpTransportPair, LostSegmentLeavesAHoleThatIsNeverFilled)
 {
     client.Start();
-    Pump();
+    link.Pump();
     client.SendEsp(Esp(1));
-    ic = clientHost.outer.size(); // lost on the way
+    link.LoseInFlightFromA(); // lost on the way
     client.SendEsp(Esp(2));
-    Pump();
+    link.Pump();
     clientHost.Advance(60s);
 
     ASSERT_EQ(espAtServer.size(), 1u);
@@ -244,7 +237,7 @@ TEST_F(CtcpTransportPair, LostSegmentLeavesAHoleThatIsNeverFilled)
 TEST_F(CtcpTransportPair, CoalescedSegmentIsReportedAsFramingError)
 {
     client.Start();
-    Pump();
+    link.Pump();
     client.SendEsp(Esp(1));
     client.SendEsp(Esp(2));
     // A full TCP proxy merges the two segments into one.
