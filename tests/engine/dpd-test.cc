@@ -34,15 +34,30 @@ struct Recorder
     }
 };
 
+/// A started DPD of type `Dpd` on a fake host (`config` as its constructor takes it), with what
+/// it asks and decides recorded.
+template<typename Dpd>
+struct StartedDpd
+{
+    template<typename... Config>
+    explicit StartedDpd(Config... config)
+        : dpd(host, config...)
+    {
+        dpd.SetCallbacks(r.Callbacks(host));
+        dpd.Start();
+    }
+
+    test::FakeHost host;
+    Dpd dpd;
+    Recorder r;
+};
+
 } // namespace
 
 TEST(CiscoClientDpd, PeerDeadExactlyPeerTimeoutAfterTheLastPacketHeard)
 {
-    test::FakeHost host;
-    CiscoClientDpd dpd(host);
-    Recorder r;
-    dpd.SetCallbacks(r.Callbacks(host));
-    dpd.Start();
+    StartedDpd<CiscoClientDpd> started;
+    auto& [host, dpd, r] = started;
     host.Advance(3s);
     dpd.OnPeerHeard(); // last packet from the headend at t = 3 s
     for (int t = 4; t < 200; ++t)
@@ -63,11 +78,8 @@ TEST(CiscoClientDpd, PeerDeadExactlyPeerTimeoutAfterTheLastPacketHeard)
 
 TEST(CiscoClientDpd, AnAckKeepsThePeerAlive)
 {
-    test::FakeHost host;
-    CiscoClientDpd dpd(host);
-    Recorder r;
-    dpd.SetCallbacks(r.Callbacks(host));
-    dpd.Start();
+    StartedDpd<CiscoClientDpd> started;
+    auto& [host, dpd, r] = started;
     for (int t = 1; t < 300; ++t)
     {
         host.RunUntil(std::chrono::seconds(t));
@@ -84,11 +96,8 @@ TEST(CiscoClientDpd, AnAckKeepsThePeerAlive)
 
 TEST(CiscoClientDpd, OnDemandOnlyAsksWhenItHasSentSomething)
 {
-    test::FakeHost host;
-    CiscoClientDpd dpd(host);
-    Recorder r;
-    dpd.SetCallbacks(r.Callbacks(host));
-    dpd.Start();
+    StartedDpd<CiscoClientDpd> started;
+    auto& [host, dpd, r] = started;
     host.Advance(500s);
     EXPECT_TRUE(r.asked.empty());
     EXPECT_FALSE(r.deadAt.has_value());
@@ -96,11 +105,8 @@ TEST(CiscoClientDpd, OnDemandOnlyAsksWhenItHasSentSomething)
 
 TEST(CiscoClientDpd, PeerTimeoutIsConfigurable)
 {
-    test::FakeHost host;
-    CiscoClientDpd dpd(host, CiscoClientDpdConfig{10s, 5s, 30s});
-    Recorder r;
-    dpd.SetCallbacks(r.Callbacks(host));
-    dpd.Start();
+    StartedDpd<CiscoClientDpd> started(CiscoClientDpdConfig{10s, 5s, 30s});
+    auto& [host, dpd, r] = started;
     dpd.OnTrafficSent();
     host.Advance(100s);
     EXPECT_EQ(r.deadAt, std::optional<Nanos>(30s));
@@ -111,11 +117,8 @@ TEST(CiscoClientDpd, AfterAnIdleSpellTheWaitStartsAtTheFirstUnansweredSend)
     // Both sides quiet for 200 s (on-demand DPD asks nothing), then the client sends at 200 s
     // and the path is dead: R-U-THERE at 210 s, every 5 s, dead at 290 s (200 + PeerTimeout),
     // not at once because the headend was last heard at 0 s.
-    test::FakeHost host;
-    CiscoClientDpd dpd(host);
-    Recorder r;
-    dpd.SetCallbacks(r.Callbacks(host));
-    dpd.Start();
+    StartedDpd<CiscoClientDpd> started;
+    auto& [host, dpd, r] = started;
     host.Advance(200s);
     dpd.OnTrafficSent();
     host.Advance(1s);
@@ -130,11 +133,8 @@ TEST(CiscoClientDpd, AfterAnIdleSpellTheWaitStartsAtTheFirstUnansweredSend)
 TEST(CiscoClientDpd, AQuietSpellShorterThanTheIdleTimeStillCountsFromTheLastPacketHeard)
 {
     // Heard at 0 s, first send at 8 s (< 10 s idle): the wait runs from 0 s, dead at 90 s.
-    test::FakeHost host;
-    CiscoClientDpd dpd(host);
-    Recorder r;
-    dpd.SetCallbacks(r.Callbacks(host));
-    dpd.Start();
+    StartedDpd<CiscoClientDpd> started;
+    auto& [host, dpd, r] = started;
     host.Advance(8s);
     dpd.OnTrafficSent();
     host.Advance(200s);
@@ -145,11 +145,8 @@ TEST(CiscoClientDpd, AQuietSpellShorterThanTheIdleTimeStillCountsFromTheLastPack
 
 TEST(AsaDpd, ThresholdThenRetriesThenDead)
 {
-    test::FakeHost host;
-    AsaDpd dpd(host);
-    Recorder r;
-    dpd.SetCallbacks(r.Callbacks(host));
-    dpd.Start();
+    StartedDpd<AsaDpd> started;
+    auto& [host, dpd, r] = started;
     host.Advance(20s);
     dpd.OnPeerHeard(); // last heard at 20 s
     host.Advance(1000s);
@@ -160,11 +157,8 @@ TEST(AsaDpd, ThresholdThenRetriesThenDead)
 
 TEST(AsaDpd, HearingThePeerCancelsTheRetries)
 {
-    test::FakeHost host;
-    AsaDpd dpd(host, AsaDpdConfig{10s, 2s, 3}); // LAN-to-LAN threshold
-    Recorder r;
-    dpd.SetCallbacks(r.Callbacks(host));
-    dpd.Start();
+    StartedDpd<AsaDpd> started(AsaDpdConfig{10s, 2s, 3}); // LAN-to-LAN threshold
+    auto& [host, dpd, r] = started;
     host.RunUntil(12s); // asked at 10 s and at 12 s
     ASSERT_EQ(r.asked.size(), 2u);
     dpd.OnAck(r.sequences.back());
