@@ -6,6 +6,7 @@
 #include "model/engine/ipsec-tunnel.h"
 #include "model/wire/esp-in-udp.h"
 #include "model/wire/ipv4-datagram.h"
+#include "tests/engine/fake-clock.h"
 
 #include <gtest/gtest.h>
 #include <map>
@@ -133,61 +134,34 @@ class Net
             bytes = wire::BuildIpv4Datagram({p.sourceAddress, p.destinationAddress, 0}, proto,
                                             p.payload);
         }
-        Schedule(now + milliseconds(5),
-                 [this, header, bytes]() mutable
-                 {
-                     for (auto& n : nodes)
-                     {
-                         if (n->address != header.destinationAddress || !n->endpoint)
-                         {
-                             continue;
-                         }
-                         if (header.protocol == engine::OuterProtocol::Udp)
-                         {
-                             header.payload = bytes;
-                             n->endpoint->ReceiveOuter(header);
-                         }
-                         else
-                         {
-                             n->endpoint->ReceiveRaw(bytes);
-                         }
-                     }
-                 });
-    }
-
-    engine::TimerId Schedule(Nanos at, std::function<void()> cb)
-    {
-        engine::TimerId id = ++nextId;
-        events.emplace(std::make_pair(at, id), std::move(cb));
-        return id;
-    }
-
-    void Cancel(engine::TimerId id)
-    {
-        for (auto it = events.begin(); it != events.end(); ++it)
-        {
-            if (it->first.second == id)
-            {
-                events.erase(it);
-                return;
-            }
-        }
+        clock.Schedule(clock.Now() + milliseconds(5),
+                       [this, header, bytes]() mutable
+                       {
+                           for (auto& n : nodes)
+                           {
+                               if (n->address != header.destinationAddress || !n->endpoint)
+                               {
+                                   continue;
+                               }
+                               if (header.protocol == engine::OuterProtocol::Udp)
+                               {
+                                   header.payload = bytes;
+                                   n->endpoint->ReceiveOuter(header);
+                               }
+                               else
+                               {
+                                   n->endpoint->ReceiveRaw(bytes);
+                               }
+                           }
+                       });
     }
 
     void RunUntil(Nanos until)
     {
-        while (!events.empty() && events.begin()->first.first <= until)
-        {
-            auto node = events.extract(events.begin());
-            now = node.key().first;
-            node.mapped()();
-        }
-        now = until;
+        clock.RunUntil(until);
     }
 
-    Nanos now{0};
-    engine::TimerId nextId{0};
-    std::map<std::pair<Nanos, engine::TimerId>, std::function<void()>> events;
+    test::FakeClock clock;
     std::vector<std::unique_ptr<Node>> nodes;
     std::function<bool(const OuterPacket&)> drop;
 };
@@ -195,7 +169,7 @@ class Net
 engine::Nanos
 Node::Now() const
 {
-    return m_net.now;
+    return m_net.clock.Now();
 }
 
 void
@@ -207,13 +181,13 @@ Node::SendOuter(const OuterPacket& p)
 engine::TimerId
 Node::StartTimer(Nanos at, std::function<void()> cb)
 {
-    return m_net.Schedule(at, std::move(cb));
+    return m_net.clock.Schedule(at, std::move(cb));
 }
 
 void
 Node::CancelTimer(engine::TimerId id)
 {
-    m_net.Cancel(id);
+    m_net.clock.Cancel(id);
 }
 
 EndpointSettings
@@ -449,7 +423,8 @@ TEST(EndpointSettings, EveryTableEntrySetsAFieldThatStartsAtTheTablesDefault)
         if (spec->unit == engine::ParameterUnit::Seconds)
         {
             ASSERT_EQ(engine::GetDuration(s, *spec), spec->DefaultDuration()) << spec->flag;
-            Nanos high = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(spec->high));
+            Nanos high
+                = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(spec->high));
             EXPECT_TRUE(engine::SetParameter(s, *spec, high)) << spec->flag;
             EXPECT_EQ(engine::GetDuration(s, *spec), high) << spec->flag;
             EXPECT_FALSE(engine::SetParameter(s, *spec, uint64_t{1})) << spec->flag;

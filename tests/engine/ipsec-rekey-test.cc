@@ -315,11 +315,7 @@ TEST(IpsecRekey, RekeyStuckBehindAHoleEndsTheTunnelWithRekeyFailureWhenTheSaEnds
     std::unique_ptr<Pair> pair;
     Nanos up = UpUntilShortlyBeforeTheRekey(pair, IpsecEncapsulation::Ctcp);
     Pair& p = *pair;
-    p.net.SetDropRule(
-        [](int from, uint64_t, const OuterPacket&)
-        {
-            return from == 0;
-        });
+    p.net.DropAllFrom(0);
     Traffic(p, up + 700s);
     ASSERT_EQ(p.clientStatus.size(), 2u);
     EXPECT_EQ(p.clientStatus[1].reason, DownReason::RekeyFailure);

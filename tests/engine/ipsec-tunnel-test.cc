@@ -85,11 +85,7 @@ TEST(IpsecTunnel, IkeRetransmitsALostMessageAndStillComesUp)
 TEST(IpsecTunnel, IkeFailsAfterTheLastRetransmission)
 {
     Pair p(IpsecEncapsulation::Esp);
-    p.net.SetDropRule(
-        [](int from, uint64_t, const OuterPacket&)
-        {
-            return from == 1;
-        });
+    p.net.DropAllFrom(1);
     p.net.RunUntil(600s);
     ASSERT_EQ(p.clientStatus.size(), 1u);
     EXPECT_EQ(p.clientStatus[0].state, TunnelState::Down);
@@ -136,11 +132,7 @@ TEST(IpsecTunnel, HeadendDpdDeclaresAClientDeadAfterThresholdAndRetries)
     Pair p(IpsecEncapsulation::Natt);
     p.net.RunUntil(5s);
     ASSERT_EQ(p.headend->State(), TunnelState::Up);
-    p.net.SetDropRule(
-        [](int from, uint64_t, const OuterPacket&)
-        {
-            return from == 0;
-        });
+    p.net.DropAllFrom(0);
     p.net.RunUntil(1000s);
     ASSERT_EQ(p.headendStatus.size(), 2u);
     EXPECT_EQ(p.headendStatus[1].reason, DownReason::HeadendDpd);
@@ -381,11 +373,7 @@ TEST(IpsecTunnelEvents, IdleTunnelReportsTheHeadendsDpdAndNatKeepalives)
     EXPECT_EQ(h.keepalivesReceived, c.keepalivesSent);
 
     // Then the client vanishes: three unanswered retries and the headend gives it up.
-    p.net.SetDropRule(
-        [](int from, uint64_t, const OuterPacket&)
-        {
-            return from == 0;
-        });
+    p.net.DropAllFrom(0);
     p.net.RunUntil(up + 1000s);
     EXPECT_EQ(p.headendEvents.Count(LivenessEvent::RUThereSent), 1u + 4u);
     EXPECT_EQ(p.headendEvents.Count(LivenessEvent::PeerDead), 1u);

@@ -61,6 +61,16 @@ class PairedHosts : public HostPair
         m_drop = std::move(rule);
     }
 
+    /// Everything end `from` (0: a, 1: b) sends from now on is lost: a path dead one way.
+    void DropAllFrom(int from)
+    {
+        SetDropRule(
+            [from](int sender, uint64_t, const engine::OuterPacket&)
+            {
+                return sender == from;
+            });
+    }
+
     /// `rewrite(from, packet)` may change the addresses and ports of a packet that is not
     /// dropped, as a NAT in the path would (the payload is left alone).
     using RewriteRule = std::function<void(int from, engine::OuterPacket& packet)>;
