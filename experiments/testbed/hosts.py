@@ -11,6 +11,7 @@ logs into it. doc/physical-testbed.md describes the file; for example
     [client]
     ssh = "root@client.lab"                  # how to reach it
     address = "192.0.2.10"                   # its address on the test network
+    extra_addresses = ["192.0.2.11"]         # optional: more of its addresses (native ESP)
     interface = "eth1"                       # optional: toward the middlebox
     [headend]
     ssh = "root@headend.lab"
@@ -32,7 +33,7 @@ import tomllib
 
 DEFAULT_RUNNER = "/usr/bin/vpnsim-runner"
 SECTIONS = {
-    "client": ({"ssh", "address"}, {"interface"}),
+    "client": ({"ssh", "address"}, {"interface", "extra_addresses"}),
     "headend": ({"ssh", "address"}, set()),
     "forwarder": ({"ssh", "in_interface", "out_interface"}, set()),
     "ssh": (set(), {"options"}),
@@ -43,6 +44,8 @@ IPV4 = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$")
 # Encapsulations whose packets a middlebox passes one for one (it does not proxy UDP or ESP):
 # their end-to-end counters are the wire's loss even through a proxy.
 UDP_ENCAPS = ("natt", "esp")
+# A batch holds at most 200 client runners (experiments/testbed/scenario --clients).
+MAX_EXTRA_ADDRESSES = 199
 
 
 class HostsError(ValueError):
@@ -51,7 +54,7 @@ class HostsError(ValueError):
 
 def load(path):
     """The hosts file as {"env": TB_* variables for experiments/testbed/lib.sh, "forwarder":
-    bool, "description": str}."""
+    bool, "description": str, "client_addresses": how many addresses the client has}."""
     try:
         with open(path, "rb") as f:
             raw = f.read(1 << 20)
@@ -84,10 +87,16 @@ def load(path):
                              f"{', '.join(sorted(required | optional))}")
     ipv4 = "a dotted IPv4 address"
     for section in ("client", "headend"):
-        m = IPV4.match(str(data[section]["address"]))
-        if not m or any(int(x) > 255 for x in m.groups()):
+        if not _ipv4(str(data[section]["address"])):
             raise HostsError(f"{path}: [{section}] address={data[section]['address']!r}: "
                              f"allowed {ipv4}")
+    extra = data["client"].get("extra_addresses", [])
+    if not isinstance(extra, list) or len(extra) > MAX_EXTRA_ADDRESSES or any(
+            not isinstance(x, str) or not _ipv4(x) for x in extra) or len(
+            set(extra) | {data["client"]["address"]}) != len(extra) + 1:
+        raise HostsError(f"{path}: [client] extra_addresses={extra!r}: allowed a list of at "
+                         f"most {MAX_EXTRA_ADDRESSES} distinct dotted IPv4 addresses other than "
+                         "its address")
     runner = field("", "runner", data.get("runner", DEFAULT_RUNNER),
                    re.compile(r"^/[A-Za-z0-9_./+-]+$"), "an absolute path")
     options = data.get("ssh", {}).get("options", [])
@@ -106,6 +115,7 @@ def load(path):
                          if "interface" in data["client"] else ""),
         "TB_REMOTE_RUNNER": runner,
         "TB_FW_HOST": "", "TB_FW_IN_IF": "", "TB_FW_OUT_IF": "",
+        "TB_CLIENT_EXTRA_ADDRS": " ".join(extra),
     }
     forwarder = "forwarder" in data
     if forwarder:
@@ -117,7 +127,13 @@ def load(path):
     if not isinstance(description, str) or len(description) > 200:
         raise HostsError(f"{path}: [middlebox] description: allowed a string of at most 200 "
                          "characters")
-    return {"env": env, "forwarder": forwarder, "description": description}
+    return {"env": env, "forwarder": forwarder, "description": description,
+            "client_addresses": 1 + len(extra)}
+
+
+def _ipv4(text):
+    m = IPV4.match(text)
+    return bool(m) and all(int(x) <= 255 for x in m.groups())
 
 
 def _num(params, key):

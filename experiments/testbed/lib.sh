@@ -13,6 +13,9 @@
 #                                               then a black box the scripts do not touch
 #                                               (fw mode external, no loss injected)
 #   TB_CLIENT_ADDR TB_HEADEND_ADDR              the endpoints' addresses on the test network
+#   TB_CLIENT_EXTRA_ADDRS                       (optional) more addresses of the client host,
+#                                               space-separated: native ESP's batches
+#                                               (scenario --clients) use one per runner
 #   TB_FW_IN_IF TB_FW_OUT_IF                    fw's client-side and headend-side interfaces
 #   TB_CLIENT_IF                                (optional) the client's interface toward fw:
 #                                               reverse loss (scenario --loss-reverse) is

@@ -10,8 +10,9 @@ cookies, SPIs and cTCP connection, and its own loss, since the testbed's loss is
 random draw per packet (numgen random: independent of every other packet, whichever tunnel
 carries it); through the proxy each tunnel is a TCP connection of its own, whose hole holds up
 only that connection. scenario writes one merged record per tunnel (trials.jsonl). On a
-physical testbed the client host has one address: the runners of a batch differ by port there
-(layout's one_address), which native ESP has not.
+physical testbed the client host has the addresses its hosts file lists: cTCP's and NAT-T's
+runners share the first and differ by port, native ESP's, which has no port, take one address
+each (layout's and batch_sizes' addresses).
 
 A scenario that overruns its time is sent SIGTERM as a process group (it was started in a
 session of its own): its trap stops the runners and the proxy and deletes its namespaces.
@@ -43,12 +44,14 @@ def last_json(text):
     return None
 
 
-def layout(encap, trials, one_address=False):
+def layout(encap, trials, addresses=None):
     """(client runners, tunnels each) for a batch of `trials` tunnels, or None if scenario
-    cannot hold that many. one_address: a physical client host with one address, where the
-    runners differ by port (cTCP's source ports, NAT-T's --udp-source-port): native ESP has
-    no port and AnyConnect is not batched, so those run one trial at a time."""
-    if one_address and encap not in ("ctcp", "natt"):
+    cannot hold that many. addresses: on a physical testbed, how many addresses the client
+    host has (None: namespaces, an address per runner). There runners on one address differ by
+    port (cTCP's source ports, NAT-T's --udp-source-port); native ESP has no port, so each of
+    its runners needs an address of its own; AnyConnect is not batched."""
+    if addresses is not None and (encap not in ("ctcp", "natt", "esp")
+                                  or (encap == "esp" and trials > addresses)):
         return None
     if encap == "ctcp":
         clients = math.ceil(trials / MAX_TUNNELS)
@@ -97,11 +100,23 @@ def remove_namespaces(instance):
             subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
-def run_cell(cmd, trials, encap, timeout_s, out, instance, one_address=False):
+def batch_sizes(encap, trials, addresses=None):
+    """The trials of each scenario that a batched cell runs, one scenario after another: all in
+    one, except native ESP on a physical testbed, in batches of as many as the client host has
+    addresses; None when the cell cannot be batched (then its trials run one at a time)."""
+    if addresses is not None and encap == "esp":
+        if addresses < 2:
+            return None
+        return [addresses] * (trials // addresses) + ([trials % addresses] if trials % addresses
+                                                      else [])
+    return [trials] if layout(encap, trials, addresses) is not None else None
+
+
+def run_cell(cmd, trials, encap, timeout_s, out, instance, addresses=None):
     """One batch cell: scenario `cmd` (without --tunnels/--clients/--out/--id) with `trials`
     tunnels; returns (records of the trials in order, error or None). The caller checks
     layout() first."""
-    clients, per_client = layout(encap, trials, one_address)
+    clients, per_client = layout(encap, trials, addresses)
     cmd = [*cmd, "--clients", str(clients), "--tunnels", str(per_client), "--out", out,
            "--id", instance]
     started = time.monotonic()

@@ -159,12 +159,17 @@ def test_a_batch_layout_puts_ctcp_tunnels_in_few_runners_and_others_one_per_runn
     assert testbed_batch.layout("ctcp", 100) == (2, 50)
     assert testbed_batch.layout("natt", 53) == (53, 1)
     assert testbed_batch.layout("natt", 201) is None
-    # A physical client host has one address: ports tell cTCP and NAT-T tunnels apart, and
-    # nothing tells native ESP's (nor is AnyConnect batched).
-    assert testbed_batch.layout("ctcp", 100, one_address=True) == (2, 50)
-    assert testbed_batch.layout("natt", 53, one_address=True) == (53, 1)
-    assert testbed_batch.layout("esp", 2, one_address=True) is None
-    assert testbed_batch.layout("anyconnect", 2, one_address=True) is None
+    # A physical client host: ports tell cTCP and NAT-T tunnels on its one address apart;
+    # native ESP has no port and needs an address per runner (nor is AnyConnect batched).
+    assert testbed_batch.layout("ctcp", 100, addresses=1) == (2, 50)
+    assert testbed_batch.layout("natt", 53, addresses=1) == (53, 1)
+    assert testbed_batch.layout("esp", 2, addresses=1) is None
+    assert testbed_batch.layout("esp", 3, addresses=3) == (3, 1)
+    assert testbed_batch.layout("anyconnect", 2, addresses=4) is None
+    assert testbed_batch.batch_sizes("natt", 53, addresses=1) == [53]
+    assert testbed_batch.batch_sizes("esp", 40, addresses=1) is None
+    assert testbed_batch.batch_sizes("esp", 40, addresses=3) == [3] * 13 + [1]
+    assert testbed_batch.batch_sizes("esp", 40) == [40]
 
 
 def test_a_sim_arg_replaces_the_flag_validate_sets(tmp_path):

@@ -6,16 +6,17 @@
 # runner comes from its Debian package (cpack, unpacked); ssh uses a key pair and host key made
 # here, with the host keys pinned. validate --hosts runs the batches over ssh, measures the
 # loss on the wire from the forwarder's counters, gives the simulation that loss and compares.
-# Each cell's trials run as one batch (cTCP: one client runner with --tunnels; NAT-T: runners
-# on the one client address told apart by UDP port) and the cTCP and NAT-T cells at once;
-# the records must show it.
+# Each cell's trials run as one batch (cTCP: one client runner with --tunnels; native ESP: a
+# runner on each of the client's two addresses), and the two cells at once; the records must
+# show it.
 #
 #   ctl 198.18.10.1 ─ mgmt ─ client .10.2 / forwarder .10.6 / headend .10.10   (ssh only)
 #   client 198.18.1.2 (c0) ── (f0) forwarder + black-box HAProxy (f1) ── (h0) 198.18.2.2 headend
 #
-# Then a hosts file without the forwarder: loss only measured (from the runners' counters), a
-# request to inject loss refused with exit 2, and native ESP's trials one at a time (no port
-# to tell tunnels from one address apart) after the NAT-T batch (both headends bind UDP 500).
+# Then a hosts file without the forwarder and with one client address: loss only measured
+# (from the runners' counters), a request to inject loss refused with exit 2, a NAT-T batch of
+# runners on that one address told apart by UDP port, and then (both headends bind UDP 500)
+# native ESP's trials one at a time: with one address, no port tells its tunnels apart.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:?usage: physical-workflow-test.sh BUILD_DIR}
@@ -66,6 +67,7 @@ tb_init "$ID"
 TB_NS_CLIENT=$NS_C TB_NS_FW=$NS_F TB_NS_HEADEND=$NS_H
 TB_OUT=$WORK
 tb_up || die "tb_up"
+ip -n "$NS_C" addr add 198.18.1.3/24 dev c0 # the client's second address (native ESP)
 ip netns add "$NS_CTL" && TB_NAMESPACES+=("$NS_CTL")
 ip -n "$NS_CTL" link set lo up
 i=0
@@ -132,6 +134,7 @@ options = [${options%, }]
 ssh = "root@$ADDR_C"
 address = "198.18.1.2"
 interface = "c0"
+extra_addresses = ["198.18.1.3"]
 [headend]
 ssh = "root@$ADDR_H"
 address = "198.18.2.2"
@@ -142,13 +145,13 @@ out_interface = "f1"
 [middlebox]
 description = "HAProxy, mode tcp, transparent (configured by hand)"
 EOF
-grep -v '^\[forwarder\]\|^in_interface\|^out_interface\|^ssh = "root@'"$ADDR_F"'"' \
+grep -v '^\[forwarder\]\|^in_interface\|^out_interface\|^extra_addresses\|^ssh = "root@'"$ADDR_F"'"' \
     "$WORK/hosts.toml" >"$WORK/hosts-measured.toml"
 
 # 1. With the forwarder: 5 % loss injected both ways, 2 trials per cell, each cell a batch.
 out=$WORK/phys
 ip netns exec "$NS_CTL" "$ROOT/experiments/testbed/validate" --hosts "$WORK/hosts.toml" \
-    --asa proxy --encap ctcp,natt --loss 0.05 --trials 2 --duration 30 --peer-timeout 30 \
+    --asa proxy --encap ctcp,esp --loss 0.05 --trials 2 --duration 30 --peer-timeout 30 \
     --asa-dpd-threshold 10 --asa-dpd-retry 2 --sim "$VPNSIM_RUN" --out "$out" --no-plot \
     >"$WORK/phys.txt" 2>"$WORK/phys.err"
 rc=$?
@@ -175,9 +178,9 @@ for encap, m in sorted(ph.get("measured_loss", {}).items()):
     say(sims and all(abs(x - m["loss"]) <= 1e-5 * m["loss"] + 1e-9 for x in sims),
         f"{encap}: the simulation was given the measured loss ({sims})")
 bed = [e["record"] for e in entries if e["side"] == "testbed" and "record" in e]
-# The batches: cTCP's two trials are two tunnels of one client runner (--tunnels 2); NAT-T's
-# are two runners on the one client address, from UDP ports 42000/42001 and 42002/42003, that
-# one headend served at once; and the two cells' batches overlapped in time.
+# The batches: cTCP's two trials are two tunnels of one client runner (--tunnels 2); ESP's
+# two runners on the client's two addresses, that one headend served at once; and the two
+# cells' batches overlapped in time.
 def of(encap):
     return [e for e in entries if e["side"] == "testbed" and e["encap"] == encap and "record" in e]
 ctcp_p = [e["record"]["parameters"] for e in of("ctcp")]
@@ -185,23 +188,16 @@ say(len(ctcp_p) == 2 and all(p.get("client.tunnels") == "2" and p.get("client_ru
                              for p in ctcp_p),
     "cTCP: both trials were tunnels of one client runner with --tunnels 2 "
     f"({[(p.get('client.tunnels'), p.get('client_runner')) for p in ctcp_p]})")
-natt_p = [e["record"]["parameters"] for e in of("natt")]
-say(len(natt_p) == 2 and sorted(p.get("client.udp_source_port", "") for p in natt_p)
-    == ["42000", "42002"] and all(p.get("client.local") == "198.18.1.2" for p in natt_p),
-    "NAT-T: two client runners on the one client address, told apart by UDP port "
-    f"({[(p.get('client.local'), p.get('client.udp_source_port')) for p in natt_p]})")
-say(all(p.get("headend.tunnels") == "2" for p in natt_p),
-    "NAT-T: one headend served both clients at once "
-    f"({[p.get('headend.tunnels') for p in natt_p]})")
-up = [e["record"]["parameters"] for e in of("natt") if e["record"].get("tunnel_up_s") is not None]
-say(all(str(int(p["client.udp_source_port"]) + 1) == p.get("headend.peer_port") for p in up),
-    "NAT-T: each established trial is merged with the headend tunnel of its own port "
-    f"({[(p.get('client.udp_source_port'), p.get('headend.peer_port')) for p in up]})")
+esp_p = [e["record"]["parameters"] for e in of("esp")]
+say(len(esp_p) == 2 and sorted(p.get("client.local", "") for p in esp_p)
+    == ["198.18.1.2", "198.18.1.3"] and all(p.get("headend.tunnels") == "2" for p in esp_p),
+    "ESP: two client runners, one on each client address, served by one headend at once "
+    f"({[(p.get('client.local'), p.get('headend.tunnels')) for p in esp_p]})")
 spans = {encap: [(e["testbed_started"], e["testbed_ended"]) for e in of(encap)]
-         for encap in ("ctcp", "natt")}
+         for encap in ("ctcp", "esp")}
 say(all(len(set(v)) == 1 for v in spans.values())
-    and spans["ctcp"][0][0] < spans["natt"][0][1] and spans["natt"][0][0] < spans["ctcp"][0][1],
-    f"the cTCP and NAT-T batches ran at once ({spans})")
+    and spans["ctcp"][0][0] < spans["esp"][0][1] and spans["esp"][0][0] < spans["ctcp"][0][1],
+    f"the cTCP and ESP batches ran at once ({spans})")
 say(len(bed) == 4 and all(r["parameters"].get("fw") == "external" for r in bed),
     f"4 testbed runs, each with the middlebox external ({len(bed)})")
 # A run whose IKE never finished (a lost setup segment at 5 % loss) still sent a few packets;
@@ -213,10 +209,10 @@ say(bed and all(int(r["parameters"].get("wire_seen", 0)) > 0 for r in bed)
     f"({[(r.get('cause'), r['parameters'].get('wire_seen')) for r in bed]})")
 say(cells["ctcp"]["testbed"]["failures"] == 2,
     f"cTCP through the black-box proxy at 5 % loss fails ({cells['ctcp']['testbed']['failures']}/2)")
-natt = cells["natt"]["testbed"]
-setup = natt["other_failures"].get("not-established", 0)
-say(natt["failures"] == setup,
-    f"NAT-T lives once up ({natt['failures'] - setup} of {2 - setup} established tunnels failed; "
+esp = cells["esp"]["testbed"]
+setup = esp["other_failures"].get("not-established", 0)
+say(esp["failures"] == setup,
+    f"ESP lives once up ({esp['failures'] - setup} of {2 - setup} established tunnels failed; "
     "at 5 % loss IKE itself may not finish)")
 for c in s["cells"]:
     say(c.get("verdict") != "disagree", f"{c['label']}: no disagreement ({c.get('verdict')})")
@@ -246,13 +242,30 @@ check "the printed plan says why native ESP runs one trial at a time" \
 python3 - "$out/records.jsonl" >"$WORK/checks2.txt" <<'PY'
 import json, sys
 entries = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def say(ok, what):
+    print(("ok" if ok else "FAIL") + "\t" + what)
+# NAT-T's two trials: two runners on the one client address, from UDP ports 42000/42001 and
+# 42002/42003, that one headend served at once.
+natt = [x for x in entries if x.get("side") == "testbed" and x["encap"] == "natt" and "record" in x]
+natt_p = [x["record"]["parameters"] for x in natt]
+say(len(natt_p) == 2 and sorted(p.get("client.udp_source_port", "") for p in natt_p)
+    == ["42000", "42002"] and all(p.get("client.local") == "198.18.1.2" for p in natt_p),
+    "NAT-T: two client runners on the one client address, told apart by UDP port "
+    f"({[(p.get('client.local'), p.get('client.udp_source_port')) for p in natt_p]})")
+say(all(p.get("headend.tunnels") == "2" for p in natt_p),
+    "NAT-T: one headend served both clients at once "
+    f"({[p.get('headend.tunnels') for p in natt_p]})")
+up = [x["record"]["parameters"] for x in natt if x["record"].get("tunnel_up_s") is not None]
+say(len(up) == 2 and all(str(int(p["client.udp_source_port"]) + 1) == p.get("headend.peer_port")
+                         for p in up),
+    "NAT-T: each trial is merged with the headend tunnel of its own port "
+    f"({[(p.get('client.udp_source_port'), p.get('headend.peer_port')) for p in up]})")
 bed = {e: sorted((x["testbed_started"], x["testbed_ended"]) for x in entries
                  if x.get("side") == "testbed" and x["encap"] == e) for e in ("natt", "esp")}
 natt, esp = bed["natt"], bed["esp"]
 ok = (len(natt) == 2 and natt[0] == natt[1] and len(esp) == 2
       and esp[0][1] <= esp[1][0] and natt[0][1] <= esp[0][0])
-print(("ok" if ok else "FAIL") + "\tNAT-T's two trials one batch, then ESP's one after the "
-      f"other ({bed})")
+say(ok, f"NAT-T's two trials one batch, then ESP's one after the other ({bed})")
 PY
 while IFS=$'\t' read -r status what; do check "$what" '[ "$status" = ok ]'; done <"$WORK/checks2.txt"
 echo "$PASSED passed, $FAILED failed"

@@ -46,6 +46,12 @@ def test_a_full_file_becomes_the_testbed_variables(tmp_path):
         "root@198.18.10.6", "eth1", "eth2")
     assert env["TB_REMOTE_RUNNER"] == "/opt/vpnsim/vpnsim-runner"
     assert h["forwarder"] and h["description"] == "ASA"
+    assert h["client_addresses"] == 1 and env["TB_CLIENT_EXTRA_ADDRS"] == ""
+    more = GOOD.replace('interface = "eth1"\n[headend]',
+                        'interface = "eth1"\nextra_addresses = ["198.18.1.3", "198.18.1.4"]\n'
+                        '[headend]')
+    h = hosts.load(write(tmp_path, more))
+    assert h["client_addresses"] == 3 and h["env"]["TB_CLIENT_EXTRA_ADDRS"] == "198.18.1.3 198.18.1.4"
 
 
 def test_without_a_forwarder_the_middlebox_is_all_there_is(tmp_path):
@@ -66,6 +72,12 @@ def test_without_a_forwarder_the_middlebox_is_all_there_is(tmp_path):
     (lambda t: t.replace("[headend]", "[headend]\nport = 22"), "[headend] port: allowed keys"),
     (lambda t: t.replace('runner = "/opt', 'runner = "opt'), "runner='opt"),
     (lambda t: t.replace("[client]", "[client"), "not a TOML file"),
+    (lambda t: t.replace("[headend]", 'extra_addresses = ["198.18.1.2"]\n[headend]'),
+     "[client] extra_addresses=['198.18.1.2']: allowed a list"),
+    (lambda t: t.replace("[headend]", 'extra_addresses = ["198.18.1.300"]\n[headend]'),
+     "[client] extra_addresses="),
+    (lambda t: t.replace("[headend]", 'extra_addresses = "198.18.1.3"\n[headend]'),
+     "[client] extra_addresses="),
 ])
 def test_a_bad_file_is_refused_naming_the_field(tmp_path, change, named):
     with pytest.raises(hosts.HostsError) as e:
