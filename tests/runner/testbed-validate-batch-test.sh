@@ -8,7 +8,8 @@
 # at the simulation's failure rate (validate --trials power, at least 40) with the simulation
 # running 4 times as many (--sim-ratio 4: simulations are cheap, and the verdict then hangs
 # far less on the draw of a few fixed seeds); on the testbed each cell is one batch of that
-# many concurrent tunnels (validate --batch), all four cells at once.
+# many concurrent tunnels (validate --batch), all four cells at once. It simulates on one core
+# (--sim-jobs 1): ctest runs another test beside it (tests/runner/CMakeLists.txt).
 #
 # Fails unless every cell says "agree" (TOST within 0.15, no difference by Fisher, the Wilson
 # intervals or the log-rank test of time to failure) with power at least 0.8 and at least 40
@@ -30,7 +31,7 @@ run_validate validate \
     --cells ctcp:proxy:0,ctcp:proxy:0.01,ctcp:stateful:0.01,natt:proxy:0.01 --batch \
     --trials power --min-trials 40 --sim-ratio 4 --duration 252 --peer-timeout 90 \
     --asa-dpd-threshold 300 --asa-dpd-retry 2 --traffic-interval 0.2 \
-    --sim "$VPNSIM_RUN" --runner "$VPNSIM_RUNNER" --out "$out"
+    --sim "$VPNSIM_RUN" --sim-jobs 1 --runner "$VPNSIM_RUNNER" --out "$out"
 read -r busy1 total1 < <(cpu)
 cat "$WORK/validate.txt"
 grep -E "^validate: (ctcp|natt|esp) .*simulated" "$WORK/validate.err"
