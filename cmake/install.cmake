@@ -16,6 +16,8 @@ install(TARGETS ${vpnsim_libraries} EXPORT vpnsimTargets
         INCLUDES DESTINATION ${VPNSIM_INSTALL_INCLUDEDIR})
 foreach(dir model model/wire model/engine helper)
   file(GLOB headers CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${dir}/*.h)
+  # RunScenario's inside, shared by its own sources only.
+  list(FILTER headers EXCLUDE REGEX "/helper/scenario-run\\.h$")
   install(FILES ${headers} DESTINATION ${VPNSIM_INSTALL_INCLUDEDIR}/${dir})
 endforeach()
 

@@ -46,7 +46,7 @@ from .flags import IN_ORDER_ASA_MODES
 COVERED_TRAFFIC = ("echo", "voip")
 IKE_CLIENT_MESSAGES = 5  # Main Mode 1, 3, 5 and Quick Mode 1, 3
 IKE_HEADEND_MESSAGES = 4  # Main Mode 2, 4, 6 and Quick Mode 2
-TRAFFIC_START_S = 5.0  # inner traffic starts 5 s into the run (helper/scenario.cc)
+TRAFFIC_START_S = 5.0  # inner traffic starts 5 s into the run (helper/scenario-run.h)
 VOIP_INTERVAL_S = 0.02  # G.711-like: a packet every 20 ms each way (helper/inner-traffic.h)
 ASA_DPD_RETRIES = 3  # unanswered retransmissions before the headend gives up (dpd.h)
 

@@ -2,10 +2,10 @@
 
 This table mirrors vpnsim-run's flags and its checks, so that a typo in a sweep file is refused
 before hundreds of runs start. The numeric ranges are the engine's parameter table
-(model/engine/endpoint-config.h) and the scenario's own (helper/scenario.cc); a test holds every
-line here to `vpnsim-run --ranges-json` (tests/experiments/test_parameter_ranges.py). vpnsim-run
-stays the final judge: a value it refuses (exit status 2) is reported as a run error, with its
-message. To sweep a new vpnsim-run flag, add one line here.
+(model/engine/endpoint-config.h) and the scenario's own (helper/scenario-parameters.cc); a test
+holds every line here to `vpnsim-run --ranges-json` (tests/experiments/test_parameter_ranges.py).
+vpnsim-run stays the final judge: a value it refuses (exit status 2) is reported as a run error,
+with its message. To sweep a new vpnsim-run flag, add one line here.
 """
 
 from __future__ import annotations
