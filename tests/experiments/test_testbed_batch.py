@@ -13,6 +13,8 @@ TESTBED = REPO / "experiments" / "testbed"
 sys.path.insert(0, str(TESTBED))
 
 import testbed_batch  # noqa: E402
+import validation_options  # noqa: E402
+import validation_sim  # noqa: E402
 import validation_stats as vs  # noqa: E402
 
 
@@ -173,15 +175,10 @@ def test_a_batch_layout_puts_ctcp_tunnels_in_few_runners_and_others_one_per_runn
 
 
 def test_a_sim_arg_replaces_the_flag_validate_sets(tmp_path):
-    import importlib.machinery
-    import importlib.util
-    loader = importlib.machinery.SourceFileLoader("validate_script", str(TESTBED / "validate"))
-    spec = importlib.util.spec_from_loader("validate_script", loader)
-    v = importlib.util.module_from_spec(spec)
-    loader.exec_module(v)
-    a = v.parse_args(["--cells", "ctcp:proxy:0.01", "--sim-arg=--peer-timeout=30",
-                      "--sim-arg=--dpd-idle=10", "--peer-timeout", "90"])
-    cmd = v.sim_command(a, "ctcp", 0.01, 7, asa=a.cells[0].asa)
+    a = validation_options.parse_args(["--cells", "ctcp:proxy:0.01",
+                                       "--sim-arg=--peer-timeout=30",
+                                       "--sim-arg=--dpd-idle=10", "--peer-timeout", "90"])
+    cmd = validation_sim.sim_command(a, "ctcp", 0.01, 7, asa=a.cells[0].asa)
     assert cmd.count("--peer-timeout=30") == 1 and "--peer-timeout=90" not in cmd
     assert "--dpd-idle=10" in cmd and "--asa=proxy" in cmd
 

@@ -14,6 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 TESTBED = REPO / "experiments" / "testbed"
 sys.path.insert(0, str(TESTBED))
 
+import validation_sim as sim  # noqa: E402
 import validation_stats as vs  # noqa: E402
 
 SESSION_S = 240.0
@@ -212,34 +213,23 @@ def test_the_plan_states_the_power_of_the_trials_and_the_trials_power_needs():
     assert float(more.split(": ")[1].split(";")[0]) > worst
 
 
-def _validate_module():
-    import importlib.machinery
-    import importlib.util
-    loader = importlib.machinery.SourceFileLoader("validate_script", str(TESTBED / "validate"))
-    spec = importlib.util.spec_from_loader("validate_script", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
 def test_simulated_times_count_from_the_start_of_traffic_as_the_testbeds_do():
-    v = _validate_module()
-    quiet = v.SIM_TRAFFIC_START_S - 0.5
-    died = v.from_traffic_start({"established": True, "failed": True, "tunnel_up_s": 0.5,
-                                 "time_to_failure_s": 22.5, "duration_s": 27.0,
-                                 "parameters": {}})
+    quiet = sim.SIM_TRAFFIC_START_S - 0.5
+    died = sim.from_traffic_start({"established": True, "failed": True, "tunnel_up_s": 0.5,
+                                   "time_to_failure_s": 22.5, "duration_s": 27.0,
+                                   "parameters": {}})
     assert died["time_to_failure_s"] == pytest.approx(22.5 - quiet)
     assert died["parameters"]["time_to_failure_from_tunnel_up_s"] == "22.5"
-    survived = v.from_traffic_start({"established": True, "failed": False, "tunnel_up_s": 0.5,
-                                     "time_to_failure_s": None, "duration_s": 27.0,
-                                     "parameters": {}})
+    survived = sim.from_traffic_start({"established": True, "failed": False,
+                                       "tunnel_up_s": 0.5, "time_to_failure_s": None,
+                                       "duration_s": 27.0, "parameters": {}})
     times, died_flags = vs.observations([{"record": survived}])
     # Watched from the first echo to the end, as long as the testbed's session of
     # duration - SIM_TRAFFIC_START_S.
-    assert (times, died_flags) == ([pytest.approx(27.0 - v.SIM_TRAFFIC_START_S)], [0])
+    assert (times, died_flags) == ([pytest.approx(27.0 - sim.SIM_TRAFFIC_START_S)], [0])
     never = {"established": False, "failed": True, "tunnel_up_s": None,
              "time_to_failure_s": None, "parameters": {}}
-    assert v.from_traffic_start(dict(never)) == never
+    assert sim.from_traffic_start(dict(never)) == never
 
 
 def test_nearly_deterministic_sides_a_few_milliseconds_apart_agree_on_time_to_failure():
