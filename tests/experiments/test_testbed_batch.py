@@ -1,21 +1,25 @@
 """A testbed batch (validate --batch): each tunnel of one scenario becomes a trial of its own
 (merge_records.py --trials), a runner record of an older format is refused rather than merged
-into "established with no time up", the trial count comes from the power calculation, and a
+into "established with no time up", the trial count comes from the power calculation, a
+physical testbed runs cells of different headend sockets at once (testbed_plan.py), and a
 --sim-arg replaces the flag validate sets (the planted mismatches' way)."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 REPO = Path(__file__).resolve().parents[2]
 TESTBED = REPO / "experiments" / "testbed"
 sys.path.insert(0, str(TESTBED))
 
 import testbed_batch  # noqa: E402
+import testbed_plan  # noqa: E402
 import validation_options  # noqa: E402
 import validation_sim  # noqa: E402
 import validation_stats as vs  # noqa: E402
+from validation_cells import Cell, Level  # noqa: E402
 
 
 def runner_record(role, tunnels, encap="ctcp"):
@@ -172,6 +176,33 @@ def test_a_batch_layout_puts_ctcp_tunnels_in_few_runners_and_others_one_per_runn
     assert testbed_batch.batch_sizes("esp", 40, addresses=1) is None
     assert testbed_batch.batch_sizes("esp", 40, addresses=3) == [3] * 13 + [1]
     assert testbed_batch.batch_sizes("esp", 40) == [40]
+
+
+def test_a_physical_testbed_runs_cells_of_different_headend_sockets_at_once():
+    # One client address: NAT-T and native ESP share the headend's UDP 500 (one lane, ESP one
+    # trial at a time), cTCP's TCP 10000 runs beside them, an exact drop alone at the end.
+    cells = [Cell(encap, "proxy", Level("random", 0.01)) for encap in ("ctcp", "natt", "esp")]
+    cells.append(Cell("ctcp", "proxy", Level("drop", 5)))
+    a = SimpleNamespace(hosts="lab.toml", batch=True, client_addresses=1, cells=cells)
+    trials = {c.key: 3 for c in cells}
+    lanes, alone = testbed_plan.testbed_lanes(a, trials)
+    assert [[(c.encap, s) for c, s in lane] for lane in lanes] == [
+        [("ctcp", None)], [("natt", None), ("esp", 1), ("esp", 2), ("esp", 3)]]
+    assert [(c.encap, c.level.label, s) for c, s in alone] == [
+        ("ctcp", "drop#5", 1), ("ctcp", "drop#5", 2), ("ctcp", "drop#5", 3)]
+    lines = testbed_plan.testbed_plan_lines(a, trials)
+    assert lines[0] == ("ctcp proxy 0.01: one batch of 3 concurrent trials: 3 tunnels in one "
+                        "client runner")
+    assert lines[2].startswith("esp proxy 0.01: 3 trials one at a time: native ESP has no port")
+    assert lines[-1] == ("cells of different headend sockets run at once: ctcp 0.01 | natt 0.01, "
+                         "esp 0.01")
+    # Two client addresses batch native ESP too; on namespaces every cell is a lane of its own.
+    a.client_addresses = 2
+    lanes, _ = testbed_plan.testbed_lanes(a, trials)
+    assert [(c.encap, s) for c, s in lanes[1]] == [("natt", None), ("esp", None)]
+    a.hosts, a.client_addresses = None, None
+    lanes, alone = testbed_plan.testbed_lanes(a, trials)
+    assert lanes == [[(c, None)] for c in cells] and alone == []
 
 
 def test_a_sim_arg_replaces_the_flag_validate_sets(tmp_path):
