@@ -28,7 +28,12 @@ loss rules saw and dropped each way (exact, and whatever the middlebox does afte
 without one, the endpoints' own counters, packets one sent against packets the other
 received, each way.
 """
+import contextlib
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 import tomllib
 
 DEFAULT_RUNNER = "/usr/bin/vpnsim-runner"
@@ -46,6 +51,11 @@ IPV4 = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$")
 UDP_ENCAPS = ("natt", "esp")
 # A batch holds at most 200 client runners (experiments/testbed/scenario --clients).
 MAX_EXTRA_ADDRESSES = 199
+
+
+# An idle shared ssh connection outlives its last session by this long (ssh_config(5)
+# ControlPersist).
+SSH_PERSIST_S = 60
 
 
 class HostsError(ValueError):
@@ -210,3 +220,34 @@ def report_lines(measured):
         lines.append(f"  {' '.join(key)}: client->headend {cl:.0f}/{cs:.0f}, headend->client "
                      f"{sl:.0f}/{ss:.0f}: {m['loss']:.4f} ({m['source']})")
     return lines
+
+
+@contextlib.contextmanager
+def shared_ssh_connections(env):
+    """One ssh connection per host for everything validate runs there (ssh_config(5)
+    ControlMaster): a batch starts many sessions at once, and sshd drops unauthenticated
+    connections beyond its MaxStartups (10 by default), which a loaded host reaches. The
+    connections open one host after the other before the runs; options of the hosts file come
+    first, so they win. Updates env's TB_SSH for the duration and closes the connections after."""
+    plain = env["TB_SSH"]
+    control = tempfile.mkdtemp(prefix="vpnsim-ssh-")
+    env["TB_SSH"] = " ".join([plain, "-o", "ControlMaster=auto", "-o",
+                              f"ControlPath={control}/%C", "-o",
+                              f"ControlPersist={SSH_PERSIST_S}"])
+    os.environ["TB_SSH"] = env["TB_SSH"]
+    targets = [env[k] for k in ("TB_CLIENT_HOST", "TB_HEADEND_HOST", "TB_FW_HOST") if env.get(k)]
+    try:
+        for host in targets:
+            # A host that does not answer is reported by the run that needs it.
+            subprocess.run([*env["TB_SSH"].split(), host, "true"], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+                           check=False)
+        yield env
+    finally:
+        for host in targets:
+            subprocess.run([*env["TB_SSH"].split(), "-O", "exit", host],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=30, check=False)
+        env["TB_SSH"] = plain
+        os.environ["TB_SSH"] = plain
+        shutil.rmtree(control, ignore_errors=True)
