@@ -229,7 +229,7 @@ def shared_ssh_connections(env):
     connections beyond its MaxStartups (10 by default), which a loaded host reaches. The
     connections open one host after the other before the runs; options of the hosts file come
     first, so they win. Updates env's TB_SSH for the duration and closes the connections after."""
-    plain = env["TB_SSH"]
+    plain, before = env["TB_SSH"], os.environ.get("TB_SSH")
     control = tempfile.mkdtemp(prefix="vpnsim-ssh-")
     env["TB_SSH"] = " ".join([plain, "-o", "ControlMaster=auto", "-o",
                               f"ControlPath={control}/%C", "-o",
@@ -249,5 +249,8 @@ def shared_ssh_connections(env):
                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=30, check=False)
         env["TB_SSH"] = plain
-        os.environ["TB_SSH"] = plain
+        if before is None:
+            os.environ.pop("TB_SSH", None)
+        else:
+            os.environ["TB_SSH"] = before
         shutil.rmtree(control, ignore_errors=True)

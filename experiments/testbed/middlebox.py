@@ -16,6 +16,9 @@ MIDDLEBOXES = {
     "proxy": ("tcp_proxy.py, transparent full TCP proxy, one write per read", ("proxy",)),
     "haproxy": ("HAProxy (Debian package), mode tcp, transparent (usesrc client)", ("proxy",)),
 }
+# A physical testbed's middlebox (validate --hosts) is a black box; the hosts file describes it
+# and the report's "physical testbed" line quotes that description.
+EXTERNAL = ("external", "the physical testbed's own (a black box, described in the hosts file)")
 DIRECTIONS = (("c2s", "client->headend"), ("s2c", "headend->client"))
 
 
@@ -24,6 +27,8 @@ def allowed_for(asa):
 
 
 def describe(fw):
+    if fw == EXTERNAL[0]:
+        return EXTERNAL[1]
     return MIDDLEBOXES.get(fw, (fw, ()))[0]
 
 

@@ -159,3 +159,37 @@ def test_a_proxied_ctcp_cell_takes_the_udp_cells_count_without_a_forwarder():
     alone = hosts.measured_loss([ctcp], lambda c: held)
     assert alone[ctcp.key]["loss"] == pytest.approx(900 / 1100)
     assert "held" in alone[ctcp.key]["source"]
+
+
+def test_the_report_does_not_name_a_physical_middlebox_by_its_mode_alone():
+    import middlebox
+    assert "hosts file" in middlebox.describe("external")
+    assert middlebox.describe("proxy").startswith("tcp_proxy.py")
+
+
+def test_each_host_gets_one_shared_ssh_connection_opened_before_and_closed_after(
+        tmp_path, monkeypatch):
+    """validate --hosts runs many ssh sessions at once; they share one connection per host
+    (ControlMaster), opened one host after the other before the runs and closed after."""
+    log = tmp_path / "ssh.log"
+    fake = tmp_path / "ssh"
+    fake.write_text(f"#!/bin/sh\necho \"$*\" >> {log}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("TB_SSH", "ssh -o BatchMode=yes")
+    env = {"TB_SSH": f"{fake} -o BatchMode=yes -p 2222", "TB_CLIENT_HOST": "root@c",
+           "TB_HEADEND_HOST": "root@h", "TB_FW_HOST": ""}
+    with hosts.shared_ssh_connections(env):
+        inside = env["TB_SSH"]
+        assert os.environ["TB_SSH"] == inside
+        calls = log.read_text().splitlines()
+        assert [c.split()[-2:] for c in calls] == [["root@c", "true"], ["root@h", "true"]]
+    assert "ControlMaster=auto" in inside and "ControlPersist=" in inside
+    # The hosts file's own options come first: ssh takes the first value of an option.
+    assert inside.index("-p 2222") < inside.index("ControlMaster")
+    control = inside.split("ControlPath=")[1].split()[0].rsplit("/", 1)[0]
+    calls = log.read_text().splitlines()[2:]
+    assert [c.split()[-3:] for c in calls] == [["-O", "exit", "root@c"],
+                                               ["-O", "exit", "root@h"]]
+    assert env["TB_SSH"] == f"{fake} -o BatchMode=yes -p 2222"
+    assert os.environ["TB_SSH"] == "ssh -o BatchMode=yes"
+    assert not os.path.exists(control)
