@@ -10,6 +10,7 @@ work=$2
 rm -rf "$work"
 mkdir -p "$work"
 command -v tshark >/dev/null || { echo "tshark not found"; exit 1; }
+. "$(dirname "$0")/esp-decryption.sh"
 
 for encap in natt esp; do
     prefix="$work/$encap"
@@ -21,11 +22,7 @@ for encap in natt esp; do
     done
     [ "$(wc -l < "$prefix-wireshark/esp_sa")" -eq 2 ] || { echo "$encap: expected 2 SAs"; exit 1; }
     # The script alone, from another directory, on its default capture (outside the ASA).
-    fields=$(cd / && "$prefix-decrypt.sh" -Y esp -T fields -e esp.spi -e esp.icv_good \
-        -e udp.port 2>/dev/null)
-    total=$(echo "$fields" | grep -c . || true)
-    good=$(echo "$fields" | awk -F'\t' '$2 == "1" && $3 ~ /(^|,)9(,|$)/' | wc -l)
-    spis=$(echo "$fields" | cut -f1 | sort -u | wc -l)
+    esp_decryption "$prefix-decrypt.sh"
     echo "$encap: $good of $total ESP packets decrypted, $spis SPIs"
     [ "$total" -ge 20 ] && [ "$good" -eq "$total" ] && [ "$spis" -eq 2 ] || exit 1
     # Another run's keys must fail the ICV: the check can fail.

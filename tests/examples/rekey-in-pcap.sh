@@ -12,6 +12,7 @@ work=$2
 rm -rf "$work"
 mkdir -p "$work"
 command -v tshark >/dev/null || { echo "tshark not found"; exit 1; }
+. "$(dirname "$0")/esp-decryption.sh"
 
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])" < "$2"; }
 
@@ -29,11 +30,7 @@ for encap in natt esp; do
     # Quick Modes: three messages under each message ID, one ID per IPsec SA pair.
     qm=$("$prefix-decrypt.sh" -Y 'isakmp.exchangetype == 32' -T fields -e isakmp.messageid \
         2>/dev/null | sort | uniq -c | awk '$1 == 3' | wc -l)
-    fields=$("$prefix-decrypt.sh" -Y esp -T fields -e esp.spi -e esp.icv_good -e udp.port \
-        2>/dev/null)
-    total=$(echo "$fields" | grep -c . || true)
-    good=$(echo "$fields" | awk -F'\t' '$2 == "1" && $3 ~ /(^|,)9(,|$)/' | wc -l)
-    spis=$(echo "$fields" | cut -f1 | sort -u | wc -l)
+    esp_decryption "$prefix-decrypt.sh"
     echo "$encap: $ike IKE and $ipsec IPsec rekeys; $mm Main Modes, $qm Quick Modes," \
         "$spis ESP SPIs, $good of $total ESP packets decrypted"
     [ "$mm" -eq $((ike + 1)) ] && [ "$qm" -eq $((ipsec + 1)) ] || exit 1
